@@ -1,0 +1,113 @@
+package io.byzerllm.deploy;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code llm deploy} asks for: byzerllm's deploy flags, validated. {@code inferParams} may hold
+ * secrets; only {@link #redacted()} may be logged or shown.
+ */
+public record ModelSpec(
+    String model,
+    ModelType pretrainedModelType,
+    String modelPath,
+    String inferBackend,
+    Map<String, String> inferParams,
+    int numWorkers,
+    int workerConcurrency,
+    double cpusPerWorker,
+    double gpusPerWorker,
+    PlacementStrategy placement) {
+
+  public static final double DEFAULT_CPUS_PER_WORKER = 0.01;
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
+
+  public ModelSpec {
+    if (model == null || !NAME.matcher(model).matches()) {
+      throw new InvalidSpecException("--model must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit (got '"
+          + model + "')");
+    }
+    if (pretrainedModelType == null) {
+      throw new InvalidSpecException("--pretrained_model_type is required; use one of " + ModelType.known());
+    }
+    modelPath = modelPath == null ? "" : modelPath;
+    inferBackend = inferBackend == null ? "" : inferBackend;
+    inferParams = Map.copyOf(inferParams == null ? Map.of() : inferParams);
+    if (numWorkers < 1) {
+      throw new InvalidSpecException("--num_workers must be >= 1 (got " + numWorkers + ")");
+    }
+    if (workerConcurrency < 1) {
+      throw new InvalidSpecException("--worker_concurrency must be >= 1 (got " + workerConcurrency + ")");
+    }
+    if (!(cpusPerWorker > 0) || Double.isInfinite(cpusPerWorker)) {
+      throw new InvalidSpecException("--cpus_per_worker must be > 0 (got " + cpusPerWorker + ")");
+    }
+    if (!(gpusPerWorker >= 0) || Double.isInfinite(gpusPerWorker)) {
+      throw new InvalidSpecException("--gpus_per_worker must be >= 0 (got " + gpusPerWorker + ")");
+    }
+    if (gpusPerWorker > 1 && gpusPerWorker != Math.rint(gpusPerWorker)) {
+      throw new InvalidSpecException("--gpus_per_worker above 1 must be a whole number (got " + gpusPerWorker + ")");
+    }
+    placement = placement == null ? PlacementStrategy.SPREAD : placement;
+  }
+
+  /** A spec with byzerllm's defaults: 1 worker, concurrency 1, 0.01 CPU, 0 GPU. */
+  public static ModelSpec of(String model, ModelType type, Map<String, String> inferParams) {
+    return new ModelSpec(model, type, "", "", inferParams, 1, 1, DEFAULT_CPUS_PER_WORKER, 0, PlacementStrategy.SPREAD);
+  }
+
+  public ModelSpec withWorkers(int numWorkers, int workerConcurrency) {
+    return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, inferParams, numWorkers, workerConcurrency,
+        cpusPerWorker, gpusPerWorker, placement);
+  }
+
+  public ModelSpec withResources(double cpus, double gpus) {
+    return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, inferParams, numWorkers, workerConcurrency,
+        cpus, gpus, placement);
+  }
+
+  public ModelSpec withModelPath(String path, String backend) {
+    return new ModelSpec(model, pretrainedModelType, path, backend, inferParams, numWorkers, workerConcurrency,
+        cpusPerWorker, gpusPerWorker, placement);
+  }
+
+  public ModelSpec withInferParams(Map<String, String> params) {
+    return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, params, numWorkers, workerConcurrency,
+        cpusPerWorker, gpusPerWorker, placement);
+  }
+
+  public Resources perWorker() {
+    return Resources.of(cpusPerWorker, gpusPerWorker);
+  }
+
+  public Resources total() {
+    return perWorker().times(numWorkers);
+  }
+
+  /** An infer param, or the fallback when it is absent or blank. */
+  public String param(String name, String fallback) {
+    String v = inferParams.get(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  /** The same spec with every secret infer param masked: what logs, stat and listings see. */
+  public ModelSpec redacted() {
+    return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, Secrets.mask(inferParams), numWorkers,
+        workerConcurrency, cpusPerWorker, gpusPerWorker, placement);
+  }
+
+  /** The secret values this spec carries, for a {@link Redactor}. */
+  public java.util.List<String> secretValues() {
+    return inferParams.entrySet().stream().filter(e -> Secrets.isSecretParam(e.getKey())).map(Map.Entry::getValue).toList();
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> masked = new TreeMap<>(Secrets.mask(inferParams));
+    return "ModelSpec[model=" + model + ", type=" + pretrainedModelType.id() + ", modelPath=" + modelPath
+        + ", inferBackend=" + inferBackend + ", inferParams=" + masked + ", numWorkers=" + numWorkers
+        + ", workerConcurrency=" + workerConcurrency + ", cpusPerWorker=" + cpusPerWorker + ", gpusPerWorker="
+        + gpusPerWorker + ", placement=" + placement + "]";
+  }
+}

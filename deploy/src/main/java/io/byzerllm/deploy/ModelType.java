@@ -1,0 +1,78 @@
+package io.byzerllm.deploy;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A {@code --pretrained_model_type} this system can serve, e.g. {@code saas/openai} or {@code custom/bge}.
+ * Aliases keep byzerllm's names and their small differences ({@link #reasoning()}).
+ */
+public enum ModelType {
+  SAAS_OPENAI("saas/openai", Family.OPENAI_COMPATIBLE, false, allSaas()),
+  SAAS_OFFICIAL_OPENAI("saas/official_openai", Family.OPENAI_COMPATIBLE, false, allSaas()),
+  SAAS_REASONING_OPENAI("saas/reasoning_openai", Family.OPENAI_COMPATIBLE, true, allSaas()),
+  CUSTOM_BGE("custom/bge", Family.LOCAL_BGE, false, EnumSet.of(Capability.EMBEDDING));
+
+  /** Which backend implementation serves the type. */
+  public enum Family { OPENAI_COMPATIBLE, LOCAL_BGE }
+
+  private final String id;
+  private final Family family;
+  private final boolean reasoning;
+  private final Set<Capability> capabilities;
+
+  ModelType(String id, Family family, boolean reasoning, Set<Capability> capabilities) {
+    this.id = id;
+    this.family = family;
+    this.reasoning = reasoning;
+    this.capabilities = Set.copyOf(capabilities);
+  }
+
+  private static Set<Capability> allSaas() {
+    return EnumSet.allOf(Capability.class);
+  }
+
+  /** The name as the CLI and YAML spell it. */
+  public String id() {
+    return id;
+  }
+
+  public Family family() {
+    return family;
+  }
+
+  /**
+   * A reasoning model gets no {@code temperature}/{@code top_p} and its {@code reasoning_content} is
+   * kept, as with byzerllm's {@code saas/reasoning_openai}.
+   */
+  public boolean reasoning() {
+    return reasoning;
+  }
+
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  public boolean isSaas() {
+    return id.startsWith("saas/");
+  }
+
+  /** Parses a {@code --pretrained_model_type}; an unknown one is an error that lists the known ones. */
+  public static ModelType parse(String text) {
+    String wanted = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+    for (ModelType t : values()) {
+      if (t.id.equals(wanted)) {
+        return t;
+      }
+    }
+    throw new InvalidSpecException("--pretrained_model_type '" + text + "' is not supported; use one of "
+        + known());
+  }
+
+  public static String known() {
+    return List.of(values()).stream().map(ModelType::id).collect(Collectors.joining(", "));
+  }
+}

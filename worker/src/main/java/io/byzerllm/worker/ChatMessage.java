@@ -1,0 +1,36 @@
+package io.byzerllm.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * One message of a conversation. {@code content} is a JSON string, or an array of OpenAI content
+ * parts ({@code text}, {@code image_url}, ...). {@code prefix} marks a trailing assistant message
+ * that the model must continue (chat prefix completion).
+ */
+public record ChatMessage(String role, JsonNode content, String name, boolean prefix) {
+  public ChatMessage {
+    if (role == null || role.isBlank()) {
+      throw new IllegalArgumentException("a message needs a role");
+    }
+    content = content == null ? TextNode.valueOf("") : content;
+  }
+
+  public static ChatMessage of(String role, String text) {
+    return new ChatMessage(role, TextNode.valueOf(text), null, false);
+  }
+
+  /** The content as plain text: the string itself, or the text parts joined. */
+  public String text() {
+    if (content.isTextual()) {
+      return content.asText();
+    }
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode part : content) {
+      if (part.has("text")) {
+        sb.append(part.get("text").asText());
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,64 @@
+package io.byzerllm.worker;
+
+import io.byzerllm.deploy.Capability;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The model backend SPI: what one worker calls to do the work. One instance serves one worker and
+ * may be called concurrently up to the worker's {@code worker_concurrency}.
+ *
+ * <p>Contract: methods never block the caller (long work runs on the backend's own threads or on
+ * the executor in its {@link BackendContext}); failures complete the returned stage exceptionally
+ * with an {@link LlmException} whose kind says what went wrong (an upstream's status and message
+ * kept, secrets redacted). A capability the backend lacks fails with {@code INVALID_REQUEST}.
+ */
+public interface ModelBackend extends AutoCloseable {
+
+  Set<Capability> capabilities();
+
+  /** What {@code stat} may show about this backend: engine, upstream model, device. Never secrets. */
+  Map<String, Object> describe();
+
+  default CompletionStage<ChatResult> chat(ChatCall call) {
+    return unsupported(Capability.CHAT);
+  }
+
+  /**
+   * Streams an answer: {@code onDelta} is called in order, from one thread at a time, and never
+   * after {@code done} completes.
+   */
+  default StreamHandle stream(ChatCall call, Consumer<ChatDelta> onDelta) {
+    return new StreamHandle(unsupported(Capability.STREAM), () -> {});
+  }
+
+  default CompletionStage<EmbeddingResult> embed(EmbeddingCall call) {
+    return unsupported(Capability.EMBEDDING);
+  }
+
+  default CompletionStage<SpeechResult> speech(SpeechCall call) {
+    return unsupported(Capability.SPEECH);
+  }
+
+  default CompletionStage<TranscriptionResult> transcribe(TranscriptionCall call) {
+    return unsupported(Capability.TRANSCRIPTION);
+  }
+
+  default CompletionStage<ImageResult> generateImage(ImageCall call) {
+    return unsupported(Capability.IMAGE);
+  }
+
+  /** Releases what the backend holds (HTTP clients, native model memory). */
+  @Override
+  void close();
+
+  static <T> CompletionStage<T> unsupported(Capability capability) {
+    return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST,
+        "this model does not support " + capability.name().toLowerCase() + "; deploy a model type that does"));
+  }
+}

@@ -1,0 +1,27 @@
+package io.byzerllm.worker.bge;
+
+import io.byzerllm.deploy.Capability;
+import io.byzerllm.worker.BackendContext;
+import io.byzerllm.worker.ModelBackend;
+import java.util.Map;
+import java.util.Set;
+
+/** PLACEHOLDER while the real backend is written; replaced before anything is called done. */
+public final class BgeBackend implements ModelBackend {
+  public static ModelBackend open(BackendContext context) {
+    throw new UnsupportedOperationException("BgeBackend is being written");
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of();
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    return Map.of();
+  }
+
+  @Override
+  public void close() {}
+}
