@@ -1,0 +1,173 @@
+package io.byzerllm.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Chat completions as OpenAI documents them: one JSON answer, or {@code chat.completion.chunk} SSE events. */
+final class ChatAnswers {
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private ChatAnswers() {}
+
+  /** What to answer: the content, optional reasoning, and whether the stream breaks after two deltas. */
+  record Plan(String content, String reasoning, String midStreamError, Duration chunkDelay) {}
+
+  static String defaultContent(JsonNode request) {
+    return "echo: " + lastUserText(request.path("messages"));
+  }
+
+  static void answer(FakeExchange ex, Plan plan) throws IOException, InterruptedException {
+    JsonNode request = ex.json();
+    if (request.path("stream").asBoolean(false)) {
+      stream(ex, request, plan);
+    } else {
+      ex.sendJson(200, completion(request, plan), Map.of());
+    }
+  }
+
+  private static ObjectNode completion(JsonNode request, Plan plan) {
+    ObjectNode root = envelope(request, "chat.completion");
+    ObjectNode choice = root.putArray("choices").addObject();
+    choice.put("index", 0);
+    ObjectNode message = choice.putObject("message");
+    message.put("role", "assistant");
+    message.put("content", plan.content());
+    if (plan.reasoning() != null) {
+      message.put("reasoning_content", plan.reasoning());
+    }
+    choice.put("finish_reason", "stop");
+    root.set("usage", usage(request, plan.content()));
+    return root;
+  }
+
+  private static void stream(FakeExchange ex, JsonNode request, Plan plan) throws IOException, InterruptedException {
+    ObjectNode template = envelope(request, "chat.completion.chunk");
+    List<ObjectNode> deltas = new ArrayList<>();
+    if (plan.reasoning() != null) {
+      for (String piece : pieces(plan.reasoning())) {
+        deltas.add(FakeExchange.JSON.createObjectNode().put("reasoning_content", piece));
+      }
+    }
+    for (String piece : pieces(plan.content())) {
+      deltas.add(FakeExchange.JSON.createObjectNode().put("content", piece));
+    }
+    ObjectNode first = FakeExchange.JSON.createObjectNode().put("role", "assistant");
+    first.setAll(deltas.get(0));
+    deltas.set(0, first);
+    ex.startEvents();
+    int sent = 0;
+    for (ObjectNode delta : deltas) {
+      if (plan.midStreamError() != null && sent == 2) {
+        ex.sendEvent(FakeExchange.error(500, plan.midStreamError()));
+        return;
+      }
+      pause(plan.chunkDelay(), sent);
+      ex.sendEvent(chunk(template, delta, null));
+      sent++;
+    }
+    if (plan.midStreamError() != null) {
+      ex.sendEvent(FakeExchange.error(500, plan.midStreamError()));
+      return;
+    }
+    pause(plan.chunkDelay(), sent);
+    ex.sendEvent(chunk(template, FakeExchange.JSON.createObjectNode(), "stop"));
+    if (request.path("stream_options").path("include_usage").asBoolean(false)) {
+      ObjectNode last = template.deepCopy();
+      last.putArray("choices");
+      last.set("usage", usage(request, plan.content()));
+      ex.sendEvent(last);
+    }
+    ex.sendDone();
+  }
+
+  private static void pause(Duration delay, int sent) throws InterruptedException {
+    if (sent > 0 && !delay.isZero()) {
+      Thread.sleep(delay.toMillis()); // simulates a slow upstream; this runs on the fake's own thread
+    }
+  }
+
+  private static ObjectNode chunk(ObjectNode template, ObjectNode delta, String finishReason) {
+    ObjectNode chunk = template.deepCopy();
+    ObjectNode choice = chunk.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.set("delta", delta);
+    if (finishReason == null) {
+      choice.putNull("finish_reason");
+    } else {
+      choice.put("finish_reason", finishReason);
+    }
+    return chunk;
+  }
+
+  private static ObjectNode envelope(JsonNode request, String object) {
+    ObjectNode root = FakeExchange.JSON.createObjectNode();
+    root.put("id", "chatcmpl-fake-" + IDS.incrementAndGet());
+    root.put("object", object);
+    root.put("created", System.currentTimeMillis() / 1000);
+    root.put("model", request.path("model").asText("fake-model"));
+    return root;
+  }
+
+  private static ObjectNode usage(JsonNode request, String answer) {
+    int prompt = 0;
+    for (JsonNode m : request.path("messages")) {
+      prompt += words(text(m.path("content")));
+    }
+    int completion = words(answer);
+    ObjectNode usage = FakeExchange.JSON.createObjectNode();
+    usage.put("prompt_tokens", prompt);
+    usage.put("completion_tokens", completion);
+    usage.put("total_tokens", prompt + completion);
+    return usage;
+  }
+
+  /** Splits text into word-sized pieces that concatenate back to it (each keeps its leading space). */
+  static List<String> pieces(String text) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i < text.length(); i++) {
+      if (Character.isWhitespace(text.charAt(i)) && !Character.isWhitespace(text.charAt(i - 1))) {
+        out.add(text.substring(start, i));
+        start = i;
+      }
+    }
+    out.add(text.substring(start));
+    return out;
+  }
+
+  static int words(String text) {
+    String t = text.strip();
+    return t.isEmpty() ? 0 : t.split("\\s+").length;
+  }
+
+  private static String lastUserText(JsonNode messages) {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if ("user".equals(messages.get(i).path("role").asText())) {
+        return text(messages.get(i).path("content"));
+      }
+    }
+    return "";
+  }
+
+  private static String text(JsonNode content) {
+    if (content.isTextual()) {
+      return content.asText();
+    }
+    StringBuilder sb = new StringBuilder();
+    if (content instanceof ArrayNode parts) {
+      for (JsonNode part : parts) {
+        if (part.has("text")) {
+          sb.append(sb.length() == 0 ? "" : " ").append(part.get("text").asText());
+        }
+      }
+    }
+    return sb.toString();
+  }
+}

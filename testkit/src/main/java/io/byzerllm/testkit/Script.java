@@ -1,0 +1,43 @@
+package io.byzerllm.testkit;
+
+import java.util.Map;
+
+/** One queued instruction for the next request the fake upstream receives. */
+sealed interface Script {
+  /** Whether this instruction may be used by a request that is not a chat completion. */
+  boolean appliesToAnyEndpoint();
+
+  record Reply(String content) implements Script {
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return false;
+    }
+  }
+
+  record Fail(int status, String message, Map<String, String> headers) implements Script {
+    public Fail {
+      headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return true;
+    }
+  }
+
+  record FailMidStream(String message) implements Script {
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return false;
+    }
+  }
+
+  enum Stall implements Script {
+    INSTANCE;
+
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return true;
+    }
+  }
+}
