@@ -1,0 +1,39 @@
+package io.byzerllm.client;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One worker of a deployment as {@code GET /api/deployments} reports it: where it runs, its state,
+ * its load ({@code inFlight} of {@code permits} slots, {@code queued}), its counters and latency
+ * percentiles in milliseconds, and which backend serves it.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record WorkerInfo(
+    int index,
+    String node,
+    String state,
+    @JsonProperty("in_flight") int inFlight,
+    int permits,
+    int queued,
+    long requests,
+    long errors,
+    @JsonProperty("p50_ms") double p50Ms,
+    @JsonProperty("p99_ms") double p99Ms,
+    Backend backend) {
+
+  public WorkerInfo {
+    node = node == null ? "" : node;
+    state = state == null ? "" : state;
+    backend = backend == null ? new Backend("", "") : backend;
+  }
+
+  /** The engine behind a worker, e.g. {@code openai-compatible} calling {@code deepseek-chat}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Backend(String engine, @JsonProperty("upstream_model") String upstreamModel) {
+    public Backend {
+      engine = engine == null ? "" : engine;
+      upstreamModel = upstreamModel == null ? "" : upstreamModel;
+    }
+  }
+}
