@@ -1,27 +1,192 @@
 package io.byzerllm.worker.saas;
 
 import io.byzerllm.deploy.Capability;
+import io.byzerllm.deploy.LlmException;
 import io.byzerllm.worker.BackendContext;
+import io.byzerllm.worker.ChatCall;
+import io.byzerllm.worker.ChatDelta;
+import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.EmbeddingResult;
+import io.byzerllm.worker.ImageCall;
+import io.byzerllm.worker.ImageResult;
 import io.byzerllm.worker.ModelBackend;
+import io.byzerllm.worker.SpeechCall;
+import io.byzerllm.worker.SpeechResult;
+import io.byzerllm.worker.StreamHandle;
+import io.byzerllm.worker.TranscriptionCall;
+import io.byzerllm.worker.TranscriptionResult;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** PLACEHOLDER while the real backend is written; replaced before anything is called done. */
+/**
+ * {@code saas/openai}, {@code saas/official_openai} and {@code saas/reasoning_openai}: any provider
+ * that speaks OpenAI's wire format (OpenAI, DeepSeek, Qwen compatible mode, Moonshot, SiliconFlow,
+ * Volcengine Ark, a local Ollama or vLLM), over the JDK HttpClient, never blocking a caller.
+ *
+ * <p>Failures complete the returned stages with an {@link LlmException}: the provider's status and
+ * message kept (429 as {@link io.byzerllm.deploy.OverloadedException} with its Retry-After), every
+ * secret of the spec redacted. A stream's {@code done} completes with a
+ * {@link java.util.concurrent.CancellationException} after its {@code cancel}.
+ */
 public final class OpenAiBackend implements ModelBackend {
-  public static ModelBackend open(BackendContext context) {
-    throw new UnsupportedOperationException("OpenAiBackend is being written");
+  private final String type;
+  private final OpenAiSettings settings;
+  private final ExecutorService executor;
+  private final UpstreamErrors errors;
+  private final UpstreamTransport transport;
+  private final OpenAiRequests requests;
+  private final OpenAiResponses responses;
+
+  private OpenAiBackend(String type, OpenAiSettings settings, ExecutorService executor, HttpClient client) {
+    this.type = type;
+    this.settings = settings;
+    this.executor = executor;
+    this.errors = new UpstreamErrors(settings);
+    this.transport = new UpstreamTransport(client, settings, errors, executor);
+    this.requests = new OpenAiRequests(settings);
+    this.responses = new OpenAiResponses(errors);
+  }
+
+  /**
+   * Builds the backend from {@code ctx.spec()}'s {@code saas.*} infer params; a bad or missing
+   * param fails with an {@link io.byzerllm.deploy.InvalidSpecException} that names it. Nothing is
+   * sent upstream until the first call.
+   */
+  public static ModelBackend open(BackendContext ctx) {
+    OpenAiSettings settings = OpenAiSettings.from(ctx.spec());
+    ExecutorService executor = httpExecutor(ctx.spec().model());
+    HttpClient client = HttpClient.newBuilder()
+        .executor(executor)
+        // plain http is a local server: ask for HTTP/1.1 outright rather than an h2c upgrade it may mishandle
+        .version(settings.baseUrl().startsWith("https:") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+        .connectTimeout(settings.timeout().compareTo(Duration.ofSeconds(30)) < 0 ? settings.timeout() : Duration.ofSeconds(30))
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+    return new OpenAiBackend(ctx.spec().pretrainedModelType().id(), settings, executor, client);
+  }
+
+  private static ExecutorService httpExecutor(String model) {
+    AtomicInteger n = new AtomicInteger();
+    // Threads only run callbacks (no thread waits on the network), so a few idle ones suffice; they die when idle.
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "openai-" + model + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    return pool;
   }
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of();
+    return EnumSet.allOf(Capability.class);
   }
 
   @Override
   public Map<String, Object> describe() {
-    return Map.of();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("engine", "openai-compatible");
+    out.put("type", type);
+    out.put("base_url", errors.redact(settings.baseUrl()));
+    out.put("upstream_model", settings.model());
+    out.put("timeout_s", settings.timeout().toMillis() / 1000.0);
+    out.put("max_retries", settings.maxRetries());
+    return out;
   }
 
   @Override
-  public void close() {}
+  public CompletionStage<ChatResult> chat(ChatCall call) {
+    return call(() -> transport.postJson("/chat/completions", requests.chat(call, false), "application/json"),
+        body -> responses.chat(call.requestId(), body.body()));
+  }
+
+  @Override
+  public StreamHandle stream(ChatCall call, Consumer<ChatDelta> onDelta) {
+    HttpRequest request;
+    try {
+      request = transport.postJson("/chat/completions", requests.chat(call, true), "text/event-stream");
+    } catch (RuntimeException e) {
+      return new StreamHandle(CompletableFuture.failedFuture(errors.fromFailure(e)), () -> {});
+    }
+    return new OpenAiStream(call, onDelta, errors, settings.timeout(), executor).start(transport, request);
+  }
+
+  @Override
+  public CompletionStage<EmbeddingResult> embed(EmbeddingCall call) {
+    return call(() -> transport.postJson("/embeddings", requests.embeddings(call), "application/json"),
+        r -> responses.embeddings(r.body()));
+  }
+
+  @Override
+  public CompletionStage<SpeechResult> speech(SpeechCall call) {
+    return call(() -> transport.postJson("/audio/speech", requests.speech(call), "*/*"),
+        r -> new SpeechResult(r.body(), r.headers().firstValue("Content-Type")
+            .orElse(OpenAiRequests.responseFormat(call).equals("mp3") ? "audio/mpeg" : "application/octet-stream")));
+  }
+
+  @Override
+  public CompletionStage<TranscriptionResult> transcribe(TranscriptionCall call) {
+    return call(() -> transcriptionRequest(call),
+        r -> responses.transcription(r.body(), r.headers().firstValue("Content-Type").orElse("application/json")));
+  }
+
+  private HttpRequest transcriptionRequest(TranscriptionCall call) {
+    String format = call.responseFormat() == null || call.responseFormat().isBlank() ? "verbose_json" : call.responseFormat();
+    Multipart form = new Multipart()
+        .file("file", call.fileName(), call.audio())
+        .field("model", call.model() == null || call.model().isBlank() ? settings.sttModel() : call.model())
+        .field("language", call.language())
+        .field("prompt", call.prompt())
+        .field("response_format", format);
+    var granularities = call.timestampGranularities().isEmpty() && format.equals("verbose_json")
+        ? java.util.List.of("word", "segment") : call.timestampGranularities();
+    granularities.forEach(g -> form.field("timestamp_granularities[]", g));
+    if (call.temperature() != null) {
+      form.field("temperature", call.temperature().toString());
+    }
+    return transport.post("/audio/transcriptions", form.contentType(), "application/json, text/plain", form.build());
+  }
+
+  @Override
+  public CompletionStage<ImageResult> generateImage(ImageCall call) {
+    return call(() -> transport.postJson("/images/generations", requests.image(call), "application/json"),
+        r -> responses.images(r.body()));
+  }
+
+  /** Builds, sends (with retries) and reads one call; any failure, ours included, completes the stage. */
+  private <T> CompletionStage<T> call(java.util.function.Supplier<HttpRequest> request,
+                                      Function<java.net.http.HttpResponse<byte[]>, T> read) {
+    try {
+      return transport.send(request.get()).thenApply(read).exceptionallyCompose(
+          e -> CompletableFuture.failedFuture(errors.fromFailure(e)));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(errors.fromFailure(e));
+    }
+  }
+
+  /** Stops the HTTP threads; calls still under way fail. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiBackend[type=" + type + ", " + settings + "]";
+  }
 }

@@ -1,0 +1,205 @@
+package io.byzerllm.worker.saas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import io.byzerllm.worker.ChatCall;
+import io.byzerllm.worker.ChatDelta;
+import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.StreamHandle;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * One streamed chat completion: SSE chunks become deltas, in order, from one thread at a time.
+ * {@code done} completes once: with the whole answer at {@code [DONE]}; with an
+ * {@link LlmException} on an upstream error event, a broken connection, or no chunk for longer
+ * than {@code saas.timeout}; or with a {@link CancellationException} after {@link #cancel()}.
+ * No delta is delivered after {@code done} completes.
+ */
+final class OpenAiStream implements SseReader.Listener {
+  private final ChatCall call;
+  private final Consumer<ChatDelta> onDelta;
+  private final UpstreamErrors errors;
+  private final Duration idleTimeout;
+  private final Executor executor;
+  private final CompletableFuture<ChatResult> done = new CompletableFuture<>();
+  private final StreamedAnswer answer = new StreamedAnswer();
+  private final Object lock = new Object();
+  private final long startNanos = System.nanoTime();
+  private boolean finished; // guarded by lock
+  private double firstTokenMillis; // guarded by lock
+  private volatile long lastActivityNanos = startNanos;
+  private volatile SseReader reader;
+  private volatile CompletableFuture<?> attempt;
+
+  OpenAiStream(ChatCall call, Consumer<ChatDelta> onDelta, UpstreamErrors errors, Duration idleTimeout, Executor executor) {
+    this.call = call;
+    this.onDelta = onDelta;
+    this.errors = errors;
+    this.idleTimeout = idleTimeout;
+    this.executor = executor;
+  }
+
+  StreamHandle start(UpstreamTransport transport, HttpRequest request) {
+    transport.send(request, this::bodyFor, a -> attempt = a, this::isFinished)
+        .whenComplete((response, failure) -> {
+          if (failure != null) {
+            fail(errors.fromFailure(failure));
+          }
+        });
+    return new StreamHandle(done, this::cancel);
+  }
+
+  /** A 2xx answer is read as SSE lines as they arrive; any other is read whole, to become the error. */
+  private HttpResponse.BodySubscriber<byte[]> bodyFor(HttpResponse.ResponseInfo info) {
+    if (info.statusCode() / 100 != 2) {
+      return HttpResponse.BodySubscribers.ofByteArray();
+    }
+    SseReader r = new SseReader(this);
+    reader = r;
+    if (isFinished()) {
+      r.cancel(); // cancelled while the headers were on their way
+    }
+    onActivity();
+    watchIdle(idleTimeout);
+    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromLineSubscriber(r), nothing -> null);
+  }
+
+  private void watchIdle(Duration wait) {
+    RetryPolicy.after(wait, executor, () -> {
+      if (isFinished()) {
+        return;
+      }
+      long idle = System.nanoTime() - lastActivityNanos;
+      if (idle >= idleTimeout.toNanos()) {
+        fail(errors.timeout(null));
+      } else {
+        watchIdle(Duration.ofNanos(idleTimeout.toNanos() - idle));
+      }
+    });
+  }
+
+  @Override
+  public void onActivity() {
+    lastActivityNanos = System.nanoTime();
+  }
+
+  @Override
+  public void onEvent(String event, String data) {
+    if (data.strip().equals("[DONE]")) {
+      succeed();
+      return;
+    }
+    JsonNode chunk;
+    try {
+      chunk = OpenAiJson.MAPPER.readTree(data);
+    } catch (IOException e) {
+      fail(errors.badAnswer("an SSE event that is not JSON", data));
+      return;
+    }
+    if (chunk == null || !chunk.isObject()) {
+      fail(errors.badAnswer("an SSE event that is not a JSON object", data));
+    } else if ("error".equals(event) || (chunk.has("error") && !chunk.get("error").isNull())) {
+      fail(errors.midStream(chunk));
+    } else {
+      deliver(OpenAiResponses.chunk(chunk), chunk);
+    }
+  }
+
+  private void deliver(ChatDelta delta, JsonNode chunk) {
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      answer.add(delta, chunk);
+      if (OpenAiResponses.isEmpty(delta)) {
+        return;
+      }
+      if (firstTokenMillis == 0 && (delta.content() != null || delta.reasoningContent() != null)) {
+        firstTokenMillis = Math.max(Double.MIN_VALUE, (System.nanoTime() - startNanos) / 1e6);
+      }
+      try {
+        onDelta.accept(delta);
+        return;
+      } catch (RuntimeException e) {
+        finished = true;
+        stopUpstream();
+        done.completeExceptionally(e); // the consumer's own failure, passed on as it is
+      }
+    }
+  }
+
+  @Override
+  public void onEnd() {
+    boolean complete;
+    synchronized (lock) {
+      complete = answer.finished();
+    }
+    if (complete) {
+      succeed(); // some providers end after the finish_reason without [DONE]
+    } else {
+      fail(new LlmException(ErrorKind.UPSTREAM, "upstream " + errors.redact(hostOf()) + " ended the stream before it finished"));
+    }
+  }
+
+  @Override
+  public void onError(Throwable failure) {
+    fail(errors.fromFailure(failure));
+  }
+
+  private void succeed() {
+    ChatResult result;
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      result = answer.result(call.requestId(), firstTokenMillis);
+    }
+    done.complete(result);
+  }
+
+  private void fail(Throwable failure) {
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+    }
+    stopUpstream();
+    done.completeExceptionally(failure);
+  }
+
+  /** The caller went away: stop reading, close the connection, complete {@code done} at once. */
+  void cancel() {
+    fail(new CancellationException("stream " + call.requestId() + " cancelled by the caller"));
+  }
+
+  private boolean isFinished() {
+    synchronized (lock) {
+      return finished;
+    }
+  }
+
+  private void stopUpstream() {
+    SseReader r = reader;
+    if (r != null) {
+      r.cancel();
+    }
+    CompletableFuture<?> a = attempt;
+    if (a != null) {
+      a.cancel(true);
+    }
+  }
+
+  private String hostOf() {
+    return errors.host();
+  }
+}

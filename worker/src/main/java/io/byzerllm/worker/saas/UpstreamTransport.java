@@ -1,0 +1,126 @@
+package io.byzerllm.worker.saas;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Sends requests to the provider and retries where {@link RetryPolicy} says it is safe. Every
+ * returned future completes: with a 2xx response, or with an {@link LlmException}.
+ */
+final class UpstreamTransport {
+  private final HttpClient client;
+  private final OpenAiSettings settings;
+  private final UpstreamErrors errors;
+  private final RetryPolicy retries;
+  private final Executor executor;
+
+  UpstreamTransport(HttpClient client, OpenAiSettings settings, UpstreamErrors errors, Executor executor) {
+    this.client = client;
+    this.settings = settings;
+    this.errors = errors;
+    this.retries = new RetryPolicy(settings.maxRetries());
+    this.executor = executor;
+  }
+
+  /** A POST of JSON to {@code baseUrl + path}, with our headers and the request timeout. */
+  HttpRequest postJson(String path, JsonNode body, String accept) {
+    try {
+      return post(path, "application/json", accept, OpenAiJson.MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new LlmException(ErrorKind.INTERNAL, "cannot write the request for " + path + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  HttpRequest post(String path, String contentType, String accept, byte[] body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(settings.endpoint(path))
+        .timeout(settings.timeout())
+        .header("Content-Type", contentType)
+        .header("Accept", accept)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (settings.apiKey() != null) {
+      b.header("Authorization", "Bearer " + settings.apiKey());
+    }
+    settings.headers().forEach(b::setHeader);
+    return b.build();
+  }
+
+  /** Sends a request whose answer is read whole. */
+  CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
+    return send(request, info -> HttpResponse.BodySubscribers.ofByteArray(), attempt -> {}, () -> false);
+  }
+
+  /**
+   * Sends a request, retrying refused connections and retriable statuses. {@code handler} must
+   * read non-2xx bodies as bytes (they become the error). {@code onAttempt} sees each attempt's
+   * future (to cancel it); no new attempt starts once {@code stopped} is true.
+   */
+  CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
+                                               Consumer<CompletableFuture<?>> onAttempt, BooleanSupplier stopped) {
+    CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
+    attempt(request, handler, onAttempt, stopped, 0, result);
+    return result;
+  }
+
+  private void attempt(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
+                       Consumer<CompletableFuture<?>> onAttempt, BooleanSupplier stopped, int retry,
+                       CompletableFuture<HttpResponse<byte[]>> result) {
+    if (stopped.getAsBoolean() || result.isDone()) {
+      return;
+    }
+    CompletableFuture<HttpResponse<byte[]>> call;
+    try {
+      call = client.sendAsync(request, handler);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(errors.fromFailure(e)); // e.g. the client's executor is shut down
+      return;
+    }
+    onAttempt.accept(call);
+    call.whenComplete((response, failure) -> {
+      try {
+        Runnable again = () -> attempt(request, handler, onAttempt, stopped, retry + 1, result);
+        if (failure != null) {
+          onFailure(failure, retry, again, result);
+        } else if (response.statusCode() / 100 == 2) {
+          result.complete(response);
+        } else {
+          onErrorStatus(response, retry, again, result);
+        }
+      } catch (RuntimeException e) {
+        result.completeExceptionally(errors.fromFailure(e));
+      }
+    });
+  }
+
+  private void onFailure(Throwable failure, int retry, Runnable again, CompletableFuture<?> result) {
+    // Only a refused connection proves the request was never sent; anything later may have reached the provider.
+    Duration delay = UpstreamErrors.unwrap(failure) instanceof ConnectException ? retries.delayBefore(retry + 1, null) : null;
+    if (delay != null) {
+      RetryPolicy.after(delay, executor, again);
+    } else {
+      result.completeExceptionally(errors.fromFailure(failure));
+    }
+  }
+
+  private void onErrorStatus(HttpResponse<byte[]> response, int retry, Runnable again, CompletableFuture<?> result) {
+    int status = response.statusCode();
+    byte[] body = response.body() == null ? new byte[0] : response.body();
+    Duration delay = RetryPolicy.retriableStatus(status)
+        ? retries.delayBefore(retry + 1, UpstreamErrors.retryAfter(response.headers())) : null;
+    if (delay != null) {
+      RetryPolicy.after(delay, executor, again);
+    } else {
+      result.completeExceptionally(errors.fromResponse(status, response.headers(), body));
+    }
+  }
+}
