@@ -1,40 +1,223 @@
 package io.byzerllm.server;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import io.byzerllm.deploy.Resources;
+import io.byzerllm.server.cluster.DeploymentController;
+import io.byzerllm.server.cluster.NodeAgent;
+import io.byzerllm.server.http.AudioRoutes;
+import io.byzerllm.server.http.ChatRoutes;
+import io.byzerllm.server.http.ClusterRoutes;
+import io.byzerllm.server.http.ClusterView;
+import io.byzerllm.server.http.DeploymentRoutes;
+import io.byzerllm.server.http.EmbeddingRoutes;
+import io.byzerllm.server.http.HttpApi;
+import io.byzerllm.server.http.ImageRoutes;
+import io.byzerllm.server.http.ModelGateway;
+import io.byzerllm.server.http.ModelRoutes;
+import io.byzerllm.server.routing.ModelRouter;
+import io.byzerllm.worker.actor.NodeName;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * One running node: a Pekko Cluster member with the HTTP API bound. {@link #start} returns once the
- * node is an Up member and its HTTP port answers; {@link #close} leaves the cluster and unbinds.
+ * One running node: a Pekko Cluster member (a cluster of one until others join) with the
+ * deployment controller as a cluster singleton, a model router, an agent that runs this node's
+ * workers, and the HTTP API. {@link #start} returns once the node is an Up member, its HTTP port
+ * answers and the controller knows this node; {@link #close} leaves the cluster and unbinds.
  */
 public final class Node implements AutoCloseable {
-  // IN PROGRESS: the implementation lands with the server module.
-  private Node() {}
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final String httpUrl;
+
+  private Node(ActorSystem<Void> system, ServerBinding binding, String httpUrl) {
+    this.system = system;
+    this.binding = binding;
+    this.httpUrl = httpUrl;
+  }
 
   /** Starts a node and waits until it serves; fails with a clear message (e.g. port in use). */
   public static Node start(NodeSettings settings) {
-    throw new UnsupportedOperationException("server module is being written");
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "byzerllm", config(settings));
+    try {
+      return boot(system, settings);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static Node boot(ActorSystem<Void> system, NodeSettings settings) {
+    Config config = system.settings().config();
+    Cluster cluster = Cluster.get(system);
+    join(cluster, settings);
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    org.apache.pekko.cluster.Cluster.get(system.classicSystem()).registerOnMemberUp(() -> up.complete(null));
+    await(up, "join the cluster" + (settings.join().isEmpty() ? "" : " at " + settings.join()));
+
+    ActorRef<DeploymentController.Command> controller = ClusterSingleton.get(system)
+        .init(SingletonActor.of(DeploymentController.create(), "deployment-controller"));
+    Duration askTimeout = config.getDuration("byzerllm.server.ask-timeout");
+    ActorRef<ModelRouter.Command> router = system.systemActorOf(
+        ModelRouter.create(controller, config.getDuration("byzerllm.server.listing-grace")), "model-router", Props.empty());
+    ClusterView view = new ClusterView(controller, system.scheduler(), config.getDuration("byzerllm.server.view-timeout"));
+    ModelGateway gateway = new ModelGateway(router, system.scheduler(), askTimeout);
+    String nodeName = NodeName.of(system);
+
+    Route v1 = Directives.concat(new ChatRoutes(gateway).route(), new EmbeddingRoutes(gateway).route(),
+        new AudioRoutes(gateway).route(), new ImageRoutes(gateway).route(), new ModelRoutes(view).route());
+    Route api = Directives.concat(
+        new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
+        new ClusterRoutes(view, cluster, () -> stopSoon(system)).route());
+    Route all = new HttpApi(settings.apiKey(), nodeName, v1, api).route();
+
+    ServerBinding binding = bind(system, settings, all);
+    String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();
+    system.systemActorOf(NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home()),
+        "node-agent", Props.empty());
+    awaitControllerKnows(view, nodeName);
+    system.log().info("node {} up: HTTP {}", nodeName, httpUrl);
+    return new Node(system, binding, httpUrl);
+  }
+
+  private static void join(Cluster cluster, NodeSettings settings) {
+    if (settings.join().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      return;
+    }
+    List<Address> seeds = settings.join().stream().map(Node::seedAddress).toList();
+    cluster.manager().tell(new JoinSeedNodes(seeds));
+  }
+
+  private static Address seedAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "--join takes HOST:PORT of another node's cluster port (got '"
+          + hostPort + "')");
+    }
+    try {
+      return new Address("pekko", "byzerllm", hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    } catch (NumberFormatException e) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "--join port must be a number (got '" + hostPort + "')");
+    }
+  }
+
+  private static ServerBinding bind(ActorSystem<Void> system, NodeSettings settings, Route route) {
+    CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(settings.host(), settings.httpPort()).bind(route);
+    try {
+      ServerBinding binding = bound.toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      return binding;
+    } catch (Exception e) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "cannot serve HTTP on " + settings.host() + ":" + settings.httpPort()
+          + " (" + rootMessage(e) + "); choose another --port or stop what uses it", e);
+    }
+  }
+
+  private static void awaitControllerKnows(ClusterView view, String nodeName) {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        boolean known = view.table().toCompletableFuture().get(5, TimeUnit.SECONDS).nodes().stream()
+            .anyMatch(n -> n.address().equals(nodeName));
+        if (known) {
+          return;
+        }
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LlmException(ErrorKind.INTERNAL, "interrupted while starting the node");
+      } catch (Exception e) {
+        // The singleton may still be starting; ask again until the deadline.
+      }
+    }
+    throw new LlmException(ErrorKind.UNAVAILABLE, "the deployment controller did not see this node within "
+        + START_TIMEOUT.toSeconds() + "s; check the node log");
+  }
+
+  private static void await(CompletableFuture<Void> f, String what) {
+    try {
+      f.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LlmException(ErrorKind.INTERNAL, "interrupted while waiting to " + what);
+    } catch (Exception e) {
+      throw new LlmException(ErrorKind.UNAVAILABLE, "could not " + what + " within " + START_TIMEOUT.toSeconds()
+          + "s; is the seed node running and reachable?", e);
+    }
+  }
+
+  private static void stopSoon(ActorSystem<Void> system) {
+    system.scheduler().scheduleOnce(Duration.ofMillis(200), system::terminate, system.executionContext());
+  }
+
+  static Config config(NodeSettings s) {
+    Map<String, Object> o = new HashMap<>();
+    o.put("pekko.remote.artery.canonical.hostname", s.host());
+    o.put("pekko.remote.artery.canonical.port", s.clusterPort());
+    return ConfigFactory.parseMap(o).withFallback(ConfigFactory.load());
+  }
+
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage();
   }
 
   /** The bound HTTP port (the real one when the settings asked for 0). */
   public int httpPort() {
-    throw new UnsupportedOperationException();
+    return binding.localAddress().getPort();
   }
 
   /** {@code http://host:port}, the address clients connect to. */
   public String httpUrl() {
-    throw new UnsupportedOperationException();
+    return httpUrl;
   }
 
   /** {@code host:port} of the cluster endpoint, what {@code --join} takes. */
   public String clusterAddress() {
-    throw new UnsupportedOperationException();
+    return NodeName.of(system);
   }
 
   /** Completes when the node has stopped, whoever stopped it (close, HTTP shutdown, signal). */
   public CompletionStage<Void> whenTerminated() {
-    throw new UnsupportedOperationException();
+    return system.getWhenTerminated().thenApply(done -> null);
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      system.log().warn("node did not stop cleanly within 30s: {}", e.toString());
+    }
+  }
 }

@@ -1,0 +1,181 @@
+package io.byzerllm.server.cluster;
+
+import io.byzerllm.deploy.ModelSpec;
+import io.byzerllm.deploy.Resources;
+import io.byzerllm.deploy.WorkerPlacement;
+import io.byzerllm.worker.BackendContext;
+import io.byzerllm.worker.CborSerializable;
+import io.byzerllm.worker.actor.Failure;
+import io.byzerllm.worker.actor.NodeName;
+import io.byzerllm.worker.actor.WorkerActor;
+import io.byzerllm.worker.actor.WorkerEvent;
+import io.byzerllm.worker.actor.WorkerId;
+import io.byzerllm.worker.actor.WorkerSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * The part of a node that runs workers: it starts the workers the controller placed here, answers
+ * once they are all ready (or with the reason one failed), and stops them on request.
+ */
+public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record StartWorkers(ModelSpec spec, long generation, List<WorkerPlacement> placements,
+                             ActorRef<WorkersStarted> replyTo) implements Command {}
+
+  /** The answer to {@link StartWorkers}: empty {@code failures} means every worker is ready. */
+  public record WorkersStarted(String model, long generation, String node, List<String> failures)
+      implements CborSerializable {}
+
+  /** Stops the model's workers of one generation, or of all when {@code generation} is negative. */
+  public record StopWorkers(String model, long generation, boolean drain) implements Command {}
+
+  public record Describe(ActorRef<NodeDescription> replyTo) implements Command {}
+
+  public record ListWorkers(ActorRef<WorkerRefs> replyTo) implements Command {}
+
+  public record WorkerRefs(String node, Map<String, ActorRef<WorkerActor.Command>> workers)
+      implements CborSerializable {}
+
+  private record Lifecycle(WorkerEvent event) implements Command {}
+
+  private record PendingStart(StartWorkers request, Set<WorkerId> waiting, List<String> failures) {}
+
+  private final String httpUrl;
+  private final Resources total;
+  private final Path home;
+  private final Executor blocking;
+  private final ActorRef<WorkerEvent> lifecycleAdapter;
+  private final Map<WorkerId, ActorRef<WorkerActor.Command>> workers = new HashMap<>();
+  private final Map<String, PendingStart> pending = new HashMap<>();
+
+  public static Behavior<Command> create(String httpUrl, Resources total, Path home) {
+    return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home));
+  }
+
+  private NodeAgent(ActorContext<Command> ctx, String httpUrl, Resources total, Path home) {
+    super(ctx);
+    this.httpUrl = httpUrl;
+    this.total = total;
+    this.home = home;
+    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("byzerllm.blocking-dispatcher"));
+    this.lifecycleAdapter = ctx.messageAdapter(WorkerEvent.class, Lifecycle::new);
+    ctx.getSystem().receptionist().tell(Receptionist.register(NodeKeys.AGENTS, ctx.getSelf()));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StartWorkers.class, this::onStart)
+        .onMessage(Lifecycle.class, this::onLifecycle)
+        .onMessage(StopWorkers.class, this::onStop)
+        .onMessage(Describe.class, this::onDescribe)
+        .onMessage(ListWorkers.class, this::onListWorkers)
+        .onSignal(Terminated.class, this::onTerminated)
+        .build();
+  }
+
+  private Behavior<Command> onStart(StartWorkers msg) {
+    ModelSpec spec = msg.spec();
+    WorkerSettings settings;
+    try {
+      settings = WorkerSettings.of(spec, getContext().getSystem().settings().config());
+    } catch (RuntimeException e) {
+      msg.replyTo().tell(new WorkersStarted(spec.model(), msg.generation(), node(), List.of(e.getMessage())));
+      return this;
+    }
+    Set<WorkerId> waiting = new HashSet<>();
+    for (WorkerPlacement p : msg.placements()) {
+      WorkerId id = new WorkerId(spec.model(), msg.generation(), p.index());
+      int threads = (int) Math.max(1, Math.round(spec.cpusPerWorker()));
+      BackendContext context = new BackendContext(spec, p.index(), home, threads, p.gpuIndices(), blocking);
+      ActorRef<WorkerActor.Command> ref = getContext().spawn(
+          WorkerActor.create(id, context, settings, lifecycleAdapter), id.actorName());
+      getContext().watch(ref);
+      workers.put(id, ref);
+      waiting.add(id);
+    }
+    pending.put(key(spec.model(), msg.generation()), new PendingStart(msg, waiting, new ArrayList<>()));
+    getContext().getLog().info("starting {} workers of {} (generation {})", waiting.size(), spec.model(), msg.generation());
+    return this;
+  }
+
+  private Behavior<Command> onLifecycle(Lifecycle msg) {
+    WorkerId id = msg.event().id();
+    PendingStart p = pending.get(key(id.model(), id.generation()));
+    if (p == null || !p.waiting().remove(id)) {
+      return this;
+    }
+    if (msg.event() instanceof WorkerEvent.FailedToStart f) {
+      p.failures().add("worker " + id.index() + " on " + node() + ": " + f.failure().message());
+    }
+    if (p.waiting().isEmpty()) {
+      pending.remove(key(id.model(), id.generation()));
+      p.request().replyTo().tell(new WorkersStarted(id.model(), id.generation(), node(), List.copyOf(p.failures())));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop(StopWorkers msg) {
+    workers.forEach((id, ref) -> {
+      if (id.model().equals(msg.model()) && (msg.generation() < 0 || id.generation() == msg.generation())) {
+        if (msg.drain()) {
+          ref.tell(WorkerActor.Drain.INSTANCE);
+        } else {
+          getContext().stop(ref);
+        }
+      }
+    });
+    return this;
+  }
+
+  private Behavior<Command> onTerminated(Terminated t) {
+    workers.entrySet().removeIf(e -> {
+      if (!e.getValue().equals(t.getRef())) {
+        return false;
+      }
+      // A worker that stops before it said ready counts as failed, so a deploy never waits forever.
+      getContext().getSelf().tell(new Lifecycle(new WorkerEvent.FailedToStart(e.getKey(),
+          Failure.of(io.byzerllm.deploy.ErrorKind.INTERNAL, "the worker stopped while starting"))));
+      return true;
+    });
+    return this;
+  }
+
+  private Behavior<Command> onDescribe(Describe msg) {
+    msg.replyTo().tell(new NodeDescription(node(), httpUrl, total, getContext().getSelf()));
+    return this;
+  }
+
+  private Behavior<Command> onListWorkers(ListWorkers msg) {
+    Map<String, ActorRef<WorkerActor.Command>> refs = new HashMap<>();
+    workers.forEach((id, ref) -> refs.put(id.actorName(), ref));
+    msg.replyTo().tell(new WorkerRefs(node(), refs));
+    return this;
+  }
+
+  private String node() {
+    return NodeName.of(getContext().getSystem());
+  }
+
+  private static String key(String model, long generation) {
+    return model + "#" + generation;
+  }
+}

@@ -1,0 +1,83 @@
+package io.byzerllm.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.byzerllm.worker.ChatDelta;
+import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.Usage;
+
+/** OpenAI's {@code chat.completion} and {@code chat.completion.chunk} bodies. */
+final class ChatResponses {
+  private ChatResponses() {}
+
+  static ObjectNode completion(String id, String model, long created, ChatResult r) {
+    ObjectNode message = Json.newObject();
+    message.put("role", "assistant");
+    message.put("content", r.content());
+    if (r.reasoningContent() != null) {
+      message.put("reasoning_content", r.reasoningContent());
+    }
+    if (r.toolCalls() != null && !r.toolCalls().isNull()) {
+      message.set("tool_calls", r.toolCalls());
+    }
+    ObjectNode choice = Json.newObject();
+    choice.put("index", 0);
+    choice.set("message", message);
+    choice.put("finish_reason", r.finishReason() == null ? "stop" : r.finishReason());
+    ObjectNode root = envelope(id, "chat.completion", model, created);
+    root.putArray("choices").add(choice);
+    root.set("usage", usage(r.usage()));
+    return root;
+  }
+
+  static ObjectNode chunk(String id, String model, long created, ChatDelta d, boolean first) {
+    ObjectNode delta = Json.newObject();
+    if (first) {
+      delta.put("role", "assistant");
+    }
+    if (d.content() != null) {
+      delta.put("content", d.content());
+    }
+    if (d.reasoningContent() != null) {
+      delta.put("reasoning_content", d.reasoningContent());
+    }
+    if (d.toolCalls() != null && !d.toolCalls().isNull()) {
+      delta.set("tool_calls", d.toolCalls());
+    }
+    ObjectNode choice = Json.newObject();
+    choice.put("index", 0);
+    choice.set("delta", delta);
+    choice.put("finish_reason", d.finishReason());
+    ObjectNode root = envelope(id, "chat.completion.chunk", model, created);
+    root.putArray("choices").add(choice);
+    return root;
+  }
+
+  static ObjectNode usageChunk(String id, String model, long created, Usage usage) {
+    ObjectNode root = envelope(id, "chat.completion.chunk", model, created);
+    root.putArray("choices");
+    root.set("usage", usage(usage));
+    return root;
+  }
+
+  static ObjectNode usage(Usage u) {
+    ObjectNode usage = Json.newObject();
+    usage.put("prompt_tokens", u.promptTokens());
+    usage.put("completion_tokens", u.completionTokens());
+    usage.put("total_tokens", u.totalTokens());
+    return usage;
+  }
+
+  private static ObjectNode envelope(String id, String object, String model, long created) {
+    ObjectNode root = Json.newObject();
+    root.put("id", id);
+    root.put("object", object);
+    root.put("created", created);
+    root.put("model", model);
+    return root;
+  }
+
+  static ArrayNode array() {
+    return Json.MAPPER.createArrayNode();
+  }
+}

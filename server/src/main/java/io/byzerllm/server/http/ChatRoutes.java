@@ -1,0 +1,69 @@
+package io.byzerllm.server.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.actor.StreamOpened;
+import io.byzerllm.worker.actor.Work;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.japi.pf.PFBuilder;
+import org.apache.pekko.util.ByteString;
+
+/** {@code POST /v1/chat/completions}, blocking and streamed (SSE). */
+public final class ChatRoutes {
+  private final ModelGateway gateway;
+
+  public ChatRoutes(ModelGateway gateway) {
+    this.gateway = gateway;
+  }
+
+  public Route route() {
+    return path("chat", () -> path("completions", () -> post(() ->
+        entity(Unmarshaller.entityToByteString(), body -> completeWithFuture(chat(body))))));
+  }
+
+  private CompletionStage<HttpResponse> chat(ByteString body) {
+    long start = System.nanoTime();
+    try {
+      String id = "chatcmpl-" + UUID.randomUUID();
+      ChatRequest request = ChatRequest.parse(Json.object(body.toArray()), id);
+      return request.stream() ? stream(request, start) : blocking(request, start);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(ApiErrors.response(e));
+    }
+  }
+
+  private CompletionStage<HttpResponse> blocking(ChatRequest request, long start) {
+    String id = request.call().requestId();
+    return gateway.call(request.model(), new Work.Chat(request.call()), ChatResult.class, start)
+        .thenApply(a -> a.timed(Json.ok(ChatResponses.completion(id, request.model(), Instant.now().getEpochSecond(),
+            a.value())).addHeader(RawHeader.create("x-request-id", id))))
+        .exceptionally(ApiErrors::response);
+  }
+
+  private CompletionStage<HttpResponse> stream(ChatRequest request, long start) {
+    String id = request.call().requestId();
+    SseEncoder encoder = new SseEncoder(id, request.model(), Instant.now().getEpochSecond(), request.includeUsage());
+    return gateway.call(request.model(), new Work.Stream(request.call()), StreamOpened.class, start)
+        .thenApply(a -> a.timed(HttpResponse.create()
+            .withEntity(HttpEntities.createChunked(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM),
+                a.value().events().getSource().mapConcat(encoder::encode).takeWhile(b -> !b.isEmpty())
+                    .recover(new PFBuilder<Throwable, ByteString>().match(Throwable.class, encoder::failed).build())))
+            .addHeader(RawHeader.create("x-request-id", id))
+            .addHeader(RawHeader.create("Cache-Control", "no-cache"))))
+        .exceptionally(ApiErrors::response);
+  }
+}

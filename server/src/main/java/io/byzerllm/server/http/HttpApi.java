@@ -1,0 +1,66 @@
+package io.byzerllm.server.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.byzerllm.deploy.ErrorKind;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The whole HTTP API of a node: OpenAI-compatible routes under {@code /v1}, management under
+ * {@code /api}, {@code /health} open. With an API key set, {@code /v1} and {@code /api} need
+ * {@code Authorization: Bearer KEY}.
+ */
+public final class HttpApi {
+  private final String apiKey;
+  private final String nodeName;
+  private final Route v1;
+  private final Route api;
+
+  public HttpApi(String apiKey, String nodeName, Route v1, Route api) {
+    this.apiKey = apiKey;
+    this.nodeName = nodeName;
+    this.v1 = v1;
+    this.api = api;
+  }
+
+  public Route route() {
+    return handleExceptions(ApiErrors.exceptionHandler(), () -> handleRejections(ApiErrors.rejectionHandler(), () -> concat(
+        path("health", () -> get(() -> complete(Json.ok(health())))),
+        pathPrefix("v1", () -> authorized(() -> v1)),
+        pathPrefix("api", () -> authorized(() -> api)))));
+  }
+
+  private ObjectNode health() {
+    ObjectNode body = Json.newObject();
+    body.put("status", "ok");
+    body.put("node", nodeName);
+    return body;
+  }
+
+  private Route authorized(Supplier<Route> inner) {
+    if (apiKey == null) {
+      return inner.get();
+    }
+    return extractRequest(request -> keyMatches(request) ? inner.get()
+        : complete(ApiErrors.body(401, ErrorKind.AUTHENTICATION,
+            "missing or wrong API key: send 'Authorization: Bearer <key>' with the node's --api_key", null)));
+  }
+
+  private boolean keyMatches(HttpRequest request) {
+    String header = request.getHeader("Authorization").map(h -> h.value()).orElse("");
+    String expected = "Bearer " + apiKey;
+    return MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+  }
+}

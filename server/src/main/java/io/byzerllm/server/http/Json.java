@@ -1,0 +1,57 @@
+package io.byzerllm.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import java.io.IOException;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/** The one ObjectMapper of the HTTP edge, and JSON bodies in and out. */
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private Json() {}
+
+  /** Parses a request body that must be a JSON object; anything else is a 400 that says so. */
+  public static ObjectNode object(byte[] body) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "the request body is not valid JSON: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (node == null || !node.isObject()) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "the request body must be a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+
+  public static ObjectNode newObject() {
+    return MAPPER.createObjectNode();
+  }
+
+  public static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON for " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  public static HttpResponse ok(Object body) {
+    return response(200, body);
+  }
+
+  public static HttpResponse response(int status, Object body) {
+    return HttpResponse.create().withStatus(StatusCodes.get(status))
+        .withEntity(ContentTypes.APPLICATION_JSON, bytes(body));
+  }
+}

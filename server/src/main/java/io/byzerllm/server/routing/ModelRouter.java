@@ -1,0 +1,215 @@
+package io.byzerllm.server.routing;
+
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.server.cluster.DeploymentController;
+import io.byzerllm.server.cluster.DeploymentRecord;
+import io.byzerllm.worker.actor.Failure;
+import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.actor.WorkerActor;
+import io.byzerllm.worker.actor.WorkerKeys;
+import io.byzerllm.worker.actor.WorkerReply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * Routes each request for a model to the least-loaded of that model's workers, wherever they run
+ * (local first on a tie). It learns the workers from the Receptionist, counts what it has sent to
+ * each, tries another worker when one is full, and fails at once the calls of a worker that dies.
+ */
+public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
+
+  public sealed interface Command {}
+
+  /** Route {@code work} to a worker of {@code model}; the answer goes to {@code replyTo}. */
+  public record Route(String model, Work work, ActorRef<WorkerReply> replyTo) implements Command {}
+
+  private record Listed(String model, Receptionist.Listing listing) implements Command {}
+
+  private record FromWorker(WorkerReply reply) implements Command {}
+
+  private record TableForMissing(String model, DeploymentController.Table table) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private record InFlight(Route route, ActorRef<WorkerActor.Command> worker, Set<ActorRef<WorkerActor.Command>> tried) {}
+
+  private record Waiting(Route route, long sinceNanos) {}
+
+  private final ActorRef<DeploymentController.Command> controller;
+  private final Duration listingGrace;
+  private final ActorRef<WorkerReply> replies;
+  private final Map<String, ModelWorkers> models = new HashMap<>();
+  private final Map<Long, InFlight> inFlight = new HashMap<>();
+  private final Map<String, List<Waiting>> waiting = new HashMap<>();
+  private long nextId;
+
+  public static Behavior<Command> create(ActorRef<DeploymentController.Command> controller, Duration listingGrace) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(200));
+      return new ModelRouter(ctx, controller, listingGrace);
+    }));
+  }
+
+  private ModelRouter(ActorContext<Command> ctx, ActorRef<DeploymentController.Command> controller, Duration listingGrace) {
+    super(ctx);
+    this.controller = controller;
+    this.listingGrace = listingGrace;
+    this.replies = ctx.messageAdapter(WorkerReply.class, FromWorker::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Route.class, this::onRoute)
+        .onMessage(FromWorker.class, this::onReply)
+        .onMessage(Listed.class, this::onListed)
+        .onMessage(TableForMissing.class, this::onTableForMissing)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onSignal(Terminated.class, this::onTerminated)
+        .build();
+  }
+
+  private Behavior<Command> onRoute(Route route) {
+    ModelWorkers workers = models.get(route.model());
+    if (workers == null) {
+      subscribe(route.model());
+    }
+    if (workers == null || workers.isEmpty()) {
+      waiting.computeIfAbsent(route.model(), m -> new ArrayList<>()).add(new Waiting(route, System.nanoTime()));
+      if (workers != null) {
+        askTableFor(route.model());
+      }
+      return this;
+    }
+    send(route, workers, new HashSet<>());
+    return this;
+  }
+
+  private void send(Route route, ModelWorkers workers, Set<ActorRef<WorkerActor.Command>> tried) {
+    ActorRef<WorkerActor.Command> worker = workers.pick(tried);
+    long id = nextId++;
+    tried.add(worker);
+    workers.sent(worker);
+    inFlight.put(id, new InFlight(route, worker, tried));
+    worker.tell(new WorkerActor.Call(id, route.work(), replies));
+  }
+
+  private Behavior<Command> onReply(FromWorker msg) {
+    WorkerReply reply = msg.reply();
+    InFlight call = inFlight.remove(reply.id());
+    if (call == null) {
+      return this;
+    }
+    ModelWorkers workers = models.get(call.route().model());
+    if (workers != null) {
+      workers.done(call.worker());
+    }
+    if (retriable(reply) && workers != null && workers.hasUntried(call.tried())) {
+      send(call.route(), workers, call.tried());
+      return this;
+    }
+    call.route().replyTo().tell(reply);
+    return this;
+  }
+
+  /** Work that never reached a backend may go elsewhere: a full worker, or one draining away. */
+  private static boolean retriable(WorkerReply reply) {
+    Failure f = reply.failure();
+    return f != null && !reply.reachedBackend()
+        && (f.kind() == ErrorKind.OVERLOADED || f.kind() == ErrorKind.UNAVAILABLE);
+  }
+
+  private void subscribe(String model) {
+    models.put(model, new ModelWorkers(getContext().getSystem().address()));
+    ActorRef<Receptionist.Listing> adapter = getContext().messageAdapter(Receptionist.Listing.class,
+        listing -> new Listed(model, listing));
+    getContext().getSystem().receptionist().tell(Receptionist.subscribe(WorkerKeys.forModel(model), adapter));
+  }
+
+  private Behavior<Command> onListed(Listed msg) {
+    ModelWorkers workers = models.get(msg.model());
+    Set<ActorRef<WorkerActor.Command>> now = msg.listing().getServiceInstances(WorkerKeys.forModel(msg.model()));
+    for (ActorRef<WorkerActor.Command> added : workers.update(now)) {
+      getContext().watch(added);
+    }
+    List<Waiting> queued = waiting.remove(msg.model());
+    if (queued == null) {
+      return this;
+    }
+    if (workers.isEmpty()) {
+      waiting.put(msg.model(), queued);
+      askTableFor(msg.model());
+    } else {
+      queued.forEach(w -> send(w.route(), workers, new HashSet<>()));
+    }
+    return this;
+  }
+
+  private void askTableFor(String model) {
+    getContext().ask(DeploymentController.Table.class, controller, Duration.ofSeconds(5),
+        DeploymentController.GetTable::new,
+        (table, error) -> new TableForMissing(model, table));
+  }
+
+  /** No live worker: a model that is not deployed is a 404 at once; a deployed one gets a grace period. */
+  private Behavior<Command> onTableForMissing(TableForMissing msg) {
+    if (msg.table() == null) {
+      return this;
+    }
+    boolean deployed = msg.table().deployments().stream().anyMatch(d -> d.model().equals(msg.model()));
+    if (!deployed) {
+      List<Waiting> queued = waiting.remove(msg.model());
+      if (queued != null) {
+        String names = msg.table().deployments().stream().map(DeploymentRecord::model).collect(Collectors.joining(", "));
+        Failure f = Failure.of(ErrorKind.MODEL_NOT_FOUND, "model '" + msg.model() + "' is not deployed; deployed models: "
+            + (names.isEmpty() ? "(none; deploy one with 'llm deploy')" : names));
+        queued.forEach(w -> w.route().replyTo().tell(WorkerReply.failed(-1, f, false)));
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    long now = System.nanoTime();
+    waiting.forEach((model, queued) -> queued.removeIf(w -> {
+      if (now - w.sinceNanos() < listingGrace.toNanos()) {
+        return false;
+      }
+      w.route().replyTo().tell(WorkerReply.failed(-1, Failure.of(ErrorKind.UNAVAILABLE, "model '" + model
+          + "' has no live worker right now; check 'llm stat --model " + model + "' and retry"), false));
+      return true;
+    }));
+    waiting.values().removeIf(List::isEmpty);
+    waiting.keySet().forEach(this::askTableFor);
+    return this;
+  }
+
+  private Behavior<Command> onTerminated(Terminated t) {
+    @SuppressWarnings("unchecked")
+    ActorRef<WorkerActor.Command> dead = (ActorRef<WorkerActor.Command>) (ActorRef<?>) t.getRef();
+    models.values().forEach(w -> w.remove(dead));
+    inFlight.entrySet().removeIf(e -> {
+      if (!e.getValue().worker().equals(dead)) {
+        return false;
+      }
+      e.getValue().route().replyTo().tell(WorkerReply.failed(e.getKey(), Failure.of(ErrorKind.UNAVAILABLE,
+          "the worker serving this request was lost (its node left or it stopped); retry"), true));
+      return true;
+    });
+    return this;
+  }
+}

@@ -1,0 +1,22 @@
+package io.byzerllm.worker.actor;
+
+import io.byzerllm.worker.ChatDelta;
+import io.byzerllm.worker.ChatResult;
+
+/**
+ * One element of a streamed answer as it crosses nodes: a delta, or the end (the whole result and
+ * the time the backend took), or a failure. Exactly one field is set.
+ */
+public record StreamEvent(ChatDelta delta, ChatResult done, Failure failure, long backendNanos) {
+  public static StreamEvent delta(ChatDelta d) {
+    return new StreamEvent(d, null, null, 0);
+  }
+
+  public static StreamEvent done(ChatResult r, long backendNanos) {
+    return new StreamEvent(null, r, null, backendNanos);
+  }
+
+  public static StreamEvent failed(Failure f) {
+    return new StreamEvent(null, null, f, 0);
+  }
+}

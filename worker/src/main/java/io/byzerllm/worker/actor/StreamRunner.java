@@ -1,0 +1,88 @@
+package io.byzerllm.worker.actor;
+
+import io.byzerllm.worker.ChatCall;
+import io.byzerllm.worker.ChatConventions;
+import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.ModelBackend;
+import io.byzerllm.worker.StreamHandle;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.SourceRef;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamRefs;
+
+/**
+ * Runs a backend stream into a {@link SourceRef} that may cross nodes. The backend pushes deltas
+ * into a bounded buffer; if the reader goes away, or falls so far behind that the buffer fills,
+ * the backend call is cancelled rather than left running.
+ */
+final class StreamRunner {
+  private final Materializer materializer;
+  private final int buffer;
+
+  StreamRunner(ActorSystem<?> system, int buffer) {
+    this.materializer = Materializer.matFromSystem(system);
+    this.buffer = buffer;
+  }
+
+  /**
+   * Starts the stream and hands its ref to {@code onOpened} at once; the returned stage completes
+   * when the backend is done (it is what holds the worker's slot).
+   */
+  CompletionStage<Object> open(ModelBackend backend, ChatCall call, Consumer<StreamOpened> onOpened) {
+    Pair<BoundedSourceQueue<StreamEvent>, Source<StreamEvent, NotUsed>> pre =
+        Source.<StreamEvent>queue(buffer).preMaterialize(materializer);
+    BoundedSourceQueue<StreamEvent> queue = pre.first();
+    AtomicReference<StreamHandle> handle = new AtomicReference<>();
+    AtomicBoolean readerGone = new AtomicBoolean();
+    Source<StreamEvent, NotUsed> events = pre.second().watchTermination((nu, terminated) -> {
+      terminated.whenComplete((done, error) -> {
+        readerGone.set(true);
+        cancel(handle);
+      });
+      return nu;
+    });
+    SourceRef<StreamEvent> ref = events.runWith(StreamRefs.sourceRef(), materializer);
+    long start = System.nanoTime();
+    StreamHandle h = backend.stream(ChatConventions.normalize(call), delta -> {
+      if (queue.offer(StreamEvent.delta(delta)) != QueueOfferResult.enqueued()) {
+        cancel(handle);
+      }
+    });
+    handle.set(h);
+    if (readerGone.get()) {
+      h.cancel().run();
+    }
+    onOpened.accept(new StreamOpened(ref));
+    CompletableFuture<Object> finished = new CompletableFuture<>();
+    h.done().whenComplete((ChatResult result, Throwable error) -> {
+      queue.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start)
+          : StreamEvent.failed(Failure.of(error)));
+      queue.complete();
+      // The caller already has its answer (the ref) and sees a failure as an event; this stage only
+      // frees the worker's slot and counts the outcome.
+      if (error == null) {
+        finished.complete(result);
+      } else {
+        finished.completeExceptionally(error);
+      }
+    });
+    return finished;
+  }
+
+  private static void cancel(AtomicReference<StreamHandle> handle) {
+    StreamHandle h = handle.get();
+    if (h != null) {
+      h.cancel().run();
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.byzerllm.worker.actor;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.EmbeddingResult;
+import io.byzerllm.worker.ImageResult;
+import io.byzerllm.worker.SpeechResult;
+import io.byzerllm.worker.TranscriptionResult;
+import io.byzerllm.worker.CborSerializable;
+
+/**
+ * A worker's answer to one {@link Work}, matched by {@code id}: a value or a failure, the time the
+ * backend took (the rest is the cluster's overhead), and whether the work reached the backend at
+ * all (work that did not may be retried on another worker).
+ */
+public record WorkerReply(
+    long id,
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = ChatResult.class, name = "chat"),
+        @JsonSubTypes.Type(value = StreamOpened.class, name = "stream"),
+        @JsonSubTypes.Type(value = EmbeddingResult.class, name = "embedding"),
+        @JsonSubTypes.Type(value = SpeechResult.class, name = "speech"),
+        @JsonSubTypes.Type(value = TranscriptionResult.class, name = "transcription"),
+        @JsonSubTypes.Type(value = ImageResult.class, name = "image")})
+    Object value,
+    Failure failure,
+    long backendNanos,
+    boolean reachedBackend) implements CborSerializable {
+
+  public static WorkerReply ok(long id, Object value, long backendNanos) {
+    return new WorkerReply(id, value, null, backendNanos, true);
+  }
+
+  public static WorkerReply failed(long id, Failure failure, boolean reachedBackend) {
+    return new WorkerReply(id, null, failure, 0, reachedBackend);
+  }
+}

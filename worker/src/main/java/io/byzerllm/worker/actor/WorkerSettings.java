@@ -1,0 +1,32 @@
+package io.byzerllm.worker.actor;
+
+import com.typesafe.config.Config;
+import io.byzerllm.deploy.InvalidSpecException;
+import io.byzerllm.deploy.ModelSpec;
+import java.time.Duration;
+
+/**
+ * How one worker admits work: {@code concurrency} calls in flight (the spec's
+ * {@code worker_concurrency}), then a bounded queue ({@code worker.queue_size}, default from
+ * config), where a call waits at most {@code queueTimeout}.
+ */
+public record WorkerSettings(int concurrency, int queueCapacity, Duration queueTimeout, Duration minRetryAfter) {
+
+  public static WorkerSettings of(ModelSpec spec, Config config) {
+    Config c = config.getConfig("byzerllm.worker");
+    int perPermit = c.getInt("queue-per-permit");
+    int fallback = Math.max(c.getInt("min-queue-size"), spec.workerConcurrency() * perPermit);
+    int queue;
+    try {
+      queue = Integer.parseInt(spec.param("worker.queue_size", String.valueOf(fallback)).trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidSpecException("--infer_params worker.queue_size must be a whole number (got '"
+          + spec.param("worker.queue_size", "") + "')");
+    }
+    if (queue < 0) {
+      throw new InvalidSpecException("--infer_params worker.queue_size must be >= 0 (got " + queue + ")");
+    }
+    return new WorkerSettings(spec.workerConcurrency(), queue, c.getDuration("queue-timeout"),
+        c.getDuration("min-retry-after"));
+  }
+}
