@@ -1,27 +1,183 @@
 package io.byzerllm.worker.bge;
 
+import ai.djl.Device;
 import io.byzerllm.deploy.Capability;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.worker.BackendContext;
+import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.EmbeddingResult;
 import io.byzerllm.worker.ModelBackend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** PLACEHOLDER while the real backend is written; replaced before anything is called done. */
+/**
+ * {@code custom/bge}: BAAI BGE sentence embeddings computed in this JVM with DJL, on the
+ * OnnxRuntime or the PyTorch engine, with no network and no key. Vectors are the [CLS] hidden
+ * state, L2-normalised; inputs longer than 512 tokens are truncated and counted. {@code query=true}
+ * (byzerllm's embed_query) prepends the model's retrieval instruction.
+ *
+ * <p>Concurrent {@link #embed} calls are coalesced into shared forward passes by an
+ * {@link EmbeddingBatcher} running on a thread of this backend's own; {@link #forwardPasses()} counts
+ * them. Workers of one deployment in one JVM share the loaded weights. {@link #close()} stops the
+ * thread, fails calls still queued with {@code UNAVAILABLE}, and releases this worker's hold on the
+ * weights.
+ */
 public final class BgeBackend implements ModelBackend {
+  private final ModelSpec spec;
+  private final LoadedModels.Key key;
+  private final LoadedModel model;
+  private final BatchSettings settings;
+  private final Device device;
+  private final int threads;
+  private final EmbeddingBatcher batcher;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private BgeBackend(BackendContext context, LoadedModels.Key key, LoadedModel model, BatchSettings settings,
+                     Device device) {
+    this.spec = context.spec();
+    this.key = key;
+    this.model = model;
+    this.settings = settings;
+    this.device = device;
+    this.threads = context.cpuThreads();
+    this.batcher = new EmbeddingBatcher(model, settings, context.blockingExecutor(),
+        "bge-" + spec.model() + "-" + context.workerIndex());
+  }
+
+  /**
+   * Loads (or shares) the model the spec names and starts the batching thread. Blocks while the
+   * model loads; call it on a blocking executor.
+   *
+   * @throws io.byzerllm.deploy.InvalidSpecException for a bad --model_path, --infer_backend or bge.* infer param
+   * @throws LlmException when the engine or the GPU cannot be used
+   */
   public static ModelBackend open(BackendContext context) {
-    throw new UnsupportedOperationException("BgeBackend is being written");
+    ModelSpec spec = context.spec();
+    BatchSettings settings = BatchSettings.from(spec);
+    InferEngine requested = InferEngine.parseOrAuto(spec.inferBackend());
+    try {
+      DjlRuntime.prepare(context.cacheDir(), context.cpuThreads());
+      BgeModelFiles files = BgeModelFiles.resolve(spec.modelPath(), context.cacheDir());
+      EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0);
+      Device device = DjlRuntime.device(choice.engine(), spec.gpusPerWorker(), context.gpuIndices());
+      LoadedModels.Key key = new LoadedModels.Key(files.dir().toString(), choice.engine(), device.toString(),
+          context.cpuThreads());
+      LoadedModel model = LoadedModels.acquire(key,
+          () -> load(files, choice, device, context.cpuThreads(), context.cacheDir()));
+      return new BgeBackend(context, key, model, settings, device);
+    } catch (LlmException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new LlmException(ErrorKind.INTERNAL, "custom/bge model '" + spec.model() + "' cannot load: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static LoadedModel load(BgeModelFiles files, EngineChoice choice, Device device, int threads, Path cache) {
+    BertEncoder encoder = switch (choice.weights()) {
+      case ONNX -> OnnxBertEncoder.load(files.onnx(), device, threads);
+      case TORCHSCRIPT -> TorchScriptBertEncoder.load(files.torchScript(), device);
+      case BERT_WEIGHTS -> TorchBertEncoder.load(BertWeights.load(files, cache), device);
+    };
+    int maxTokens = encoder instanceof TorchBertEncoder t
+        ? Math.min(BgeTokenizer.MAX_TOKENS, t.maxPositions()) : BgeTokenizer.MAX_TOKENS;
+    try {
+      return new LoadedModel(files, choice.engine(), choice.reason(), BgeTokenizer.open(files.tokenizer(), maxTokens),
+          encoder);
+    } catch (RuntimeException e) {
+      encoder.close();
+      throw e;
+    }
   }
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of();
+    return Set.of(Capability.EMBEDDING);
+  }
+
+  /**
+   * Embeds the inputs, one unit-length vector each, in order. Fails with {@code INVALID_REQUEST}
+   * naming {@code input} for an empty string, and naming {@code dimensions} when it asks for a
+   * size other than the model's.
+   */
+  @Override
+  public CompletionStage<EmbeddingResult> embed(EmbeddingCall call) {
+    for (int i = 0; i < call.inputs().size(); i++) {
+      String text = call.inputs().get(i);
+      if (text == null || text.isEmpty()) {
+        return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST, "input[" + i
+            + "] is an empty string; every input must hold some text"));
+      }
+    }
+    int dimension = model.encoder().dimension();
+    if (call.dimensions() != null && call.dimensions() != dimension) {
+      return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST, "dimensions "
+          + call.dimensions() + " is not available: " + model.files().name() + " gives " + dimension
+          + "-dimensional vectors; omit dimensions or ask for " + dimension));
+    }
+    List<String> texts = call.inputs();
+    if (call.query()) {
+      texts = new ArrayList<>(texts.size());
+      for (String text : call.inputs()) {
+        texts.add(model.files().queryInstruction() + text);
+      }
+    }
+    return batcher.submit(texts);
+  }
+
+  /** Forward passes run so far by this worker; fewer than the texts embedded when batching coalesces. */
+  public long forwardPasses() {
+    return batcher.forwardPasses();
+  }
+
+  /** The length of every vector this backend returns. */
+  public int dimension() {
+    return model.encoder().dimension();
   }
 
   @Override
   public Map<String, Object> describe() {
-    return Map.of();
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("engine", model.engine().djlName());
+    d.put("engine_choice", model.engineChoice());
+    d.put("engine_detail", model.encoder().engineDescription());
+    d.put("model", model.files().name());
+    d.put("model_path", model.files().dir().toString());
+    d.put("dimension", model.encoder().dimension());
+    d.put("max_tokens", BgeTokenizer.MAX_TOKENS);
+    d.put("device", device.toString());
+    d.put("threads", threads);
+    d.put("weights_bytes", model.encoder().weightsBytes());
+    d.put("weights_shared_by_workers", LoadedModels.references(key));
+    d.put("max_batch_size", settings.maxBatchSize());
+    d.put("max_wait_ms", settings.maxWaitMs());
+    d.put("forward_passes", batcher.forwardPasses());
+    d.put("texts_embedded", batcher.textsEmbedded());
+    return d;
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        batcher.close();
+      } finally {
+        LoadedModels.release(key);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "BgeBackend[" + spec.model() + ", " + model.files().name() + " on " + model.engine().djlName() + "]";
+  }
 }

@@ -1,0 +1,53 @@
+package io.byzerllm.worker.bge;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The model's own tokenizer.json (HuggingFace tokenizers through DJL), with BERT's truncation: a text
+ * longer than {@code maxTokens} keeps its first {@code maxTokens - 1} tokens and its closing [SEP].
+ * Thread-safe.
+ */
+final class BgeTokenizer implements AutoCloseable {
+  static final int MAX_TOKENS = 512;
+
+  private final HuggingFaceTokenizer tokenizer;
+  private final int maxTokens;
+
+  private BgeTokenizer(HuggingFaceTokenizer tokenizer, int maxTokens) {
+    this.tokenizer = tokenizer;
+    this.maxTokens = maxTokens;
+  }
+
+  static BgeTokenizer open(Path tokenizerJson, int maxTokens) {
+    // Truncation is done here rather than by the library, so that the count of truncated inputs is exact.
+    Map<String, String> options = Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false",
+        "modelMaxLength", String.valueOf(maxTokens));
+    try {
+      return new BgeTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options), maxTokens);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the tokenizer " + tokenizerJson, e);
+    }
+  }
+
+  TokenizedText encode(String text) {
+    Encoding encoding = tokenizer.encode(text);
+    long[] ids = encoding.getIds();
+    if (ids.length <= maxTokens) {
+      return new TokenizedText(ids, false);
+    }
+    long[] cut = Arrays.copyOf(ids, maxTokens);
+    cut[maxTokens - 1] = ids[ids.length - 1];
+    return new TokenizedText(cut, true);
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

@@ -1,0 +1,64 @@
+package io.byzerllm.worker.bge;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Process-wide DJL settings, applied before the first engine loads: never touch the network
+ * ({@code ai.djl.offline}), keep DJL's caches (the native libraries it unpacks from the engine jars)
+ * under {@code $LLM_HOME/cache/djl}, and size PyTorch's thread pools. A setting the operator already
+ * gave (system property or environment variable) is kept. PyTorch's thread counts are per process:
+ * the first BGE worker to load the engine sets them.
+ */
+final class DjlRuntime {
+  private DjlRuntime() {}
+
+  static synchronized void prepare(Path cacheDir, int cpuThreads) {
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("DJL_CACHE_DIR", cacheDir.resolve("djl").toString());
+    setIfAbsent("ENGINE_CACHE_DIR", cacheDir.resolve("djl").toString());
+    setIfAbsent("ai.djl.pytorch.num_threads", String.valueOf(cpuThreads));
+    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
+  private static void setIfAbsent(String name, String value) {
+    if (System.getProperty(name) == null && System.getenv(name) == null) {
+      System.setProperty(name, value);
+    }
+  }
+
+  /**
+   * The device a worker runs on: the CPU, or with GPUs placed ({@code --gpus_per_worker > 0}) the
+   * first of {@code gpuIndices} (device 0 when placement named none).
+   *
+   * @throws LlmException when GPUs were asked for but the engine finds no CUDA device
+   */
+  static Device device(InferEngine engine, double gpusPerWorker, List<Integer> gpuIndices) {
+    if (gpusPerWorker <= 0) {
+      return Device.cpu();
+    }
+    Engine djl = engine(engine);
+    int available = djl.getGpuCount();
+    int index = gpuIndices.isEmpty() ? 0 : gpuIndices.get(0);
+    if (available == 0 || index >= available) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "--gpus_per_worker " + gpusPerWorker + " asks for a GPU, but "
+          + engine.djlName() + " finds " + (available == 0 ? "no CUDA device" : "only " + available + " CUDA device(s)")
+          + " on this node (GPU " + index + " wanted); deploy with --gpus_per_worker 0 or on a node with a GPU and "
+          + "the CUDA build of the engine");
+    }
+    return Device.gpu(index);
+  }
+
+  static Engine engine(InferEngine engine) {
+    try {
+      return Engine.getEngine(engine.djlName());
+    } catch (RuntimeException e) {
+      throw new LlmException(ErrorKind.INTERNAL, "the DJL " + engine.djlName() + " engine cannot start: "
+          + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.byzerllm.worker.bge;
+
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import io.byzerllm.worker.EmbeddingResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Dynamic batching on a thread of its own: texts from concurrent calls queue up, and the thread
+ * takes the first, waits at most {@code maxWaitMs} for more (up to a few batches' worth), sorts
+ * them by token count so that each pass pads little, and runs passes of at most
+ * {@code maxBatchSize} texts. With {@code maxWaitMs = 0} a pass takes texts of one call only.
+ * Callers never block; their futures complete on the completer executor.
+ */
+final class EmbeddingBatcher implements AutoCloseable {
+  /** How many batches' worth of queued texts one round may sort together. */
+  private static final int ROUND_BATCHES = 4;
+
+  private record Item(PendingCall call, int index, String text) {}
+
+  private record Tokenized(Item item, TokenizedText tokens) {}
+
+  private final LoadedModel model;
+  private final BatchSettings settings;
+  private final Executor completer;
+  private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong forwardPasses = new AtomicLong();
+  private final AtomicLong textsEmbedded = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  EmbeddingBatcher(LoadedModel model, BatchSettings settings, Executor completer, String threadName) {
+    this.model = model;
+    this.settings = settings;
+    this.completer = completer;
+    this.thread = new Thread(this::run, threadName);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Queues the texts (already validated, instruction already applied) and returns their result. */
+  CompletableFuture<EmbeddingResult> submit(List<String> texts) {
+    PendingCall call = new PendingCall(texts.size(), model.files().name(), completer);
+    if (closed) {
+      call.fail(closing());
+      return call.result();
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      queue.add(new Item(call, i, texts.get(i)));
+    }
+    return call.result();
+  }
+
+  long forwardPasses() {
+    return forwardPasses.get();
+  }
+
+  long textsEmbedded() {
+    return textsEmbedded.get();
+  }
+
+  private void run() {
+    while (!closed) {
+      List<Item> round;
+      try {
+        round = nextRound(queue.take());
+      } catch (InterruptedException e) {
+        break;
+      }
+      embed(round);
+    }
+    failQueued();
+  }
+
+  private List<Item> nextRound(Item first) throws InterruptedException {
+    List<Item> round = new ArrayList<>();
+    round.add(first);
+    int limit = settings.maxBatchSize() * ROUND_BATCHES;
+    if (settings.maxWaitMs() == 0) {
+      // Only this thread takes from the queue, so what peek() shows is what poll() returns.
+      while (round.size() < limit && queue.peek() != null && queue.peek().call() == first.call()) {
+        round.add(queue.poll());
+      }
+      return round;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxWaitMs());
+    while (round.size() < limit) {
+      long left = deadline - System.nanoTime();
+      // Once a full batch is here there is no reason to wait: take only what is already queued.
+      Item next = left <= 0 || round.size() >= settings.maxBatchSize() ? queue.poll()
+          : queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        break;
+      }
+      round.add(next);
+    }
+    return round;
+  }
+
+  private void embed(List<Item> round) {
+    List<Tokenized> tokenized = new ArrayList<>(round.size());
+    for (Item item : round) {
+      try {
+        tokenized.add(new Tokenized(item, model.tokenizer().encode(item.text())));
+      } catch (RuntimeException e) {
+        item.call().fail(new LlmException(ErrorKind.INTERNAL, "tokenizing input[" + item.index() + "] failed: "
+            + e.getMessage(), e));
+      }
+    }
+    tokenized.sort(Comparator.comparingInt(t -> t.tokens().length()));
+    for (int from = 0; from < tokenized.size(); from += settings.maxBatchSize()) {
+      forward(tokenized.subList(from, Math.min(tokenized.size(), from + settings.maxBatchSize())));
+    }
+  }
+
+  private void forward(List<Tokenized> batch) {
+    try {
+      float[][] states = model.encoder().clsStates(TokenBatch.of(batch.stream().map(Tokenized::tokens).toList()));
+      forwardPasses.incrementAndGet();
+      textsEmbedded.addAndGet(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        Tokenized t = batch.get(i);
+        t.item().call().deliver(t.item().index(), normalized(states[i]), t.tokens());
+      }
+    } catch (RuntimeException e) {
+      LlmException error = e instanceof LlmException l ? l
+          : new LlmException(ErrorKind.INTERNAL, "the " + model.engine().djlName() + " forward pass failed: "
+              + e.getMessage(), e);
+      batch.forEach(t -> t.item().call().fail(error));
+    }
+  }
+
+  /** BGE's pooling ends in L2 normalisation, so cosine similarity is a dot product. */
+  static float[] normalized(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    float scale = sum == 0 ? 0f : (float) (1 / Math.sqrt(sum));
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i] * scale;
+    }
+    return out;
+  }
+
+  private void failQueued() {
+    for (Item item = queue.poll(); item != null; item = queue.poll()) {
+      item.call().fail(closing());
+    }
+  }
+
+  private static LlmException closing() {
+    return new LlmException(ErrorKind.UNAVAILABLE, "this embedding worker is shutting down; retry on another worker");
+  }
+
+  /** Stops the thread after its current pass; texts still queued fail with UNAVAILABLE. */
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    failQueued();
+  }
+}

@@ -1,0 +1,40 @@
+package io.byzerllm.worker.bge;
+
+import io.byzerllm.deploy.InvalidSpecException;
+
+/**
+ * Which engine runs a model and on which of its files, and why: {@code stat} shows {@code reason}.
+ *
+ * <p>With no {@code --infer_backend}, the choice follows the in-process benchmark recorded in
+ * docs/benchmarks.md ("BGE embeddings, in-process"): on CPU, OnnxRuntime embeds bge-small-zh faster
+ * than the PyTorch engine at every batch size, so an ONNX export runs on OnnxRuntime; on a GPU, and
+ * for models with only TorchScript or safetensors weights, the PyTorch engine runs it.
+ */
+record EngineChoice(InferEngine engine, Weights weights, String reason) {
+  /** Which of the model's files the engine reads. */
+  enum Weights { ONNX, TORCHSCRIPT, BERT_WEIGHTS }
+
+  static EngineChoice choose(BgeModelFiles files, InferEngine requested, boolean gpu) {
+    if (requested == InferEngine.ONNX) {
+      if (files.onnx() == null) {
+        throw new InvalidSpecException("--infer_backend onnx needs an ONNX export (*.onnx) in --model_path "
+            + files.dir() + "; use --infer_backend transformers for TorchScript or safetensors weights");
+      }
+      return new EngineChoice(InferEngine.ONNX, Weights.ONNX, "--infer_backend onnx");
+    }
+    if (requested == InferEngine.PYTORCH) {
+      return new EngineChoice(InferEngine.PYTORCH, torchWeights(files), "--infer_backend transformers/pytorch");
+    }
+    if (files.onnx() != null && !gpu) {
+      return new EngineChoice(InferEngine.ONNX, Weights.ONNX,
+          "auto: OnnxRuntime, measured faster than the PyTorch engine on CPU (docs/benchmarks.md)");
+    }
+    return new EngineChoice(InferEngine.PYTORCH, torchWeights(files), gpu
+        ? "auto: PyTorch, the engine whose CUDA build DJL runs on a GPU"
+        : "auto: PyTorch, the only engine for this model's weights");
+  }
+
+  private static Weights torchWeights(BgeModelFiles files) {
+    return files.torchScript() != null ? Weights.TORCHSCRIPT : Weights.BERT_WEIGHTS;
+  }
+}

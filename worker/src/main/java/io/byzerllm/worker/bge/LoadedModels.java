@@ -1,0 +1,53 @@
+package io.byzerllm.worker.bge;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The models loaded in this JVM, counted by reference, so that several workers of one deployment
+ * (same files, engine, device and threads) hold one copy of the weights. The last
+ * {@link #release} closes the model. Loading happens under this class's lock: loads are rare and
+ * two workers asking for the same model at once must not load it twice.
+ */
+final class LoadedModels {
+  /** What makes two workers' models interchangeable. */
+  record Key(String modelDir, InferEngine engine, String device, int threads) {}
+
+  private static final class Entry {
+    final LoadedModel model;
+    int references;
+
+    Entry(LoadedModel model) {
+      this.model = model;
+    }
+  }
+
+  private static final Map<Key, Entry> LOADED = new HashMap<>();
+
+  private LoadedModels() {}
+
+  static synchronized LoadedModel acquire(Key key, Supplier<LoadedModel> loader) {
+    Entry entry = LOADED.get(key);
+    if (entry == null) {
+      entry = new Entry(loader.get());
+      LOADED.put(key, entry);
+    }
+    entry.references++;
+    return entry.model;
+  }
+
+  static synchronized void release(Key key) {
+    Entry entry = LOADED.get(key);
+    if (entry != null && --entry.references == 0) {
+      LOADED.remove(key);
+      entry.model.close();
+    }
+  }
+
+  /** How many workers hold the model under {@code key}; 0 when it is not loaded. */
+  static synchronized int references(Key key) {
+    Entry entry = LOADED.get(key);
+    return entry == null ? 0 : entry.references;
+  }
+}

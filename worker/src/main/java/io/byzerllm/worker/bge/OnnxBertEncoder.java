@@ -1,0 +1,115 @@
+package io.byzerllm.worker.bge;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A BERT ONNX export (inputs input_ids, attention_mask and optionally token_type_ids; first output
+ * the last hidden state) on DJL's OnnxRuntime engine. One ONNX Runtime session serves every caller.
+ */
+final class OnnxBertEncoder implements BertEncoder {
+  private final Model model;
+  private final List<String> inputNames;
+  private final long weightsBytes;
+  private final String description;
+  private final int dimension;
+
+  private OnnxBertEncoder(Model model, List<String> inputNames, long weightsBytes, String description) {
+    this.model = model;
+    this.inputNames = inputNames;
+    this.weightsBytes = weightsBytes;
+    this.description = description;
+    this.dimension = clsStates(TokenBatch.of(List.of(new TokenizedText(new long[] {101, 102}, false))))[0].length;
+  }
+
+  static OnnxBertEncoder load(Path onnxFile, Device device, int threads) {
+    Model model = Model.newInstance("bge", device, InferEngine.ONNX.djlName());
+    try {
+      // One intra-op pool sized to the worker's CPU share; inter-op parallelism buys nothing for a BERT graph.
+      model.load(onnxFile, null, Map.of("intraOpNumThreads", String.valueOf(threads), "interOpNumThreads", "1"));
+      List<String> names = model.describeInput().keys();
+      if (!names.contains("input_ids") || !names.contains("attention_mask")) {
+        throw new LlmException(ErrorKind.INVALID_REQUEST, "the ONNX export " + onnxFile
+            + " is not a BERT encoder (inputs " + names + "; expected input_ids, attention_mask[, token_type_ids])");
+      }
+      return new OnnxBertEncoder(model, names, Files.size(onnxFile), "OnnxRuntime on " + device);
+    } catch (IOException | MalformedModelException e) {
+      model.close();
+      throw new LlmException(ErrorKind.INTERNAL, "cannot load the ONNX model " + onnxFile + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public float[][] clsStates(TokenBatch batch) {
+    Shape shape = new Shape(batch.size(), batch.length());
+    try (NDManager manager = model.getNDManager().newSubManager();
+         Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
+      NDList inputs = new NDList();
+      for (String name : inputNames) {
+        long[] data = switch (name) {
+          case "input_ids" -> batch.ids();
+          case "attention_mask" -> batch.mask();
+          case "token_type_ids" -> batch.typeIds();
+          default -> throw new LlmException(ErrorKind.INTERNAL, "the ONNX export wants an unknown input '" + name + "'");
+        };
+        NDArray array = manager.create(data, shape);
+        array.setName(name);
+        inputs.add(array);
+      }
+      NDList outputs = predictor.predict(inputs);
+      float[] hidden = outputs.get(0).toFloatArray();
+      return clsRows(hidden, batch.size(), batch.length());
+    } catch (TranslateException e) {
+      throw new LlmException(ErrorKind.INTERNAL, "ONNX Runtime forward pass failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Picks position 0 of each row out of a row-major [size, length, hidden] array. */
+  private static float[][] clsRows(float[] hidden, int size, int length) {
+    int h = hidden.length / (size * length);
+    float[][] out = new float[size][];
+    for (int row = 0; row < size; row++) {
+      out[row] = new float[h];
+      System.arraycopy(hidden, row * length * h, out[row], 0, h);
+    }
+    return out;
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  @Override
+  public long weightsBytes() {
+    return weightsBytes;
+  }
+
+  @Override
+  public String engineDescription() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

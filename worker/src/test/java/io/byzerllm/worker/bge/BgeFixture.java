@@ -1,0 +1,76 @@
+package io.byzerllm.worker.bge;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+import io.byzerllm.deploy.ModelSpec;
+import io.byzerllm.deploy.ModelType;
+import io.byzerllm.worker.BackendContext;
+import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.EmbeddingResult;
+import io.byzerllm.worker.ModelBackend;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * What the BGE tests share: a $LLM_HOME under target/ (the unpacked bundled models, converted
+ * weights and DJL's native libraries are a cache like ~/.m2, kept between runs and removed by
+ * {@code mvn clean}), specs, and cosine similarity.
+ */
+final class BgeFixture implements AutoCloseable {
+  static final Path HOME = Path.of("target", "bge-test-home").toAbsolutePath();
+
+  private final ExecutorService executor = Executors.newFixedThreadPool(2);
+
+  static ModelSpec spec(String modelPath, String backend, Map<String, String> inferParams) {
+    return ModelSpec.of("emb", ModelType.CUSTOM_BGE, inferParams).withModelPath(modelPath, backend);
+  }
+
+  BackendContext context(ModelSpec spec) {
+    return context(spec, HOME);
+  }
+
+  BackendContext context(ModelSpec spec, Path home) {
+    return new BackendContext(spec, 0, home, 1, List.of(), executor);
+  }
+
+  static EmbeddingResult embed(ModelBackend backend, EmbeddingCall call) throws Exception {
+    return backend.embed(call).toCompletableFuture().get(120, SECONDS);
+  }
+
+  static float[] embedOne(ModelBackend backend, String text) throws Exception {
+    return embed(backend, EmbeddingCall.of(List.of(text))).vectors().get(0);
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  static double norm(float[] v) {
+    return Math.sqrt(cosineDot(v, v));
+  }
+
+  private static double cosineDot(float[] a, float[] b) {
+    double dot = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+    }
+    return dot;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    executor.shutdown();
+    executor.awaitTermination(30, SECONDS);
+  }
+}
