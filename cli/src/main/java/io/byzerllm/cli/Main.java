@@ -1,0 +1,10 @@
+package io.byzerllm.cli;
+
+/** The {@code llm} program: runs the command line and exits with its code. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(LlmCommand.commandLine(System.getenv()).execute(args));
+  }
+}

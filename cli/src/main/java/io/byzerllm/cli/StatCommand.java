@@ -1,0 +1,94 @@
+package io.byzerllm.cli;
+
+import io.byzerllm.client.ByzerLLM;
+import io.byzerllm.client.DeploymentInfo;
+import io.byzerllm.client.WorkerInfo;
+import java.io.PrintWriter;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code llm stat}: every deployment's workers, where they run and how loaded they are. Secrets are masked by the node. */
+@Command(name = "stat", description = "Show deployments, their workers, load and latency.")
+final class StatCommand implements Callable<Integer> {
+  @Mixin
+  ClusterOptions cluster;
+
+  @Mixin
+  OutputOptions output;
+
+  @Option(names = "--model", description = "Only this deployment (default: all).")
+  String model;
+
+  @Option(names = "--interval", defaultValue = "0", paramLabel = "SECONDS",
+      description = "Repeat every SECONDS until interrupted (default 0: once).")
+  int interval;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (interval < 0) {
+      throw new IllegalArgumentException("--interval must be >= 0 seconds (got " + interval + ")");
+    }
+    ByzerLLM llm = cluster.connect();
+    PrintWriter out = spec.commandLine().getOut();
+    while (true) {
+      List<DeploymentInfo> deployments = model != null ? List.of(llm.deployment(model)) : llm.listDeployments();
+      if (interval > 0 && !output.json) {
+        out.println("-- " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
+      }
+      print(deployments, out);
+      if (interval == 0) {
+        return 0;
+      }
+      Thread.sleep(interval * 1000L); // a refresh period the user asked for
+    }
+  }
+
+  private void print(List<DeploymentInfo> deployments, PrintWriter out) {
+    if (output.json) {
+      out.println(Json.pretty(deployments));
+    } else if (deployments.isEmpty()) {
+      out.println("no models deployed; deploy one with `llm deploy --model NAME ...`");
+    } else {
+      for (DeploymentInfo d : deployments) {
+        out.println(d.model() + " (" + d.pretrainedModelType() + "): " + d.state() + ", " + d.readyWorkers() + "/"
+            + d.numWorkers() + " workers ready, concurrency " + d.workerConcurrency() + ", backend "
+            + backend(d));
+      }
+      table(deployments).print(out);
+    }
+    out.flush();
+  }
+
+  static TextTable table(List<DeploymentInfo> deployments) {
+    TextTable t = new TextTable("MODEL", "WORKER", "NODE", "STATE", "IN_FLIGHT/PERMITS", "QUEUED", "REQUESTS",
+        "ERRORS", "P50_MS", "P99_MS");
+    for (DeploymentInfo d : deployments) {
+      for (WorkerInfo w : d.workers()) {
+        t.row(d.model(), w.index(), w.node(), w.state(), w.inFlight() + "/" + w.permits(), w.queued(), w.requests(),
+            w.errors(), ms(w.p50Ms()), ms(w.p99Ms()));
+      }
+    }
+    return t;
+  }
+
+  private static String backend(DeploymentInfo d) {
+    return d.workers().stream().map(WorkerInfo::backend).findFirst()
+        .map(b -> b.engine() + (b.upstreamModel().isEmpty() ? "" : ", upstream model " + b.upstreamModel()))
+        .orElse("none");
+  }
+
+  private static String ms(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+}
