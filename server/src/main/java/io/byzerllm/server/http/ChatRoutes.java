@@ -3,6 +3,7 @@ package io.byzerllm.server.http;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import io.byzerllm.worker.ChatResult;
@@ -31,7 +32,7 @@ public final class ChatRoutes {
   }
 
   public Route route() {
-    return path("chat", () -> path("completions", () -> post(() ->
+    return pathPrefix("chat", () -> path("completions", () -> post(() ->
         entity(Unmarshaller.entityToByteString(), body -> completeWithFuture(chat(body))))));
   }
 

@@ -3,6 +3,7 @@ package io.byzerllm.server.http;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +28,7 @@ public final class ImageRoutes {
   }
 
   public Route route() {
-    return path("images", () -> path("generations", () -> post(() ->
+    return pathPrefix("images", () -> path("generations", () -> post(() ->
         entity(Unmarshaller.entityToByteString(), body -> completeWithFuture(generate(body))))));
   }
 
