@@ -17,7 +17,16 @@ final class ChatAnswers {
   private ChatAnswers() {}
 
   /** What to answer: the content, optional reasoning, and whether the stream breaks after two deltas. */
-  record Plan(String content, String reasoning, String midStreamError, Duration chunkDelay) {}
+  record Plan(String content, String reasoning, Script.ToolCall toolCall, String midStreamError, Duration chunkDelay) {
+    String finishReason() {
+      return toolCall == null ? "stop" : "tool_calls";
+    }
+
+    /** What the answer counts as completion text: the content, or the call's arguments. */
+    String completionText() {
+      return toolCall == null ? content : toolCall.arguments();
+    }
+  }
 
   static String defaultContent(JsonNode request) {
     return "echo: " + lastUserText(request.path("messages"));
@@ -38,12 +47,19 @@ final class ChatAnswers {
     choice.put("index", 0);
     ObjectNode message = choice.putObject("message");
     message.put("role", "assistant");
-    message.put("content", plan.content());
+    if (plan.toolCall() == null) {
+      message.put("content", plan.content());
+    } else {
+      message.putNull("content");
+      ObjectNode call = toolCall(plan.toolCall(), plan.toolCall().arguments(), true);
+      call.remove("index"); // only stream fragments carry an index
+      message.putArray("tool_calls").add(call);
+    }
     if (plan.reasoning() != null) {
       message.put("reasoning_content", plan.reasoning());
     }
-    choice.put("finish_reason", "stop");
-    root.set("usage", usage(request, plan.content()));
+    choice.put("finish_reason", plan.finishReason());
+    root.set("usage", usage(request, plan.completionText()));
     return root;
   }
 
@@ -55,8 +71,12 @@ final class ChatAnswers {
         deltas.add(FakeExchange.JSON.createObjectNode().put("reasoning_content", piece));
       }
     }
-    for (String piece : pieces(plan.content())) {
-      deltas.add(FakeExchange.JSON.createObjectNode().put("content", piece));
+    if (plan.toolCall() == null) {
+      for (String piece : pieces(plan.content())) {
+        deltas.add(FakeExchange.JSON.createObjectNode().put("content", piece));
+      }
+    } else {
+      deltas.addAll(toolCallDeltas(plan.toolCall()));
     }
     ObjectNode first = FakeExchange.JSON.createObjectNode().put("role", "assistant");
     first.setAll(deltas.get(0));
@@ -77,14 +97,42 @@ final class ChatAnswers {
       return;
     }
     pause(plan.chunkDelay(), sent);
-    ex.sendEvent(chunk(template, FakeExchange.JSON.createObjectNode(), "stop"));
+    ex.sendEvent(chunk(template, FakeExchange.JSON.createObjectNode(), plan.finishReason()));
     if (request.path("stream_options").path("include_usage").asBoolean(false)) {
       ObjectNode last = template.deepCopy();
       last.putArray("choices");
-      last.set("usage", usage(request, plan.content()));
+      last.set("usage", usage(request, plan.completionText()));
       ex.sendEvent(last);
     }
     ex.sendDone();
+  }
+
+  /** The first delta names the function; the arguments follow in fragments of at most 8 characters. */
+  private static List<ObjectNode> toolCallDeltas(Script.ToolCall call) {
+    List<ObjectNode> out = new ArrayList<>();
+    ObjectNode first = FakeExchange.JSON.createObjectNode();
+    first.putArray("tool_calls").add(toolCall(call, "", true));
+    out.add(first);
+    String args = call.arguments();
+    for (int i = 0; i < args.length(); i += 8) {
+      ObjectNode d = FakeExchange.JSON.createObjectNode();
+      d.putArray("tool_calls").add(toolCall(call, args.substring(i, Math.min(args.length(), i + 8)), false));
+      out.add(d);
+    }
+    return out;
+  }
+
+  private static ObjectNode toolCall(Script.ToolCall call, String arguments, boolean head) {
+    ObjectNode item = FakeExchange.JSON.createObjectNode().put("index", 0);
+    if (head) {
+      item.put("id", "call_fake_0").put("type", "function");
+    }
+    ObjectNode fn = item.putObject("function");
+    if (head) {
+      fn.put("name", call.name());
+    }
+    fn.put("arguments", arguments);
+    return item;
   }
 
   private static void pause(Duration delay, int sent) throws InterruptedException {

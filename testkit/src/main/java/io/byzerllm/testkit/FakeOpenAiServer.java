@@ -94,6 +94,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
     return queue(new Script.Reply(content));
   }
 
+  /**
+   * The next chat completion answers with one function call ({@code finish_reason: tool_calls}),
+   * streamed as OpenAI does: the name first, then the arguments in fragments.
+   */
+  public FakeOpenAiServer replyToolCall(String functionName, String argumentsJson) {
+    return queue(new Script.ToolCall(functionName, argumentsJson));
+  }
+
   /** The next request gets this status and an OpenAI-shaped error. */
   public FakeOpenAiServer failNext(int status, String message) {
     return failNext(status, message, Map.of());
@@ -333,7 +341,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
       JsonNode req = ex.json();
       String content = script instanceof Script.Reply r ? r.content() : ChatAnswers.defaultContent(req);
       String midStream = script instanceof Script.FailMidStream f ? f.message() : null;
-      ChatAnswers.answer(ex, new ChatAnswers.Plan(content, reasoning, midStream, chunkDelay));
+      Script.ToolCall tool = script instanceof Script.ToolCall t ? t : null;
+      ChatAnswers.answer(ex, new ChatAnswers.Plan(tool == null ? content : "", reasoning, tool, midStream, chunkDelay));
     } else if (path.endsWith("/embeddings")) {
       MediaAnswers.embeddings(ex, embeddingDimension, reverseEmbeddings);
     } else if (path.endsWith("/audio/speech")) {

@@ -14,6 +14,13 @@ sealed interface Script {
     }
   }
 
+  record ToolCall(String name, String arguments) implements Script {
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return false;
+    }
+  }
+
   record Fail(int status, String message, Map<String, String> headers) implements Script {
     public Fail {
       headers = Map.copyOf(headers);
