@@ -2,6 +2,7 @@ package io.byzerllm.worker.bge;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import java.nio.file.Path;
@@ -42,11 +43,12 @@ final class DjlRuntime {
       return Device.cpu();
     }
     Engine djl = engine(engine);
-    int available = djl.getGpuCount();
+    // A CPU-only build of the engine cannot use a GPU even where the driver reports one.
+    int available = djl.hasCapability(StandardCapabilities.CUDA) ? djl.getGpuCount() : 0;
     int index = gpuIndices.isEmpty() ? 0 : gpuIndices.get(0);
     if (available == 0 || index >= available) {
       throw new LlmException(ErrorKind.INVALID_REQUEST, "--gpus_per_worker " + gpusPerWorker + " asks for a GPU, but "
-          + engine.djlName() + " finds " + (available == 0 ? "no CUDA device" : "only " + available + " CUDA device(s)")
+          + engine.djlName() + " finds " + (available == 0 ? "no CUDA device it can use" : "only " + available + " CUDA device(s)")
           + " on this node (GPU " + index + " wanted); deploy with --gpus_per_worker 0 or on a node with a GPU and "
           + "the CUDA build of the engine");
     }

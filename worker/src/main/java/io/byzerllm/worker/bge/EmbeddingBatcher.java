@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,7 +29,7 @@ final class EmbeddingBatcher implements AutoCloseable {
   private final LoadedModel model;
   private final BatchSettings settings;
   private final Executor completer;
-  private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  private final WorkQueue<Item> queue = new WorkQueue<>();
   private final AtomicLong forwardPasses = new AtomicLong();
   private final AtomicLong textsEmbedded = new AtomicLong();
   private final Thread thread;
@@ -52,8 +51,13 @@ final class EmbeddingBatcher implements AutoCloseable {
       call.fail(closing());
       return call.result();
     }
+    List<Item> items = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
-      queue.add(new Item(call, i, texts.get(i)));
+      items.add(new Item(call, i, texts.get(i)));
+    }
+    queue.addAll(items);
+    if (closed) {
+      failQueued(); // close() may have drained the queue just before these texts arrived
     }
     return call.result();
   }

@@ -35,7 +35,9 @@ class BgeOnnxBackendTest {
 
   @AfterAll
   static void close() throws InterruptedException {
-    backend.close();
+    if (backend != null) {
+      backend.close();
+    }
     fixture.close();
   }
 

@@ -1,0 +1,92 @@
+package io.byzerllm.worker.bge;
+
+import static io.byzerllm.worker.bge.BgeFixture.cosine;
+import static io.byzerllm.worker.bge.BgeFixture.embed;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.EmbeddingResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dynamic batching on the bundled bge-small-zh-v1.5: two workers of one deployment in this JVM
+ * (which also proves they share one copy of the weights), one coalescing, one not.
+ */
+class BgeBatchingTest {
+  private static final List<String> TEXTS = IntStream.range(0, 16)
+      .mapToObj(i -> i % 2 == 0 ? "第" + i + "个句子：向量数据库支持相似度检索。" : "sentence number " + i + " is about batching")
+      .toList();
+
+  private static BgeFixture fixture;
+  /** Waits up to 10 s for a batch of 16 to fill, so that 16 concurrent calls always meet in one pass. */
+  private static BgeBackend coalescing;
+  /** max_wait_ms = 0: every call runs alone, texts of one call in passes of at most 16. */
+  private static BgeBackend alone;
+
+  @BeforeAll
+  static void load() {
+    fixture = new BgeFixture();
+    coalescing = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx",
+        Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "10000"))));
+    alone = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx",
+        Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "0"))));
+  }
+
+  @AfterAll
+  static void close() throws InterruptedException {
+    if (coalescing != null) {
+      coalescing.close();
+    }
+    if (alone != null) {
+      alone.close();
+    }
+    fixture.close();
+  }
+
+  @Test
+  void embed_16ConcurrentSingleTextCalls_fewerForwardPassesAndSameVectorsAsAlone() throws Exception {
+    long before = coalescing.forwardPasses();
+
+    List<CompletableFuture<EmbeddingResult>> calls = new ArrayList<>();
+    for (String text : TEXTS) {
+      calls.add(coalescing.embed(EmbeddingCall.of(List.of(text))).toCompletableFuture());
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(120, SECONDS);
+
+    assertThat(coalescing.forwardPasses() - before).isLessThan(16);
+    for (int i = 0; i < TEXTS.size(); i++) {
+      float[] batched = calls.get(i).get().vectors().get(0);
+      float[] unbatched = embed(alone, EmbeddingCall.of(List.of(TEXTS.get(i)))).vectors().get(0);
+      assertThat(cosine(batched, unbatched)).as("text %d", i).isGreaterThanOrEqualTo(0.999);
+    }
+  }
+
+  @Test
+  void embed_oneCallOf40Texts_splitIntoBatchesOfAtMost16InInputOrder() throws Exception {
+    List<String> texts = IntStream.range(0, 40).mapToObj(i -> "文本" + i + " ".repeat(i % 3) + "x".repeat(i)).toList();
+    long before = alone.forwardPasses();
+
+    EmbeddingResult r = embed(alone, EmbeddingCall.of(texts));
+
+    assertThat(alone.forwardPasses() - before).isEqualTo(3);
+    assertThat(r.vectors()).hasSize(40);
+    float[] seventh = embed(alone, EmbeddingCall.of(List.of(texts.get(7)))).vectors().get(0);
+    assertThat(cosine(r.vectors().get(7), seventh)).isGreaterThanOrEqualTo(0.999);
+    assertThat(cosine(r.vectors().get(7), r.vectors().get(30))).isLessThan(0.999);
+  }
+
+  @Test
+  void open_twoWorkersOfOneModel_shareOneCopyOfTheWeights() {
+    assertThat(coalescing.describe()).containsEntry("weights_shared_by_workers", 2)
+        .containsEntry("max_batch_size", 16).containsEntry("max_wait_ms", 10000);
+    assertThat(alone.describe()).containsEntry("weights_shared_by_workers", 2).containsEntry("max_wait_ms", 0);
+  }
+}

@@ -1,0 +1,102 @@
+package io.byzerllm.worker.bge;
+
+import static io.byzerllm.worker.bge.BgeFixture.cosine;
+import static io.byzerllm.worker.bge.BgeFixture.embed;
+import static io.byzerllm.worker.bge.BgeFixture.norm;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.EmbeddingResult;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bge-small-zh-v1.5 on the PyTorch engine (the BERT forward pass in NDArray operations over the
+ * weights read from the bundled ONNX export) against the same model on OnnxRuntime.
+ */
+class BgePyTorchBackendTest {
+  static final List<String> SENTENCES = List.of(
+      "你好",
+      "今天天气很好，我们去公园散步吧。",
+      "北京是中华人民共和国的首都。",
+      "深度学习需要大量的数据和计算资源。",
+      "The quick brown fox jumps over the lazy dog.",
+      "Embeddings map sentences to vectors so that similar meanings end up close together.",
+      "混合 mixed 中英文 sentence with 数字 12345 and punctuation!?",
+      "短");
+
+  private static BgeFixture fixture;
+  private static BgeBackend torch;
+  private static BgeBackend onnx;
+
+  @BeforeAll
+  static void load() {
+    fixture = new BgeFixture();
+    torch = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "transformers", Map.of())));
+    onnx = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("bundled:bge-small-zh-v1.5", "onnx", Map.of())));
+  }
+
+  @AfterAll
+  static void close() throws InterruptedException {
+    if (torch != null) {
+      torch.close();
+    }
+    if (onnx != null) {
+      onnx.close();
+    }
+    fixture.close();
+  }
+
+  @Test
+  void open_transformersBackend_runsOnPyTorchWithWeightsFromTheOnnxExport() {
+    Map<String, Object> d = torch.describe();
+
+    assertThat(d).containsEntry("engine", "PyTorch").containsEntry("model", "bge-small-zh-v1.5")
+        .containsEntry("dimension", 512).containsEntry("device", "cpu()");
+    assertThat((String) d.get("engine_detail")).contains("4 layers, 8 heads").contains("converted from model.onnx");
+    // 24M float32 parameters.
+    assertThat((Long) d.get("weights_bytes")).isBetween(90_000_000L, 100_000_000L);
+  }
+
+  @Test
+  void embed_chineseAndEnglishSentences_pyTorchAgreesWithOnnxRuntime() throws Exception {
+    EmbeddingCall call = EmbeddingCall.of(SENTENCES);
+
+    EmbeddingResult fromTorch = embed(torch, call);
+    EmbeddingResult fromOnnx = embed(onnx, call);
+
+    for (int i = 0; i < SENTENCES.size(); i++) {
+      assertThat(norm(fromTorch.vectors().get(i))).isCloseTo(1.0, within(1e-4));
+      assertThat(cosine(fromTorch.vectors().get(i), fromOnnx.vectors().get(i)))
+          .as("cosine of PyTorch and OnnxRuntime vectors for '%s'", SENTENCES.get(i)).isGreaterThanOrEqualTo(0.999);
+    }
+    assertThat(fromTorch.usage()).isEqualTo(fromOnnx.usage());
+  }
+
+  @Test
+  void embed_truncatedInputOnPyTorch_agreesWithOnnxRuntime() throws Exception {
+    EmbeddingCall call = EmbeddingCall.of(List.of("向量检索".repeat(150)));
+
+    EmbeddingResult fromTorch = embed(torch, call);
+    EmbeddingResult fromOnnx = embed(onnx, call);
+
+    assertThat(fromTorch.truncatedInputs()).isEqualTo(1);
+    assertThat(cosine(fromTorch.vectors().get(0), fromOnnx.vectors().get(0))).isGreaterThanOrEqualTo(0.999);
+  }
+
+  @Test
+  void embed_queryOnPyTorch_agreesWithOnnxRuntimeAndDiffersFromDocument() throws Exception {
+    EmbeddingCall query = new EmbeddingCall(List.of("如何申请护照？"), true, null, null);
+
+    float[] fromTorch = embed(torch, query).vectors().get(0);
+    float[] fromOnnx = embed(onnx, query).vectors().get(0);
+    float[] document = embed(torch, EmbeddingCall.of(List.of("如何申请护照？"))).vectors().get(0);
+
+    assertThat(cosine(fromTorch, fromOnnx)).isGreaterThanOrEqualTo(0.999);
+    assertThat(cosine(fromTorch, document)).isLessThan(0.999);
+  }
+}
