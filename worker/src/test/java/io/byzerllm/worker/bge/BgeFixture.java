@@ -22,6 +22,17 @@ import java.util.concurrent.Executors;
 final class BgeFixture implements AutoCloseable {
   static final Path HOME = Path.of("target", "bge-test-home").toAbsolutePath();
 
+  /** Chinese, English and mixed sentences of different lengths. */
+  static final List<String> SENTENCES = List.of(
+      "你好",
+      "今天天气很好，我们去公园散步吧。",
+      "北京是中华人民共和国的首都。",
+      "深度学习需要大量的数据和计算资源。",
+      "The quick brown fox jumps over the lazy dog.",
+      "Embeddings map sentences to vectors so that similar meanings end up close together.",
+      "混合 mixed 中英文 sentence with 数字 12345 and punctuation!?",
+      "短");
+
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
   static ModelSpec spec(String modelPath, String backend, Map<String, String> inferParams) {

@@ -19,16 +19,6 @@ import org.junit.jupiter.api.Test;
  * weights read from the bundled ONNX export) against the same model on OnnxRuntime.
  */
 class BgePyTorchBackendTest {
-  static final List<String> SENTENCES = List.of(
-      "你好",
-      "今天天气很好，我们去公园散步吧。",
-      "北京是中华人民共和国的首都。",
-      "深度学习需要大量的数据和计算资源。",
-      "The quick brown fox jumps over the lazy dog.",
-      "Embeddings map sentences to vectors so that similar meanings end up close together.",
-      "混合 mixed 中英文 sentence with 数字 12345 and punctuation!?",
-      "短");
-
   private static BgeFixture fixture;
   private static BgeBackend torch;
   private static BgeBackend onnx;
@@ -64,15 +54,15 @@ class BgePyTorchBackendTest {
 
   @Test
   void embed_chineseAndEnglishSentences_pyTorchAgreesWithOnnxRuntime() throws Exception {
-    EmbeddingCall call = EmbeddingCall.of(SENTENCES);
+    EmbeddingCall call = EmbeddingCall.of(BgeFixture.SENTENCES);
 
     EmbeddingResult fromTorch = embed(torch, call);
     EmbeddingResult fromOnnx = embed(onnx, call);
 
-    for (int i = 0; i < SENTENCES.size(); i++) {
+    for (int i = 0; i < BgeFixture.SENTENCES.size(); i++) {
       assertThat(norm(fromTorch.vectors().get(i))).isCloseTo(1.0, within(1e-4));
       assertThat(cosine(fromTorch.vectors().get(i), fromOnnx.vectors().get(i)))
-          .as("cosine of PyTorch and OnnxRuntime vectors for '%s'", SENTENCES.get(i)).isGreaterThanOrEqualTo(0.999);
+          .as("cosine of PyTorch and OnnxRuntime vectors for '%s'", BgeFixture.SENTENCES.get(i)).isGreaterThanOrEqualTo(0.999);
     }
     assertThat(fromTorch.usage()).isEqualTo(fromOnnx.usage());
   }
