@@ -35,17 +35,19 @@ public final class ChatConventions {
 
   private ChatConventions() {}
 
-  /** The call with byzerllm content parts turned into OpenAI parts; other messages are left as they are. */
+  /**
+   * The call with byzerllm content parts turned into OpenAI parts; other messages are left as they
+   * are, and a call with nothing to change is returned as it is. Never throws.
+   */
   public static ChatCall normalize(ChatCall call) {
     List<ChatMessage> out = new ArrayList<>(call.messages().size());
     boolean changed = false;
-    for (int i = 0; i < call.messages().size(); i++) {
-      ChatMessage m = call.messages().get(i);
+    for (ChatMessage m : call.messages()) {
       JsonNode parts = partsOf(m.content());
       if (parts == null) {
         out.add(m);
       } else {
-        out.add(new ChatMessage(m.role(), openAiParts((ArrayNode) parts, i), m.name(), m.prefix()));
+        out.add(new ChatMessage(m.role(), openAiParts((ArrayNode) parts), m.name(), m.prefix()));
         changed = true;
       }
     }
@@ -147,7 +149,8 @@ public final class ChatConventions {
 
   private static byte[] decode(String base64, String field) {
     try {
-      byte[] bytes = Base64.getMimeDecoder().decode(base64.strip());
+      // strict alphabet: the MIME decoder would silently skip characters that are not base64
+      byte[] bytes = Base64.getDecoder().decode(base64.replaceAll("\\s+", ""));
       if (bytes.length == 0) {
         throw new IllegalArgumentException("empty");
       }
@@ -188,14 +191,14 @@ public final class ChatConventions {
     return anyByzerPart || content.isTextual() ? parts : null;
   }
 
-  private static ArrayNode openAiParts(ArrayNode parts, int messageIndex) {
+  private static ArrayNode openAiParts(ArrayNode parts) {
     ArrayNode out = JSON.createArrayNode();
     for (int j = 0; j < parts.size(); j++) {
       ObjectNode p = (ObjectNode) parts.get(j);
       if (p.has("type")) {
         out.add(p);
       } else if (p.has("image") || p.has("image_url")) {
-        out.add(imagePart(p, "messages[" + messageIndex + "].content[" + j + "]"));
+        out.add(imagePart(p));
       } else {
         ObjectNode text = JSON.createObjectNode().put("type", "text");
         text.setAll(p);
@@ -205,13 +208,12 @@ public final class ChatConventions {
     return out;
   }
 
-  private static ObjectNode imagePart(ObjectNode p, String where) {
+  private static ObjectNode imagePart(ObjectNode p) {
     String field = p.has("image") ? "image" : "image_url";
     JsonNode value = p.get(field);
     String url = value.isObject() ? value.path("url").asText("") : value.asText("");
     if (!(url.startsWith("data:") || url.startsWith("http://") || url.startsWith("https://"))) {
-      decode(url, where + "." + field); // reject bad base64 here, with the field named, not at the provider
-      url = IMAGE_PREFIX + url.strip();
+      url = IMAGE_PREFIX + url.strip(); // not decoded here: the provider checks the image and says what is wrong
     }
     ObjectNode imageUrl = value.isObject() ? ((ObjectNode) value).deepCopy() : JSON.createObjectNode();
     imageUrl.put("url", url);
