@@ -1,0 +1,160 @@
+package io.byzerllm.bench;
+
+import io.byzerllm.deploy.ModelSpec;
+import io.byzerllm.deploy.ModelType;
+import io.byzerllm.worker.BackendContext;
+import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.bge.BgeBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * BGE embeddings in-process: the {@code custom/bge} backend on each DJL engine (PyTorch running
+ * the BERT forward pass in NDArray operations, and OnnxRuntime), bundled bge-small-zh-v1.5, one
+ * embed() call at a time (closed loop) at batch sizes 1, 8 and 32 of mixed-length Chinese and
+ * English sentences. After a warm-up it prints sentences/s and HdrHistogram p50/p99 latency per
+ * call, and OnnxRuntime's throughput as a ratio of PyTorch's measured in the same run. Coalescing
+ * is off ({@code bge.max_wait_ms=0}) so that a call of N texts is exactly one forward pass.
+ *
+ * <pre>
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.BgeEngineBench \
+ *     [--seconds 10] [--warmup 3] [--threads N] [--batches 1,8,32] [--engines pytorch,onnx] [--home DIR]
+ * </pre>
+ *
+ * {@code --threads} is the worker's CPU threads (default: all cores); {@code --home} is the
+ * $LLM_HOME whose cache/ receives the unpacked model and DJL's native libraries (default: a temp dir).
+ */
+public final class BgeEngineBench {
+  /** Fixed inputs: short and long, Chinese, English and mixed, about 5 to 120 tokens. */
+  static final List<String> SENTENCES = List.of(
+      "你好",
+      "今天天气很好，我们去公园散步吧。",
+      "How do I renew my passport?",
+      "向量数据库把文本转换成向量，再用近似最近邻算法检索与查询最相似的文档。",
+      "The quick brown fox jumps over the lazy dog.",
+      "机器学习",
+      "Embeddings map sentences to vectors so that similar meanings end up close together in the space.",
+      "北京是中华人民共和国的首都，也是全国的政治、文化、国际交往和科技创新中心。",
+      "混合 mixed 中英文 sentence with 数字 12345 and punctuation!?",
+      "Bananas are rich in potassium.",
+      "深度学习模型需要大量的数据和计算资源，训练一个大型语言模型往往需要成千上万张显卡运行数周时间，"
+          + "而推理阶段同样对延迟和吞吐有很高的要求，因此批处理、量化和缓存等技术被广泛使用。",
+      "ByzerLLM deploys models onto a cluster with one command and lets programs call them by name.",
+      "请问附近有没有好吃的川菜馆？",
+      "A short one.",
+      "Dynamic batching coalesces concurrent requests into one forward pass, trading a few milliseconds of "
+          + "waiting for much higher throughput when many small requests arrive at the same time on a busy server.",
+      "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。");
+
+  private record Row(String engine, int batch, long calls, double seconds, Histogram latencyMicros) {
+    double sentencesPerSecond() {
+      return calls * batch / seconds;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = options(args);
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
+    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "3"));
+    int threads = Integer.parseInt(opts.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+    List<Integer> batches = List.of(opts.getOrDefault("batches", "1,8,32").split(",")).stream()
+        .map(String::trim).map(Integer::parseInt).toList();
+    List<String> engines = List.of(opts.getOrDefault("engines", "pytorch,onnx").split(","));
+    Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-bench");
+
+    System.out.printf("BgeEngineBench %s%n", ProcessHandle.current().info().commandLine().orElse(String.join(" ", args)));
+    System.out.printf("java %s (%s), %d cores, %s %s%n", System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+    System.out.printf("model=bundled bge-small-zh-v1.5 engines=%s batches=%s seconds=%d warmup=%d threads=%d "
+        + "sentences=%d home=%s%n%n", engines, batches, seconds, warmup, threads, SENTENCES.size(), home);
+
+    List<Row> rows = new ArrayList<>();
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    try {
+      for (String engine : engines) {
+        rows.addAll(runEngine(engine.trim(), batches, seconds, warmup, threads, home, executor));
+      }
+    } finally {
+      executor.shutdown();
+      executor.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    print(rows);
+  }
+
+  private static List<Row> runEngine(String engine, List<Integer> batches, int seconds, int warmup, int threads,
+                                     Path home, ExecutorService executor) throws Exception {
+    ModelSpec spec = ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of("bge.max_batch_size", "32", "bge.max_wait_ms", "0"))
+        .withModelPath("", engine);
+    long loadStart = System.nanoTime();
+    List<Row> rows = new ArrayList<>();
+    try (BgeBackend backend = (BgeBackend) BgeBackend.open(new BackendContext(spec, 0, home, threads, List.of(), executor))) {
+      System.out.printf("%s loaded in %.1f s: %s%n", engine, (System.nanoTime() - loadStart) / 1e9,
+          backend.describe().get("engine_detail"));
+      for (int batch : batches) {
+        measure(backend, batch, warmup);
+        Row row = measure(backend, batch, seconds);
+        rows.add(new Row(engine, batch, row.calls(), row.seconds(), row.latencyMicros()));
+        System.out.printf("  batch %2d: %8.1f sentences/s  p50 %8.2f ms  p99 %8.2f ms  (%d calls)%n", batch,
+            rows.get(rows.size() - 1).sentencesPerSecond(), row.latencyMicros().getValueAtPercentile(50) / 1000.0,
+            row.latencyMicros().getValueAtPercentile(99) / 1000.0, row.calls());
+      }
+    }
+    return rows;
+  }
+
+  /** Calls embed() back to back for {@code seconds}, each call the next {@code batch} sentences in rotation. */
+  private static Row measure(BgeBackend backend, int batch, int seconds) throws Exception {
+    Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long start = System.nanoTime();
+    long calls = 0;
+    int offset = 0;
+    while (System.nanoTime() < end) {
+      List<String> texts = new ArrayList<>(batch);
+      for (int i = 0; i < batch; i++) {
+        texts.add(SENTENCES.get((offset + i) % SENTENCES.size()));
+      }
+      offset = (offset + batch) % SENTENCES.size();
+      long t0 = System.nanoTime();
+      backend.embed(EmbeddingCall.of(texts)).toCompletableFuture().get(5, TimeUnit.MINUTES);
+      latency.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+      calls++;
+    }
+    return new Row("", batch, calls, (System.nanoTime() - start) / 1e9, latency);
+  }
+
+  private static void print(List<Row> rows) {
+    System.out.printf("%n| engine | batch | sentences/s | p50 ms | p99 ms | OnnxRuntime / PyTorch |%n");
+    System.out.printf("|---|---:|---:|---:|---:|---:|%n");
+    for (Row r : rows) {
+      Row torch = rows.stream().filter(o -> o.engine().equals("pytorch") && o.batch() == r.batch()).findFirst().orElse(null);
+      String ratio = r.engine().equals("onnx") && torch != null
+          ? String.format(Locale.ROOT, "%.2fx", r.sentencesPerSecond() / torch.sentencesPerSecond()) : "";
+      System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f | %s |%n", r.engine(), r.batch(),
+          r.sentencesPerSecond(), r.latencyMicros().getValueAtPercentile(50) / 1000.0,
+          r.latencyMicros().getValueAtPercentile(99) / 1000.0, ratio);
+    }
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
+      }
+      out.put(args[i].substring(2), args[i + 1]);
+    }
+    return out;
+  }
+}
