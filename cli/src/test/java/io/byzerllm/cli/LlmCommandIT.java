@@ -98,6 +98,17 @@ class LlmCommandIT {
   }
 
   @Test
+  void query_embeddingOnlyModel_printsTheQueryVector() {
+    CliRun deployed = run("deploy", "--model", "emb", "--pretrained_model_type", "custom/bge");
+
+    CliRun r = run("query", "--model", "emb", "--query", "你好");
+
+    assertThat(deployed.exitCode()).as(deployed.err()).isZero();
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).matches("dim=512 \\[(-?\\d\\.\\d{4}, ){8}\\.\\.\\.\\]\\R");
+  }
+
+  @Test
   void stat_deployedModel_tablePerWorkerWithBackend() {
     CliRun r = run("stat", "--model", "chat");
 
