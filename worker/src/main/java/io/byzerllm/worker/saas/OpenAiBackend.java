@@ -1,6 +1,7 @@
 package io.byzerllm.worker.saas;
 
 import io.byzerllm.deploy.Capability;
+import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.ChatCall;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,6 +53,9 @@ public final class OpenAiBackend implements ModelBackend {
   private final UpstreamTransport transport;
   private final OpenAiRequests requests;
   private final OpenAiResponses responses;
+  private final Set<CompletableFuture<?>> pendingCalls = ConcurrentHashMap.newKeySet();
+  private final Set<OpenAiStream> pendingStreams = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   private OpenAiBackend(String type, OpenAiSettings settings, ExecutorService executor, HttpClient client) {
     this.type = type;
@@ -123,7 +128,16 @@ public final class OpenAiBackend implements ModelBackend {
     } catch (RuntimeException e) {
       return new StreamHandle(CompletableFuture.failedFuture(errors.fromFailure(e)), () -> {});
     }
-    return new OpenAiStream(call, onDelta, errors, settings.timeout(), executor).start(transport, request);
+    if (closed) {
+      return new StreamHandle(CompletableFuture.failedFuture(closedError()), () -> {});
+    }
+    OpenAiStream stream = new OpenAiStream(call, onDelta, errors, settings.timeout(), executor);
+    pendingStreams.add(stream);
+    stream.done().whenComplete((r, e) -> pendingStreams.remove(stream));
+    if (closed) {
+      stream.abort(closedError()); // close() ran between the check and the registration
+    }
+    return stream.start(transport, request);
   }
 
   @Override
@@ -171,17 +185,39 @@ public final class OpenAiBackend implements ModelBackend {
   /** Builds, sends (with retries) and reads one call; any failure, ours included, completes the stage. */
   private <T> CompletionStage<T> call(java.util.function.Supplier<HttpRequest> request,
                                       Function<java.net.http.HttpResponse<byte[]>, T> read) {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError());
+    }
+    CompletableFuture<T> result;
     try {
-      return transport.send(request.get()).thenApply(read).exceptionallyCompose(
+      result = transport.send(request.get()).thenApply(read).exceptionallyCompose(
           e -> CompletableFuture.failedFuture(errors.fromFailure(e)));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(errors.fromFailure(e));
     }
+    pendingCalls.add(result);
+    result.whenComplete((r, e) -> pendingCalls.remove(result));
+    if (closed) {
+      result.completeExceptionally(closedError()); // close() ran between the check and the registration
+    }
+    return result;
   }
 
-  /** Stops the HTTP threads; calls still under way fail. */
+  private LlmException closedError() {
+    return new LlmException(ErrorKind.UNAVAILABLE, "the backend for " + settings.model() + " at " + settings.host()
+        + " was closed (its worker stopped); send the request again");
+  }
+
+  /** Fails every call and stream still under way, then stops the HTTP threads. Safe to call more than once. */
   @Override
   public void close() {
+    closed = true;
+    for (CompletableFuture<?> call : pendingCalls) {
+      call.completeExceptionally(closedError());
+    }
+    for (OpenAiStream stream : pendingStreams) {
+      stream.abort(closedError());
+    }
     executor.shutdownNow();
   }
 

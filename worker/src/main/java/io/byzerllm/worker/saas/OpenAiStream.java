@@ -47,19 +47,26 @@ final class OpenAiStream implements SseReader.Listener {
     this.executor = executor;
   }
 
+  /** Sends the request; {@code done} completes as described on the class. */
   StreamHandle start(UpstreamTransport transport, HttpRequest request) {
     transport.send(request, this::bodyFor, a -> attempt = a, this::isFinished)
         .whenComplete((response, failure) -> {
           if (failure != null) {
             fail(errors.fromFailure(failure));
+          } else if (response.body() != null) {
+            onWholeAnswer(response.body());
           }
         });
     return new StreamHandle(done, this::cancel);
   }
 
-  /** A 2xx answer is read as SSE lines as they arrive; any other is read whole, to become the error. */
+  /**
+   * A 2xx event stream is read line by line as it arrives (the body is then null); an error status
+   * or a JSON answer (a provider that ignored {@code stream}) is read whole.
+   */
   private HttpResponse.BodySubscriber<byte[]> bodyFor(HttpResponse.ResponseInfo info) {
-    if (info.statusCode() / 100 != 2) {
+    String type = info.headers().firstValue("Content-Type").orElse("");
+    if (info.statusCode() / 100 != 2 || type.contains("json")) {
       return HttpResponse.BodySubscribers.ofByteArray();
     }
     SseReader r = new SseReader(this);
@@ -110,6 +117,23 @@ final class OpenAiStream implements SseReader.Listener {
       fail(errors.midStream(chunk));
     } else {
       deliver(OpenAiResponses.chunk(chunk), chunk);
+    }
+  }
+
+  /** A whole JSON answer to a stream request: an error, or a completion delivered as one delta. */
+  private void onWholeAnswer(byte[] body) {
+    try {
+      JsonNode json = new OpenAiResponses(errors).json(body);
+      if (json.has("error") && !json.get("error").isNull()) {
+        fail(errors.midStream(json));
+        return;
+      }
+      ChatResult whole = new OpenAiResponses(errors).chat(call.requestId(), body);
+      deliver(new ChatDelta(whole.content().isEmpty() ? null : whole.content(), whole.reasoningContent(),
+          whole.finishReason(), whole.usage(), whole.toolCalls()), json);
+      succeed();
+    } catch (LlmException e) {
+      fail(e);
     }
   }
 
@@ -180,6 +204,15 @@ final class OpenAiStream implements SseReader.Listener {
   /** The caller went away: stop reading, close the connection, complete {@code done} at once. */
   void cancel() {
     fail(new CancellationException("stream " + call.requestId() + " cancelled by the caller"));
+  }
+
+  /** Ends the stream with this failure (the backend is closing), unless it already ended. */
+  void abort(LlmException failure) {
+    fail(failure);
+  }
+
+  CompletableFuture<ChatResult> done() {
+    return done;
   }
 
   private boolean isFinished() {

@@ -55,9 +55,24 @@ final class UpstreamTransport {
     return b.build();
   }
 
-  /** Sends a request whose answer is read whole. */
+  /**
+   * Sends a request whose answer is read whole. Each attempt must finish, body included, within
+   * {@code saas.timeout}: the JDK's request timeout alone stops at the response headers.
+   */
   CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
-    return send(request, info -> HttpResponse.BodySubscribers.ofByteArray(), attempt -> {}, () -> false);
+    CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
+    attempt(request, info -> HttpResponse.BodySubscribers.ofByteArray(), a -> abortAfterTimeout(a, result), () -> false, 0,
+        result);
+    return result;
+  }
+
+  private void abortAfterTimeout(CompletableFuture<?> attempt, CompletableFuture<?> result) {
+    RetryPolicy.after(settings.timeout(), executor, () -> {
+      if (!attempt.isDone()) {
+        result.completeExceptionally(errors.timeout(null));
+        attempt.cancel(true); // closes the exchange; the attempt's own completion then finds the result done
+      }
+    });
   }
 
   /**

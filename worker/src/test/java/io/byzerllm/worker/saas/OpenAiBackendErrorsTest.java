@@ -183,6 +183,21 @@ class OpenAiBackendErrorsTest {
     }
   }
 
+  @Test
+  void close_callAndStreamUnderWay_failThemAsUnavailable() throws Exception {
+    upstream.stallAll(true);
+    ModelBackend backend = open(upstream);
+    var call = backend.chat(userSays("hello"));
+    var stream = backend.stream(userSays("hello"), d -> { });
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> upstream.inFlight() == 2);
+
+    backend.close();
+
+    assertThat(((LlmException) failureOf(call)).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(((LlmException) failureOf(stream.done())).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(((LlmException) failureOf(backend.chat(userSays("again")))).getMessage()).contains("was closed");
+  }
+
   /** The exception's toString and stack trace, causes included: everything a log line could show. */
   private static String everythingPrintedAbout(Throwable t) {
     StringWriter out = new StringWriter();
