@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code llm deploy}: byzerllm's deploy flags (and {@code --file deploy.yaml} with the same keys; the
  * flags given on the command line win), sent to the cluster; returns once every worker is ready.
  */
-@Command(name = "deploy", description = "Deploy a model onto the cluster and wait until its workers are ready.")
+@Command(name = "deploy", mixinStandardHelpOptions = true, description = "Deploy a model onto the cluster and wait until its workers are ready.")
 final class DeployCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
@@ -31,7 +31,7 @@ final class DeployCommand implements Callable<Integer> {
   @Mixin
   OutputOptions output;
 
-  @Option(names = "--model", description = "The deployment's name, what calls use.")
+  @Option(names = "--model", paramLabel = "NAME", description = "The deployment's name, what calls use.")
   String model;
 
   @Option(names = {"--pretrained_model_type", "--pretrained-model-type"}, paramLabel = "TYPE",
@@ -48,19 +48,19 @@ final class DeployCommand implements Callable<Integer> {
       description = "Backend parameters, e.g. saas.base_url=... saas.api_key=... saas.model=...")
   List<String> inferParams;
 
-  @Option(names = {"--num_workers", "--num-workers"}, description = "Workers (default 1).")
+  @Option(names = {"--num_workers", "--num-workers"}, paramLabel = "N", description = "Workers (default 1).")
   Integer numWorkers;
 
-  @Option(names = {"--worker_concurrency", "--worker-concurrency"}, description = "Calls in flight per worker (default 1).")
+  @Option(names = {"--worker_concurrency", "--worker-concurrency"}, paramLabel = "N", description = "Calls in flight per worker (default 1).")
   Integer workerConcurrency;
 
-  @Option(names = {"--cpus_per_worker", "--cpus-per-worker"}, description = "CPUs per worker (default 0.01).")
+  @Option(names = {"--cpus_per_worker", "--cpus-per-worker"}, paramLabel = "CPUS", description = "CPUs per worker (default 0.01).")
   Double cpusPerWorker;
 
-  @Option(names = {"--gpus_per_worker", "--gpus-per-worker"}, description = "GPUs per worker (default 0).")
+  @Option(names = {"--gpus_per_worker", "--gpus-per-worker"}, paramLabel = "GPUS", description = "GPUs per worker (default 0).")
   Double gpusPerWorker;
 
-  @Option(names = "--placement", description = "spread (default) or pack.")
+  @Option(names = "--placement", paramLabel = "spread|pack", description = "spread (default) or pack.")
   String placement;
 
   @Option(names = "--file", paramLabel = "deploy.yaml", description = "The same keys as YAML; 'ENV {{VAR}}' values read the environment.")

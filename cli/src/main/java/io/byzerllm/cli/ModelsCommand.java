@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code llm models}: the deployed models as OpenAI's {@code /v1/models} lists them. */
-@Command(name = "models", description = "List the deployed models and what they can do.")
+@Command(name = "models", mixinStandardHelpOptions = true, description = "List the deployed models and what they can do.")
 final class ModelsCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;

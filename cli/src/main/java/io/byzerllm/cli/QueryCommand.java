@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  * {@code --stream}); a model that can only embed (e.g. custom/bge) prints the query's vector; an audio
  * {@code --output_file} turns the query into speech.
  */
-@Command(name = "query", description = "Ask a deployed model once: chat, embedding, or speech to a file.")
+@Command(name = "query", mixinStandardHelpOptions = true, description = "Ask a deployed model once: chat, embedding, or speech to a file.")
 final class QueryCommand implements Callable<Integer> {
   private static final Set<String> AUDIO = Set.of("mp3", "wav", "opus", "flac", "aac", "pcm");
   private static final int SHOWN_VALUES = 8;
@@ -44,10 +44,10 @@ final class QueryCommand implements Callable<Integer> {
   @Mixin
   OutputOptions output;
 
-  @Option(names = "--model", required = true, description = "The deployed model to ask.")
+  @Option(names = "--model", required = true, paramLabel = "NAME", description = "The deployed model to ask.")
   String model;
 
-  @Option(names = "--query", required = true, description = "The text to send.")
+  @Option(names = "--query", required = true, paramLabel = "TEXT", description = "The text to send.")
   String query;
 
   @Option(names = "--stream", description = "Print the answer as it is written.")

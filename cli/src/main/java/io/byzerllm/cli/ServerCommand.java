@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code llm server start|stop|status}: run and look after nodes. */
-@Command(name = "server", description = "Start, stop or inspect cluster nodes.",
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Start, stop or inspect cluster nodes.",
     subcommands = {ServerStartCommand.class, ServerStopCommand.class, ServerStatusCommand.class})
 final class ServerCommand implements Runnable {
   @Spec

@@ -14,27 +14,27 @@ import picocli.CommandLine.Spec;
  * {@code llm server start}: a node in the foreground until Ctrl-C / SIGTERM (which leave the cluster
  * gracefully), or with {@code --daemon} in a background JVM.
  */
-@Command(name = "start", description = "Start a node; the first one is the head of a new cluster, "
+@Command(name = "start", mixinStandardHelpOptions = true, description = "Start a node; the first one is the head of a new cluster, "
     + "others --join it.")
 final class ServerStartCommand implements Callable<Integer> {
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "" + NodeSettings.DEFAULT_HTTP_PORT,
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + NodeSettings.DEFAULT_HTTP_PORT,
       description = "HTTP port (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = {"--cluster_port", "--cluster-port"}, defaultValue = "" + NodeSettings.DEFAULT_CLUSTER_PORT,
+  @Option(names = {"--cluster_port", "--cluster-port"}, paramLabel = "PORT", defaultValue = "" + NodeSettings.DEFAULT_CLUSTER_PORT,
       description = "Cluster port, what --join takes (default ${DEFAULT-VALUE}).")
   int clusterPort;
 
   @Option(names = "--join", paramLabel = "HOST:PORT", description = "A seed node's cluster address; repeatable.")
   List<String> join;
 
-  @Option(names = {"--num_cpus", "--num-cpus"}, description = "CPUs this node offers (default: its cores).")
+  @Option(names = {"--num_cpus", "--num-cpus"}, paramLabel = "N", description = "CPUs this node offers (default: its cores).")
   Double numCpus;
 
-  @Option(names = {"--num_gpus", "--num-gpus"}, defaultValue = "0", description = "GPUs this node offers (default 0).")
+  @Option(names = {"--num_gpus", "--num-gpus"}, paramLabel = "N", defaultValue = "0", description = "GPUs this node offers (default 0).")
   double numGpus;
 
   @Option(names = {"--api_key", "--api-key"}, paramLabel = "KEY",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code llm server status}: the cluster's members and their resources, as one node sees them. */
-@Command(name = "status", description = "Show the cluster's nodes and their resources.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the cluster's nodes and their resources.")
 final class ServerStatusCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;

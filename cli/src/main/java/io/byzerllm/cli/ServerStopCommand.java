@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code llm server stop}: asks a node to leave the cluster and stop, and waits until it has. */
-@Command(name = "stop", description = "Stop a node (it leaves the cluster gracefully).")
+@Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a node (it leaves the cluster gracefully).")
 final class ServerStopCommand implements Callable<Integer> {
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 

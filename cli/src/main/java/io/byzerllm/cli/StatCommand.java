@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code llm stat}: every deployment's workers, where they run and how loaded they are. Secrets are masked by the node. */
-@Command(name = "stat", description = "Show deployments, their workers, load and latency.")
+@Command(name = "stat", mixinStandardHelpOptions = true, description = "Show deployments, their workers, load and latency.")
 final class StatCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
@@ -24,7 +24,7 @@ final class StatCommand implements Callable<Integer> {
   @Mixin
   OutputOptions output;
 
-  @Option(names = "--model", description = "Only this deployment (default: all).")
+  @Option(names = "--model", paramLabel = "NAME", description = "Only this deployment (default: all).")
   String model;
 
   @Option(names = "--interval", defaultValue = "0", paramLabel = "SECONDS",

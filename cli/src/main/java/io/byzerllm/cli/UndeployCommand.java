@@ -9,12 +9,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code llm undeploy}: removes a deployment; idempotent (nothing to remove is not an error). */
-@Command(name = "undeploy", description = "Remove a deployed model and stop its workers.")
+@Command(name = "undeploy", mixinStandardHelpOptions = true, description = "Remove a deployed model and stop its workers.")
 final class UndeployCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
-  @Option(names = "--model", required = true, description = "The deployment to remove.")
+  @Option(names = "--model", required = true, paramLabel = "NAME", description = "The deployment to remove.")
   String model;
 
   @Spec
