@@ -5,6 +5,7 @@ import io.byzerllm.deploy.ModelType;
 import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.bge.BgeBackend;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ public final class BgeEngineBench {
     List<String> engines = List.of(opts.getOrDefault("engines", "pytorch,onnx").split(","));
     Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-bench");
 
-    System.out.printf("BgeEngineBench %s%n", ProcessHandle.current().info().commandLine().orElse(String.join(" ", args)));
+    System.out.printf("command: %s%n", commandLine(args));
     System.out.printf("java %s (%s), %d cores, %s %s%n", System.getProperty("java.version"),
         System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
         System.getProperty("os.arch"));
@@ -145,6 +146,14 @@ public final class BgeEngineBench {
           r.sentencesPerSecond(), r.latencyMicros().getValueAtPercentile(50) / 1000.0,
           r.latencyMicros().getValueAtPercentile(99) / 1000.0, ratio);
     }
+  }
+
+  /** The command as run, with the (long) class path abbreviated to its entry count. */
+  private static String commandLine(String[] args) {
+    List<String> jvmFlags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    int classPathEntries = System.getProperty("java.class.path").split(java.io.File.pathSeparator).length;
+    return ("java " + String.join(" ", jvmFlags) + " -cp <" + classPathEntries + " entries> "
+        + BgeEngineBench.class.getName() + " " + String.join(" ", args)).replaceAll(" +", " ").trim();
   }
 
   private static Map<String, String> options(String[] args) {

@@ -69,8 +69,8 @@ public final class BgeBackend implements ModelBackend {
       BgeModelFiles files = BgeModelFiles.resolve(spec.modelPath(), context.cacheDir());
       EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0);
       Device device = DjlRuntime.device(choice.engine(), spec.gpusPerWorker(), context.gpuIndices());
-      LoadedModels.Key key = new LoadedModels.Key(files.dir().toString(), choice.engine(), device.toString(),
-          context.cpuThreads());
+      LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString(), choice.engine(),
+          device.toString(), context.cpuThreads());
       LoadedModel model = LoadedModels.acquire(key,
           () -> load(files, choice, device, context.cpuThreads(), context.cacheDir()));
       return new BgeBackend(context, key, model, settings, device);

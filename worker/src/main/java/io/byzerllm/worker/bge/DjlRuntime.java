@@ -48,7 +48,8 @@ final class DjlRuntime {
     int index = gpuIndices.isEmpty() ? 0 : gpuIndices.get(0);
     if (available == 0 || index >= available) {
       throw new LlmException(ErrorKind.INVALID_REQUEST, "--gpus_per_worker " + gpusPerWorker + " asks for a GPU, but "
-          + engine.djlName() + " finds " + (available == 0 ? "no CUDA device it can use" : "only " + available + " CUDA device(s)")
+          + engine.djlName() + " finds "
+          + (available == 0 ? "no CUDA device it can use" : "only " + available + " CUDA device(s)")
           + " on this node (GPU " + index + " wanted); deploy with --gpus_per_worker 0 or on a node with a GPU and "
           + "the CUDA build of the engine");
     }

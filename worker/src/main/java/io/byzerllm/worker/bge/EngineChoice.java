@@ -1,6 +1,7 @@
 package io.byzerllm.worker.bge;
 
 import io.byzerllm.deploy.InvalidSpecException;
+import java.nio.file.Path;
 
 /**
  * Which engine runs a model and on which of its files, and why: {@code stat} shows {@code reason}.
@@ -32,6 +33,15 @@ record EngineChoice(InferEngine engine, Weights weights, String reason) {
     return new EngineChoice(InferEngine.PYTORCH, torchWeights(files), gpu
         ? "auto: PyTorch, the engine whose CUDA build DJL runs on a GPU"
         : "auto: PyTorch, the only engine for this model's weights");
+  }
+
+  /** The file the engine loads: what makes two workers' models the same model. */
+  Path weightsFile(BgeModelFiles files) {
+    return switch (weights) {
+      case ONNX -> files.onnx();
+      case TORCHSCRIPT -> files.torchScript();
+      case BERT_WEIGHTS -> files.safetensors() != null && files.config() != null ? files.safetensors() : files.onnx();
+    };
   }
 
   private static Weights torchWeights(BgeModelFiles files) {

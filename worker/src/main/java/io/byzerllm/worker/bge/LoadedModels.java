@@ -6,13 +6,13 @@ import java.util.function.Supplier;
 
 /**
  * The models loaded in this JVM, counted by reference, so that several workers of one deployment
- * (same files, engine, device and threads) hold one copy of the weights. The last
+ * (same weights file, engine, device and threads) hold one copy of the weights. The last
  * {@link #release} closes the model. Loading happens under this class's lock: loads are rare and
  * two workers asking for the same model at once must not load it twice.
  */
 final class LoadedModels {
   /** What makes two workers' models interchangeable. */
-  record Key(String modelDir, InferEngine engine, String device, int threads) {}
+  record Key(String weightsFile, InferEngine engine, String device, int threads) {}
 
   private static final class Entry {
     final LoadedModel model;

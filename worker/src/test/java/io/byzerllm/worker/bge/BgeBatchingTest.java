@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class BgeBatchingTest {
   private static final List<String> TEXTS = IntStream.range(0, 16)
-      .mapToObj(i -> i % 2 == 0 ? "第" + i + "个句子：向量数据库支持相似度检索。" : "sentence number " + i + " is about batching")
+      .mapToObj(i -> i % 2 == 0 ? "第" + i + "个句子：向量数据库支持相似度检索。"
+          : "sentence number " + i + " is about batching")
       .toList();
 
   private static BgeFixture fixture;

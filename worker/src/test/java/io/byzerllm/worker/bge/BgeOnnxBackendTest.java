@@ -118,7 +118,9 @@ class BgeOnnxBackendTest {
 
   @Test
   void chat_onEmbeddingModel_failsInvalidRequest() {
-    ThrowingCallable call = () -> backend.chat(new ChatCall("r1", List.of(ChatMessage.of("user", "hi")), null)).toCompletableFuture().get();
+    ChatCall chat = new ChatCall("r1", List.of(ChatMessage.of("user", "hi")), null);
+
+    ThrowingCallable call = () -> backend.chat(chat).toCompletableFuture().get();
 
     assertThatLlmError(call, ErrorKind.INVALID_REQUEST, "does not support chat");
   }
