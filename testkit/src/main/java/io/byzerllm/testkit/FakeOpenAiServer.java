@@ -51,6 +51,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private volatile int embeddingDimension = 8;
   private volatile boolean reverseEmbeddings;
 
+  static {
+    // The JDK server writes a response's headers and body as separate small packets; with Nagle's
+    // algorithm on, the body then waits for the client's delayed ACK (~40 ms a request). The server
+    // reads this property once, when its first instance in the JVM starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private FakeOpenAiServer(HttpServer server, ExecutorService executor) {
     this.server = server;
     this.executor = executor;
