@@ -19,9 +19,11 @@ import io.byzerllm.worker.TranscriptionCall;
 import io.byzerllm.worker.TranscriptionResult;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * {@code saas/openai}, {@code saas/official_openai} and {@code saas/reasoning_openai}: any provider
@@ -167,8 +170,8 @@ public final class OpenAiBackend implements ModelBackend {
         .field("language", call.language())
         .field("prompt", call.prompt())
         .field("response_format", format);
-    var granularities = call.timestampGranularities().isEmpty() && format.equals("verbose_json")
-        ? java.util.List.of("word", "segment") : call.timestampGranularities();
+    List<String> granularities = call.timestampGranularities().isEmpty() && format.equals("verbose_json")
+        ? List.of("word", "segment") : call.timestampGranularities();
     granularities.forEach(g -> form.field("timestamp_granularities[]", g));
     if (call.temperature() != null) {
       form.field("temperature", call.temperature().toString());
@@ -183,8 +186,7 @@ public final class OpenAiBackend implements ModelBackend {
   }
 
   /** Builds, sends (with retries) and reads one call; any failure, ours included, completes the stage. */
-  private <T> CompletionStage<T> call(java.util.function.Supplier<HttpRequest> request,
-                                      Function<java.net.http.HttpResponse<byte[]>, T> read) {
+  private <T> CompletionStage<T> call(Supplier<HttpRequest> request, Function<HttpResponse<byte[]>, T> read) {
     if (closed) {
       return CompletableFuture.failedFuture(closedError());
     }

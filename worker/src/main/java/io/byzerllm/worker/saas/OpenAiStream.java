@@ -38,6 +38,7 @@ final class OpenAiStream implements SseReader.Listener {
   private volatile long lastActivityNanos = startNanos;
   private volatile SseReader reader;
   private volatile CompletableFuture<?> attempt;
+  private volatile Deadline idleDeadline;
 
   OpenAiStream(ChatCall call, Consumer<ChatDelta> onDelta, UpstreamErrors errors, Duration idleTimeout, Executor executor) {
     this.call = call;
@@ -80,7 +81,7 @@ final class OpenAiStream implements SseReader.Listener {
   }
 
   private void watchIdle(Duration wait) {
-    RetryPolicy.after(wait, executor, () -> {
+    idleDeadline = Deadline.after(wait, executor, () -> {
       if (isFinished()) {
         return;
       }
@@ -169,7 +170,7 @@ final class OpenAiStream implements SseReader.Listener {
     if (complete) {
       succeed(); // some providers end after the finish_reason without [DONE]
     } else {
-      fail(new LlmException(ErrorKind.UPSTREAM, "upstream " + errors.redact(hostOf()) + " ended the stream before it finished"));
+      fail(new LlmException(ErrorKind.UPSTREAM, "upstream " + errors.host() + " ended the stream before it finished"));
     }
   }
 
@@ -187,6 +188,7 @@ final class OpenAiStream implements SseReader.Listener {
       finished = true;
       result = answer.result(call.requestId(), firstTokenMillis);
     }
+    stopIdleWatch();
     done.complete(result);
   }
 
@@ -221,7 +223,15 @@ final class OpenAiStream implements SseReader.Listener {
     }
   }
 
+  private void stopIdleWatch() {
+    Deadline d = idleDeadline;
+    if (d != null) {
+      d.cancel();
+    }
+  }
+
   private void stopUpstream() {
+    stopIdleWatch();
     SseReader r = reader;
     if (r != null) {
       r.cancel();
@@ -230,9 +240,5 @@ final class OpenAiStream implements SseReader.Listener {
     if (a != null) {
       a.cancel(true);
     }
-  }
-
-  private String hostOf() {
-    return errors.host();
   }
 }

@@ -67,12 +67,13 @@ final class UpstreamTransport {
   }
 
   private void abortAfterTimeout(CompletableFuture<?> attempt, CompletableFuture<?> result) {
-    RetryPolicy.after(settings.timeout(), executor, () -> {
+    Deadline deadline = Deadline.after(settings.timeout(), executor, () -> {
       if (!attempt.isDone()) {
         result.completeExceptionally(errors.timeout(null));
         attempt.cancel(true); // closes the exchange; the attempt's own completion then finds the result done
       }
     });
+    attempt.whenComplete((response, failure) -> deadline.cancel());
   }
 
   /**
