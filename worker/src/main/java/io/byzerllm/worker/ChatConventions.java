@@ -80,8 +80,16 @@ public final class ChatConventions {
     }
   }
 
+  /**
+   * Whether {@link #chat} would answer this call with speech, an image or a transcription rather
+   * than a chat completion (a stream path can then answer it in one piece).
+   */
+  public static boolean isMediaRequest(ChatCall call) {
+    return mediaRequest(call) != null;
+  }
+
   /** The media request object of the last user message, or null when it is an ordinary message. */
-  static ObjectNode mediaRequest(ChatCall call) {
+  private static ObjectNode mediaRequest(ChatCall call) {
     ChatMessage last = null;
     for (ChatMessage m : call.messages()) {
       if ("user".equals(m.role())) {
@@ -217,7 +225,7 @@ public final class ChatConventions {
     }
     ObjectNode imageUrl = value.isObject() ? ((ObjectNode) value).deepCopy() : JSON.createObjectNode();
     imageUrl.put("url", url);
-    p.fields().forEachRemaining(e -> {
+    p.properties().forEach(e -> {
       if (!e.getKey().equals(field)) {
         imageUrl.set(e.getKey(), e.getValue()); // e.g. detail: OpenAI reads it inside image_url
       }
@@ -248,7 +256,7 @@ public final class ChatConventions {
 
   private static Map<String, JsonNode> rest(ObjectNode m, String... used) {
     Map<String, JsonNode> out = new HashMap<>();
-    m.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+    m.properties().forEach(e -> out.put(e.getKey(), e.getValue()));
     for (String u : used) {
       out.remove(u);
     }

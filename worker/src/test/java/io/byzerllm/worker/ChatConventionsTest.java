@@ -167,6 +167,15 @@ class ChatConventionsTest {
   }
 
   @Test
+  void isMediaRequest_mediaObjectsOnly() {
+    assertThat(ChatConventions.isMediaRequest(call(TextNode.valueOf("{\"input\": \"hi\", \"voice\": \"alloy\"}")))).isTrue();
+    assertThat(ChatConventions.isMediaRequest(call(TextNode.valueOf("[{\"audio\": \"AAAA\"}]")))).isTrue();
+    assertThat(ChatConventions.isMediaRequest(call(TextNode.valueOf("{\"question\": \"hi\"}")))).isFalse();
+    assertThat(ChatConventions.isMediaRequest(call(TextNode.valueOf("[{\"text\": \"hi\"}]")))).isFalse();
+    assertThat(ChatConventions.isMediaRequest(call(TextNode.valueOf("just text")))).isFalse();
+  }
+
+  @Test
   void chat_mediaObjectInEarlierMessageOnly_isOrdinaryChat() throws Exception {
     ChatCall c = new ChatCall("r", List.of(
         ChatMessage.of("user", "{\"input\": \"draw a cat\"}"),

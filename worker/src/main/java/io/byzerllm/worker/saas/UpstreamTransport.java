@@ -13,12 +13,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends requests to the provider and retries where {@link RetryPolicy} says it is safe. Every
  * returned future completes: with a 2xx response, or with an {@link LlmException}.
  */
 final class UpstreamTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamTransport.class);
   private final HttpClient client;
   private final OpenAiSettings settings;
   private final UpstreamErrors errors;
@@ -122,6 +125,7 @@ final class UpstreamTransport {
     // Only a refused connection proves the request was never sent; anything later may have reached the provider.
     Duration delay = UpstreamErrors.unwrap(failure) instanceof ConnectException ? retries.delayBefore(retry + 1, null) : null;
     if (delay != null) {
+      LOG.debug("retry {} of {} in {} ms: connection refused", retry + 1, settings.host(), delay.toMillis());
       RetryPolicy.after(delay, executor, again);
     } else {
       result.completeExceptionally(errors.fromFailure(failure));
@@ -134,6 +138,7 @@ final class UpstreamTransport {
     Duration delay = RetryPolicy.retriableStatus(status)
         ? retries.delayBefore(retry + 1, UpstreamErrors.retryAfter(response.headers())) : null;
     if (delay != null) {
+      LOG.debug("retry {} of {} in {} ms: status {}", retry + 1, settings.host(), delay.toMillis(), status);
       RetryPolicy.after(delay, executor, again);
     } else {
       result.completeExceptionally(errors.fromResponse(status, response.headers(), body));
