@@ -5,6 +5,7 @@ import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.Redactor;
 import io.byzerllm.deploy.Secrets;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -87,8 +88,9 @@ record OpenAiSettings(
     return URI.create(baseUrl + path);
   }
 
-  long timeoutSeconds() {
-    return Math.max(1, Math.round(timeout.toMillis() / 1000.0));
+  /** The timeout as a user wrote it, for messages: {@code 120s}, {@code 2.5s}. */
+  String timeoutText() {
+    return BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString() + "s";
   }
 
   private static String baseUrl(String raw) {

@@ -58,7 +58,7 @@ final class UpstreamErrors {
     }
     if (t instanceof HttpConnectTimeoutException) {
       return new LlmException(ErrorKind.UPSTREAM_TIMEOUT, redact("cannot reach " + settings.baseUrl() + " within "
-          + settings.timeoutSeconds() + "s (saas.timeout)"), t);
+          + settings.timeoutText() + " (saas.timeout)"), t);
     }
     if (t instanceof HttpTimeoutException) {
       return timeout(t);
@@ -76,7 +76,7 @@ final class UpstreamErrors {
 
   LlmException timeout(Throwable cause) {
     return new LlmException(ErrorKind.UPSTREAM_TIMEOUT, "upstream " + settings.host() + " did not answer within "
-        + settings.timeoutSeconds() + "s (saas.timeout)", cause);
+        + settings.timeoutText() + " (saas.timeout)", cause);
   }
 
   /** An SSE event {@code {"error":{...}}} after the stream began. */

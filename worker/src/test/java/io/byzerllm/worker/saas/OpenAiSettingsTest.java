@@ -41,6 +41,7 @@ class OpenAiSettingsTest {
     assertThat(s.embeddingModel()).isEqualTo("gpt-4o-mini");
     assertThat(s.sttModel()).isEqualTo("whisper-1");
     assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(s.timeoutText()).isEqualTo("120s");
     assertThat(s.maxRetries()).isEqualTo(2);
   }
 
@@ -52,6 +53,7 @@ class OpenAiSettingsTest {
     assertThat(s.baseUrl()).isEqualTo("https://api.deepseek.com/v1");
     assertThat(s.endpoint("/chat/completions").toString()).isEqualTo("https://api.deepseek.com/v1/chat/completions");
     assertThat(s.timeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(s.timeoutText()).isEqualTo("2.5s");
     assertThat(s.model()).isEqualTo("deepseek-chat");
     assertThat(s.ttsModel()).isEqualTo("deepseek-chat");
   }
