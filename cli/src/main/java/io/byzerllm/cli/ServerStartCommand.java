@@ -1,8 +1,11 @@
 package io.byzerllm.cli;
 
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
 import io.byzerllm.server.Node;
 import io.byzerllm.server.NodeSettings;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,11 +63,33 @@ final class ServerStartCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    Node node = Node.start(options.settings(env.home()));
+    Node node = start(options.settings(env.home()));
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "llm-node-shutdown"));
     out.println("node up: " + node.httpUrl() + " cluster " + node.clusterAddress());
     out.flush();
     node.whenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  private Node start(NodeSettings settings) {
+    try {
+      return Node.start(settings);
+    } catch (RuntimeException e) {
+      if (portTaken(e)) {
+        throw new LlmException(ErrorKind.CONFLICT, "a port of this node is already in use (--port " + port
+            + ", --cluster_port " + clusterPort + "): " + e.getMessage() + ". Stop what uses it (`llm server stop`)"
+            + " or choose other ports", e);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 }
