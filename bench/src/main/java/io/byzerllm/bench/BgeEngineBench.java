@@ -77,6 +77,7 @@ public final class BgeEngineBench {
     System.out.printf("java %s (%s), %d cores, %s %s%n", System.getProperty("java.version"),
         System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
         System.getProperty("os.arch"));
+    System.out.printf("load average at start: %.2f (other processes share these cores)%n", loadAverage());
     System.out.printf("model=bundled bge-small-zh-v1.5 engines=%s batches=%s seconds=%d warmup=%d threads=%d "
         + "sentences=%d home=%s%n%n", engines, batches, seconds, warmup, threads, SENTENCES.size(), home);
 
@@ -91,6 +92,11 @@ public final class BgeEngineBench {
       executor.awaitTermination(30, TimeUnit.SECONDS);
     }
     print(rows);
+    System.out.printf("%nload average at end: %.2f%n", loadAverage());
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   private static List<Row> runEngine(String engine, List<Integer> batches, int seconds, int warmup, int threads,
