@@ -50,6 +50,13 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class Node implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * JVM options a node needs for its durable deployment table (LMDB maps files through NIO
+   * internals). Without them the node still runs, with a table that lives only in memory.
+   */
+  public static final List<String> JVM_OPTIONS = List.of(
+      "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
+
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final String httpUrl;
@@ -179,7 +186,19 @@ public final class Node implements AutoCloseable {
     Map<String, Object> o = new HashMap<>();
     o.put("pekko.remote.artery.canonical.hostname", s.host());
     o.put("pekko.remote.artery.canonical.port", s.clusterPort());
+    o.put("pekko.cluster.distributed-data.durable.lmdb.dir",
+        s.home().resolve("nodes").resolve(s.host() + "_" + s.clusterPort()).resolve("ddata").toString());
+    if (!durableStorageUsable()) {
+      o.put("pekko.cluster.distributed-data.durable.keys", List.of());
+      org.slf4j.LoggerFactory.getLogger(Node.class).warn("the deployment table will not survive a restart of the whole"
+          + " cluster: start the JVM with {}", String.join(" ", JVM_OPTIONS));
+    }
     return ConfigFactory.parseMap(o).withFallback(ConfigFactory.load());
+  }
+
+  private static boolean durableStorageUsable() {
+    Module unnamed = Node.class.getClassLoader().getUnnamedModule();
+    return java.nio.Buffer.class.getModule().isOpen("java.nio", unnamed);
   }
 
   private static String rootMessage(Throwable e) {

@@ -9,6 +9,7 @@ import io.byzerllm.deploy.Resources;
 import io.byzerllm.deploy.WorkerPlacement;
 import io.byzerllm.worker.CborSerializable;
 import io.byzerllm.worker.actor.Failure;
+import io.byzerllm.worker.actor.WorkerId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,14 +27,23 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 
 /**
- * The deployment table and the one place that changes it: a cluster singleton. It places a
- * deployment's workers on nodes by their resources, answers a deploy once every worker is ready
- * (or with the real reason one is not), and swaps a replaced deployment only after its successor
- * is ready, draining the old workers so no request in flight is dropped.
+ * The deployment table and the one place that changes it: a cluster singleton. The table lives in
+ * Distributed Data with durable storage, so it survives the loss of any node and the restart of
+ * the whole cluster. The controller places a deployment's workers by resources, answers a deploy
+ * once every worker is ready (or with the real reason one is not), and swaps a replaced deployment
+ * only after its successor is ready. A reconcile loop compares the table with the workers the
+ * nodes report and starts what is missing (a lost node's workers, a restarted cluster's
+ * deployments) and drains what no deployment wants any more.
  */
 public final class DeploymentController extends AbstractBehavior<DeploymentController.Command> {
 
@@ -49,9 +59,9 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
 
   public record GetTable(ActorRef<Table> replyTo) implements Command {}
 
-  /** The deployments and the nodes with what each has in use. */
-  public record Table(List<DeploymentRecord> deployments, List<NodeDescription> nodes, Map<String, Resources> used)
-      implements CborSerializable {}
+  /** The deployments, the nodes, what each node has in use, and workers wanted but not running. */
+  public record Table(List<DeploymentRecord> deployments, List<NodeDescription> nodes, Map<String, Resources> used,
+                      Map<String, Integer> missingWorkers) implements CborSerializable {}
 
   private record AgentsListed(Receptionist.Listing listing) implements Command {}
 
@@ -59,31 +69,78 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
 
   private record Started(NodeAgent.WorkersStarted answer) implements Command {}
 
+  private record Reported(NodeAgent.WorkerRefs refs) implements Command {}
+
   private record DeployTimedOut(String model, long generation) implements Command {}
+
+  private record TableLoaded(Replicator.GetResponse<LWWMap<String, DeploymentRecord>> response) implements Command {}
+
+  private record TableChanged(Replicator.SubscribeResponse<LWWMap<String, DeploymentRecord>> response) implements Command {}
+
+  private record TableWritten(Replicator.UpdateResponse<LWWMap<String, DeploymentRecord>> response) implements Command {}
+
+  private enum Reconcile implements Command { INSTANCE }
 
   private record PendingDeploy(DeploymentRecord record, Deploy request, Set<String> awaiting, List<String> failures) {}
 
   private final TimerScheduler<Command> timers;
   private final Duration deployTimeout;
+  private final Duration startGrace;
+  private final Duration settle;
+  private final long startedNanos = System.nanoTime();
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, DeploymentRecord>> replicator;
+  private final SelfUniqueAddress self;
   private final Map<String, DeploymentRecord> table = new TreeMap<>();
-  private final Map<String, NodeDescription> nodes = new LinkedHashMap<>();
+  private final ClusterState cluster = new ClusterState();
   private final Map<String, PendingDeploy> pending = new HashMap<>();
   private final ActorRef<NodeDescription> describedAdapter;
   private final ActorRef<NodeAgent.WorkersStarted> startedAdapter;
+  private final ActorRef<NodeAgent.WorkerRefs> reportedAdapter;
   private long lastGeneration;
 
   public static Behavior<Command> create() {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DeploymentController(ctx, timers)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash ->
+        DistributedData.withReplicatorMessageAdapter(
+            (ReplicatorMessageAdapter<Command, LWWMap<String, DeploymentRecord>> replicator) ->
+                loading(ctx, timers, stash, replicator)))));
   }
 
-  private DeploymentController(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
+  /** Until the table is read back (from this node's durable copy or its peers) every command waits. */
+  private static Behavior<Command> loading(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+                                           StashBuffer<Command> stash,
+                                           ReplicatorMessageAdapter<Command, LWWMap<String, DeploymentRecord>> replicator) {
+    replicator.askGet(replyTo -> new Replicator.Get<>(DeploymentTable.KEY, Replicator.readLocal(), replyTo),
+        TableLoaded::new);
+    return Behaviors.receive(Command.class)
+        .onMessage(TableLoaded.class, loaded -> {
+          DeploymentController controller = new DeploymentController(ctx, timers, replicator);
+          controller.load(loaded.response());
+          return stash.unstashAll(controller);
+        })
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private DeploymentController(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+                               ReplicatorMessageAdapter<Command, LWWMap<String, DeploymentRecord>> replicator) {
     super(ctx);
     this.timers = timers;
-    this.deployTimeout = ctx.getSystem().settings().config().getDuration("byzerllm.server.deploy-timeout");
+    this.replicator = replicator;
+    this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+    var config = ctx.getSystem().settings().config();
+    this.deployTimeout = config.getDuration("byzerllm.server.deploy-timeout");
+    this.startGrace = config.getDuration("byzerllm.server.worker-start-grace");
+    this.settle = config.getDuration("byzerllm.server.reconcile-settle");
     this.describedAdapter = ctx.messageAdapter(NodeDescription.class, Described::new);
     this.startedAdapter = ctx.messageAdapter(NodeAgent.WorkersStarted.class, Started::new);
+    this.reportedAdapter = ctx.messageAdapter(NodeAgent.WorkerRefs.class, Reported::new);
     ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class, AgentsListed::new);
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(NodeKeys.AGENTS, listings));
+    replicator.subscribe(DeploymentTable.KEY, TableChanged::new);
+    timers.startTimerWithFixedDelay(Reconcile.INSTANCE, config.getDuration("byzerllm.server.reconcile-interval"));
   }
 
   @Override
@@ -96,7 +153,50 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
         .onMessage(GetTable.class, this::onGetTable)
         .onMessage(AgentsListed.class, this::onAgentsListed)
         .onMessage(Described.class, this::onDescribed)
+        .onMessage(Reported.class, this::onReported)
+        .onMessageEquals(Reconcile.INSTANCE, this::onReconcile)
+        .onMessage(TableChanged.class, m -> {
+          if (m.response() instanceof Replicator.Changed<LWWMap<String, DeploymentRecord>> c) {
+            replaceTable(c.get(DeploymentTable.KEY));
+          }
+          return this;
+        })
+        .onMessage(TableWritten.class, this::onTableWritten)
+        .onMessage(TableLoaded.class, m -> this)
         .build();
+  }
+
+  private void load(Replicator.GetResponse<LWWMap<String, DeploymentRecord>> response) {
+    if (response instanceof Replicator.GetSuccess<LWWMap<String, DeploymentRecord>> ok) {
+      replaceTable(ok.get(DeploymentTable.KEY));
+      getContext().getLog().info("deployment table loaded: {}", table.keySet());
+    }
+  }
+
+  private void replaceTable(LWWMap<String, DeploymentRecord> map) {
+    table.clear();
+    table.putAll(map.getEntries());
+    table.values().forEach(d -> lastGeneration = Math.max(lastGeneration, d.generation()));
+  }
+
+  private void write(String model, DeploymentRecord record) {
+    if (record == null) {
+      table.remove(model);
+    } else {
+      table.put(model, record);
+    }
+    replicator.askUpdate(replyTo -> new Replicator.Update<>(DeploymentTable.KEY, LWWMap.empty(),
+            new Replicator.WriteMajority(Duration.ofSeconds(3)), replyTo,
+            map -> record == null ? map.remove(self, model) : map.put(self, model, record)),
+        TableWritten::new);
+  }
+
+  private Behavior<Command> onTableWritten(TableWritten msg) {
+    if (!(msg.response() instanceof Replicator.UpdateSuccess)) {
+      // Written locally (and to disk) all the same; peers converge by gossip.
+      getContext().getLog().warn("deployment table reached fewer than a majority of nodes: {}", msg.response());
+    }
+    return this;
   }
 
   private Behavior<Command> onDeploy(Deploy msg) {
@@ -111,7 +211,7 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
     }
     List<WorkerPlacement> placements;
     try {
-      placements = PlacementPlanner.plan(msg.spec(), capacities(model));
+      placements = PlacementPlanner.plan(msg.spec(), capacities(model, msg.spec()));
     } catch (LlmException e) {
       return refuse(msg, e);
     }
@@ -120,7 +220,7 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
         Instant.now().getEpochSecond(), placements);
     Map<String, List<WorkerPlacement>> byNode = placements.stream()
         .collect(Collectors.groupingBy(WorkerPlacement::node, LinkedHashMap::new, Collectors.toList()));
-    byNode.forEach((node, onNode) -> nodes.get(node).agent()
+    byNode.forEach((node, onNode) -> cluster.nodes.get(node).agent()
         .tell(new NodeAgent.StartWorkers(msg.spec(), record.generation(), onNode, startedAdapter)));
     pending.put(model, new PendingDeploy(record, msg, new HashSet<>(byNode.keySet()), new ArrayList<>()));
     timers.startSingleTimer(model, new DeployTimedOut(model, record.generation()), deployTimeout);
@@ -134,27 +234,25 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
   }
 
   /** Free room per node; a deployment being replaced counts as free, since its successor takes its place. */
-  private List<NodeCapacity> capacities(String replacing) {
+  private List<NodeCapacity> capacities(String replacing, ModelSpec incoming) {
     Map<String, Resources> used = usedByNode(replacing);
-    return nodes.values().stream()
+    return cluster.nodes.values().stream()
         .map(n -> new NodeCapacity(n.address(), n.total(), used.getOrDefault(n.address(), Resources.NONE),
             gpuFree(n, replacing)))
         .toList();
   }
 
   private Map<String, Resources> usedByNode(String except) {
-    Map<String, Resources> used = new HashMap<>();
-    List<DeploymentRecord> all = new ArrayList<>(table.values());
-    pending.values().forEach(p -> all.add(p.record()));
-    for (DeploymentRecord d : all) {
-      if (d.model().equals(except)) {
-        continue;
-      }
-      for (WorkerPlacement p : d.placements()) {
-        used.merge(p.node(), d.spec().perWorker(), Resources::plus);
-      }
+    Map<String, Resources> perWorker = new HashMap<>();
+    table.values().forEach(d -> perWorker.put(d.model(), d.spec().perWorker()));
+    pending.values().forEach(p -> perWorker.put(p.record().model(), p.record().spec().perWorker()));
+    Map<WorkerId, WorkerPlacement> planned = new HashMap<>();
+    pending.values().forEach(p -> p.record().placements().forEach(wp ->
+        planned.put(new WorkerId(p.record().model(), p.record().generation(), wp.index()), wp)));
+    if (!except.isEmpty()) {
+      perWorker.remove(except);
     }
-    return used;
+    return cluster.used(perWorker, planned);
   }
 
   private List<Long> gpuFree(NodeDescription node, String except) {
@@ -166,7 +264,7 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
       }
       long each = d.spec().perWorker().gpuMillis() >= 1000 ? 1000 : d.spec().perWorker().gpuMillis();
       d.placements().stream().filter(p -> p.node().equals(node.address()))
-          .forEach(p -> p.gpuIndices().forEach(i -> free[i] -= each));
+          .forEach(p -> p.gpuIndices().forEach(i -> free[i] = Math.max(0, free[i] - each)));
     }
     return java.util.Arrays.stream(free).boxed().toList();
   }
@@ -175,6 +273,9 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
     NodeAgent.WorkersStarted answer = msg.answer();
     PendingDeploy p = pending.get(answer.model());
     if (p == null || p.record().generation() != answer.generation()) {
+      if (!answer.failures().isEmpty()) {
+        getContext().getLog().warn("re-placing workers of {} failed: {}", answer.model(), answer.failures());
+      }
       return this;
     }
     p.failures().addAll(answer.failures());
@@ -207,7 +308,8 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
           "deploy of '" + model + "' failed: " + reason)));
       return;
     }
-    DeploymentRecord previous = table.put(model, p.record().ready());
+    DeploymentRecord previous = table.get(model);
+    write(model, p.record().ready());
     if (previous != null) {
       stopWorkers(model, previous.generation(), true);
     }
@@ -216,33 +318,114 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
   }
 
   private Behavior<Command> onUndeploy(Undeploy msg) {
-    DeploymentRecord removed = table.remove(msg.model());
-    if (removed != null) {
+    boolean removed = table.containsKey(msg.model());
+    if (removed) {
+      write(msg.model(), null);
       stopWorkers(msg.model(), -1, true);
       getContext().getLog().info("undeployed {}", msg.model());
     }
-    msg.replyTo().tell(new UndeployOutcome(msg.model(), removed != null));
+    msg.replyTo().tell(new UndeployOutcome(msg.model(), removed));
     return this;
   }
 
   private void stopWorkers(String model, long generation, boolean drain) {
-    nodes.values().forEach(n -> n.agent().tell(new NodeAgent.StopWorkers(model, generation, drain)));
+    cluster.nodes.values().forEach(n -> n.agent().tell(new NodeAgent.StopWorkers(model, generation, drain)));
   }
 
   private Behavior<Command> onGetTable(GetTable msg) {
-    msg.replyTo().tell(new Table(List.copyOf(table.values()), List.copyOf(nodes.values()), usedByNode("")));
+    msg.replyTo().tell(new Table(List.copyOf(table.values()), List.copyOf(cluster.nodes.values()), usedByNode(""),
+        missingWorkers()));
     return this;
   }
 
   private Behavior<Command> onAgentsListed(AgentsListed msg) {
     Set<ActorRef<NodeAgent.Command>> agents = msg.listing().getServiceInstances(NodeKeys.AGENTS);
-    nodes.values().removeIf(n -> !agents.contains(n.agent()));
+    List<String> gone = cluster.nodes.values().stream().filter(n -> !agents.contains(n.agent()))
+        .map(NodeDescription::address).toList();
+    gone.forEach(node -> {
+      getContext().getLog().info("node {} left; its workers will be placed again where resources allow", node);
+      cluster.removeNode(node);
+    });
     agents.forEach(a -> a.tell(new NodeAgent.Describe(describedAdapter)));
     return this;
   }
 
   private Behavior<Command> onDescribed(Described msg) {
-    nodes.put(msg.node().address(), msg.node());
+    cluster.nodes.put(msg.node().address(), msg.node());
+    msg.node().agent().tell(new NodeAgent.ListWorkers(reportedAdapter));
     return this;
+  }
+
+  private Behavior<Command> onReported(Reported msg) {
+    cluster.reported(msg.refs());
+    return this;
+  }
+
+  /** Asks every node what it runs, then starts what the table wants and nobody runs, and drains the rest. */
+  private Behavior<Command> onReconcile() {
+    cluster.nodes.values().forEach(n -> n.agent().tell(new NodeAgent.ListWorkers(reportedAdapter)));
+    // Act only on a full picture: every node has reported, and nodes coming back had time to rejoin.
+    if (!cluster.allReported() || System.nanoTime() - startedNanos < settle.toNanos()) {
+      return this;
+    }
+    long now = System.nanoTime();
+    cluster.starting.values().removeIf(s -> now - s.sinceNanos() > startGrace.toNanos() + deployTimeout.toNanos());
+    for (DeploymentRecord d : table.values()) {
+      if (!pending.containsKey(d.model())) {
+        startMissing(d);
+      }
+    }
+    drainUnwanted();
+    return this;
+  }
+
+  private void startMissing(DeploymentRecord d) {
+    for (int index = 0; index < d.spec().numWorkers(); index++) {
+      WorkerId id = new WorkerId(d.model(), d.generation(), index);
+      if (cluster.isRunning(id) || cluster.starting.containsKey(id)) {
+        continue;
+      }
+      List<WorkerPlacement> one;
+      try {
+        one = PlacementPlanner.plan(d.spec().withWorkers(1, d.spec().workerConcurrency()), capacities("", d.spec()));
+      } catch (LlmException e) {
+        return; // no room now: the worker shows as missing in stat until a node joins
+      }
+      WorkerPlacement at = new WorkerPlacement(index, one.get(0).node(), one.get(0).gpuIndices());
+      cluster.starting.put(id, new ClusterState.Starting(at.node(), d.spec().perWorker(), System.nanoTime()));
+      cluster.nodes.get(at.node()).agent()
+          .tell(new NodeAgent.StartWorkers(d.spec(), d.generation(), List.of(at), startedAdapter));
+      getContext().getLog().info("placing worker {} of {} on {}", index, d.model(), at.node());
+    }
+  }
+
+  private void drainUnwanted() {
+    cluster.running.forEach((node, workers) -> workers.forEach(w -> {
+      WorkerId id = w.id();
+      DeploymentRecord d = table.get(id.model());
+      PendingDeploy p = pending.get(id.model());
+      // While a replace is pending, the table still holds the old generation: it serves until the new one is ready.
+      boolean wanted = d != null && d.generation() == id.generation() && id.index() < d.spec().numWorkers()
+          || p != null && p.record().generation() == id.generation();
+      if (!wanted) {
+        cluster.nodes.get(node).agent().tell(new NodeAgent.StopWorkers(id.model(), id.generation(), true));
+      }
+    }));
+  }
+
+  private Map<String, Integer> missingWorkers() {
+    Map<String, Integer> missing = new TreeMap<>();
+    for (DeploymentRecord d : table.values()) {
+      int n = 0;
+      for (int i = 0; i < d.spec().numWorkers(); i++) {
+        if (!cluster.isRunning(new WorkerId(d.model(), d.generation(), i))) {
+          n++;
+        }
+      }
+      if (n > 0 && !pending.containsKey(d.model())) {
+        missing.put(d.model(), n);
+      }
+    }
+    return missing;
   }
 }

@@ -2,6 +2,7 @@ package io.byzerllm.server.cluster;
 
 import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.WorkerPlacement;
+import io.byzerllm.worker.CborSerializable;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  * were placed.
  */
 public record DeploymentRecord(ModelSpec spec, long generation, State state, long createdEpochSecond,
-                               List<WorkerPlacement> placements) {
+                               List<WorkerPlacement> placements) implements CborSerializable {
   public enum State { DEPLOYING, READY }
 
   public DeploymentRecord {

@@ -51,8 +51,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public record ListWorkers(ActorRef<WorkerRefs> replyTo) implements Command {}
 
-  public record WorkerRefs(String node, Map<String, ActorRef<WorkerActor.Command>> workers)
-      implements CborSerializable {}
+  /** The workers this node runs (starting ones included), each with its identity. */
+  public record WorkerRefs(String node, List<RunningWorker> workers) implements CborSerializable {}
+
+  public record RunningWorker(WorkerId id, ActorRef<WorkerActor.Command> ref) implements CborSerializable {}
 
   private record Lifecycle(WorkerEvent event) implements Command {}
 
@@ -64,7 +66,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Executor blocking;
   private final ActorRef<WorkerEvent> lifecycleAdapter;
   private final Map<WorkerId, ActorRef<WorkerActor.Command>> workers = new HashMap<>();
-  private final Map<String, PendingStart> pending = new HashMap<>();
+  private final Map<WorkerId, PendingStart> pending = new HashMap<>();
 
   public static Behavior<Command> create(String httpUrl, Resources total, Path home) {
     return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home));
@@ -104,6 +106,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     Set<WorkerId> waiting = new HashSet<>();
     for (WorkerPlacement p : msg.placements()) {
       WorkerId id = new WorkerId(spec.model(), msg.generation(), p.index());
+      if (workers.containsKey(id)) {
+        continue;
+      }
       int threads = (int) Math.max(1, Math.round(spec.cpusPerWorker()));
       BackendContext context = new BackendContext(spec, p.index(), home, threads, p.gpuIndices(), blocking);
       ActorRef<WorkerActor.Command> ref = getContext().spawn(
@@ -112,14 +117,19 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       workers.put(id, ref);
       waiting.add(id);
     }
-    pending.put(key(spec.model(), msg.generation()), new PendingStart(msg, waiting, new ArrayList<>()));
+    if (waiting.isEmpty()) {
+      msg.replyTo().tell(new WorkersStarted(spec.model(), msg.generation(), node(), List.of()));
+      return this;
+    }
+    PendingStart start = new PendingStart(msg, waiting, new ArrayList<>());
+    waiting.forEach(id -> pending.put(id, start));
     getContext().getLog().info("starting {} workers of {} (generation {})", waiting.size(), spec.model(), msg.generation());
     return this;
   }
 
   private Behavior<Command> onLifecycle(Lifecycle msg) {
     WorkerId id = msg.event().id();
-    PendingStart p = pending.get(key(id.model(), id.generation()));
+    PendingStart p = pending.remove(id);
     if (p == null || !p.waiting().remove(id)) {
       return this;
     }
@@ -127,7 +137,6 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       p.failures().add("worker " + id.index() + " on " + node() + ": " + f.failure().message());
     }
     if (p.waiting().isEmpty()) {
-      pending.remove(key(id.model(), id.generation()));
       p.request().replyTo().tell(new WorkersStarted(id.model(), id.generation(), node(), List.copyOf(p.failures())));
     }
     return this;
@@ -165,17 +174,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private Behavior<Command> onListWorkers(ListWorkers msg) {
-    Map<String, ActorRef<WorkerActor.Command>> refs = new HashMap<>();
-    workers.forEach((id, ref) -> refs.put(id.actorName(), ref));
-    msg.replyTo().tell(new WorkerRefs(node(), refs));
+    List<RunningWorker> running = new ArrayList<>();
+    workers.forEach((id, ref) -> running.add(new RunningWorker(id, ref)));
+    msg.replyTo().tell(new WorkerRefs(node(), running));
     return this;
   }
 
   private String node() {
     return NodeName.of(getContext().getSystem());
-  }
-
-  private static String key(String model, long generation) {
-    return model + "#" + generation;
   }
 }

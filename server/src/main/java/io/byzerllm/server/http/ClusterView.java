@@ -38,7 +38,7 @@ public final class ClusterView {
     List<CompletableFuture<List<WorkerStatus>>> perNode = new ArrayList<>();
     for (NodeDescription node : nodes) {
       CompletionStage<NodeAgent.WorkerRefs> refs = AskPattern.ask(node.agent(), NodeAgent.ListWorkers::new, timeout, scheduler);
-      perNode.add(refs.thenCompose(r -> statuses(r.workers().values())).toCompletableFuture()
+      perNode.add(refs.thenCompose(r -> statuses(r.workers().stream().map(NodeAgent.RunningWorker::ref).toList())).toCompletableFuture()
           .exceptionally(e -> List.of()));
     }
     return CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))

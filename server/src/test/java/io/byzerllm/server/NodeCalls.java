@@ -1,0 +1,157 @@
+package io.byzerllm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.StreamSupport;
+
+/** Plain HTTP calls to one node's API, for the loopback ITs: JSON in, the raw response out. */
+final class NodeCalls {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final String baseUrl;
+  private final String bearer;
+
+  NodeCalls(String baseUrl) {
+    this(baseUrl, null);
+  }
+
+  private NodeCalls(String baseUrl, String bearer) {
+    this.baseUrl = baseUrl;
+    this.bearer = bearer;
+  }
+
+  /** The same node, each call sending {@code Authorization: Bearer key}. */
+  NodeCalls withBearer(String key) {
+    return new NodeCalls(baseUrl, key);
+  }
+
+  HttpResponse<String> post(String path, String body) throws Exception {
+    return HTTP.send(postRequest(path, body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
+    return HTTP.sendAsync(postRequest(path, body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> delete(String path) throws Exception {
+    return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) throws Exception {
+    return HTTP.send(request.build(), handler);
+  }
+
+  <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+    return HTTP.sendAsync(request.build(), handler);
+  }
+
+  /** A request to {@code path} on the node, with the bearer key when this caller has one. */
+  HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path));
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    return b;
+  }
+
+  private HttpRequest postRequest(String path, String body) {
+    return request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  /** Deploys and asserts the node answered 201. */
+  void deploy(String body) throws Exception {
+    HttpResponse<String> r = post("/api/deployments", body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+  }
+
+  /** The deployment as {@code GET /api/deployments/NAME} shows it. */
+  JsonNode deployment(String model) throws Exception {
+    HttpResponse<String> r = get("/api/deployments/" + model);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return json(r);
+  }
+
+  /** A field summed over the deployment's workers, e.g. {@code queued} or {@code in_flight}. */
+  int sumOverWorkers(String model, String field) throws Exception {
+    return StreamSupport.stream(deployment(model).path("workers").spliterator(), false)
+        .mapToInt(w -> w.path(field).asInt()).sum();
+  }
+
+  // ---- bodies ----
+
+  /** A saas/openai deployment against {@code baseUrl}, with these infer params added. */
+  static String saasDeployment(String model, String baseUrl, int numWorkers, int concurrency, Map<String, String> params) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("model", model);
+    body.put("pretrained_model_type", "saas/openai");
+    body.put("num_workers", numWorkers);
+    body.put("worker_concurrency", concurrency);
+    body.put("cpus_per_worker", 0.001);
+    ObjectNode infer = body.putObject("infer_params");
+    infer.put("saas.base_url", baseUrl);
+    infer.put("saas.model", "up-" + model);
+    params.forEach(infer::put);
+    return body.toString();
+  }
+
+  /** A chat request with one user message. */
+  static String chat(String model, String userText, boolean stream) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("model", model);
+    body.putArray("messages").addObject().put("role", "user").put("content", userText);
+    if (stream) {
+      body.put("stream", true);
+    }
+    return body.toString();
+  }
+
+  // ---- reading answers ----
+
+  static JsonNode json(HttpResponse<String> r) {
+    try {
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON (status " + r.statusCode() + "): " + r.body(), e);
+    }
+  }
+
+  /** The payloads of an SSE body's {@code data:} lines, in order. */
+  static List<String> sseData(String body) {
+    return body.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring("data: ".length())).toList();
+  }
+
+  /** The content of a chat answer: the message of a JSON answer, or the deltas of an SSE one joined. */
+  static String content(HttpResponse<String> r) {
+    if (!r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+      return json(r).at("/choices/0/message/content").asText();
+    }
+    StringBuilder text = new StringBuilder();
+    for (String data : sseData(r.body())) {
+      if (!data.equals("[DONE]")) {
+        try {
+          text.append(JSON.readTree(data).at("/choices/0/delta/content").asText(""));
+        } catch (IOException e) {
+          throw new UncheckedIOException("an SSE event is not JSON: " + data, e);
+        }
+      }
+    }
+    return text.toString();
+  }
+}
