@@ -140,7 +140,7 @@ class OpenAiBackendStreamTest {
 
   @Test
   void cancel_midStream_stopsDeliveringDeltas() throws Exception {
-    upstream.chunkDelay(Duration.ofMillis(200));
+    upstream.chunkDelay(Duration.ofSeconds(2));
     try (ModelBackend backend = open(upstream)) {
       StreamHandle handle = backend.stream(userSays("one two three four five six seven eight"), deltas::add);
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !deltas.isEmpty());
