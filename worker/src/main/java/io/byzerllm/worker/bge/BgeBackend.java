@@ -1,6 +1,7 @@
 package io.byzerllm.worker.bge;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
 import io.byzerllm.deploy.Capability;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
@@ -155,7 +156,8 @@ public final class BgeBackend implements ModelBackend {
     d.put("dimension", model.encoder().dimension());
     d.put("max_tokens", BgeTokenizer.MAX_TOKENS);
     d.put("device", device.toString());
-    d.put("threads", threads);
+    // PyTorch's intra-op pool is one per process (the first worker to load the engine sized it).
+    d.put("threads", model.engine() == InferEngine.PYTORCH ? JniUtils.getNumThreads() : threads);
     d.put("weights_bytes", model.encoder().weightsBytes());
     d.put("weights_shared_by_workers", LoadedModels.references(key));
     d.put("max_batch_size", settings.maxBatchSize());
