@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +59,7 @@ class LauncherIT {
   /** What one {@code ./llm} run printed (stdout and stderr together), its exit code, and a daemon's pid. */
   record Run(int code, String output) {
     long pid() {
-      var m = java.util.regex.Pattern.compile("pid (\\d+)").matcher(output);
+      var m = Pattern.compile("pid (\\d+)").matcher(output);
       return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
   }
@@ -80,12 +82,12 @@ class LauncherIT {
     return new Run(p.exitValue(), text);
   }
 
-  private static java.util.Optional<Long> readPid(Path pidFile) {
+  private static Optional<Long> readPid(Path pidFile) {
     try {
-      return Files.exists(pidFile) ? java.util.Optional.of(Long.parseLong(Files.readString(pidFile).strip()))
-          : java.util.Optional.empty();
+      return Files.exists(pidFile) ? Optional.of(Long.parseLong(Files.readString(pidFile).strip()))
+          : Optional.empty();
     } catch (IOException | NumberFormatException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

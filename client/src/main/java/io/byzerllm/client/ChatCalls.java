@@ -1,6 +1,7 @@
 package io.byzerllm.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,9 @@ final class ChatCalls {
 
   ChatStream stream(Map<String, Object> body, boolean deltaMode) {
     long start = System.nanoTime();
-    var request = transport.request("/v1/chat/completions").header("Content-Type", "application/json")
+    HttpRequest request = transport.request("/v1/chat/completions").header("Content-Type", "application/json")
         .header("Accept", "text/event-stream")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
     return new ChatStream(new ServerSentEvents(transport.open(request)), deltaMode, start, transport);
   }
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.SpecFields;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +20,7 @@ final class ClusterCalls {
   }
 
   DeploymentInfo deploy(ModelSpec spec, boolean replace) {
-    Map<String, Object> body = new java.util.LinkedHashMap<>(SpecFields.toFields(spec));
+    Map<String, Object> body = new LinkedHashMap<>(SpecFields.toFields(spec));
     body.put("replace", replace);
     return Json.read(transport.call(transport.postJson("/api/deployments", body)), DeploymentInfo.class);
   }
@@ -56,7 +58,7 @@ final class ClusterCalls {
 
   boolean health() {
     try {
-      var r = transport.send(transport.get("/health"), java.net.http.HttpResponse.BodyHandlers.discarding());
+      var r = transport.send(transport.get("/health"), BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (LlmClientException e) {
       if (e.noAnswer()) {

@@ -2,6 +2,7 @@ package io.byzerllm.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class EmbeddingCalls {
   }
 
   private static List<float[]> vectors(JsonNode data, int expected) {
-    List<float[]> out = new ArrayList<>(java.util.Collections.nCopies(expected, (float[]) null));
+    List<float[]> out = new ArrayList<>(Collections.nCopies(expected, (float[]) null));
     int position = 0;
     for (JsonNode item : data) {
       int index = item.path("index").asInt(position++);
