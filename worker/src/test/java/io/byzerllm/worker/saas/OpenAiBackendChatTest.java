@@ -17,8 +17,12 @@ import io.byzerllm.worker.ChatMessage;
 import io.byzerllm.worker.ChatOptions;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.ModelBackend;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -154,6 +158,26 @@ class OpenAiBackendChatTest {
       assertThat(r.content()).isEmpty();
       assertThat(r.toolCalls().get(0).get("function").get("name").asText()).isEqualTo("get_weather");
       assertThat(r.toolCalls().get(0).get("function").get("arguments").asText()).isEqualTo("{\"city\":\"Hangzhou\"}");
+    }
+  }
+
+  @Test
+  void chat_manyCallsAtOnce_allReachUpstreamTogetherAndAllComplete() throws Exception {
+    upstream.stallAll(true);
+    try (ModelBackend backend = open(upstream)) {
+      List<CompletableFuture<ChatResult>> calls = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        calls.add(backend.chat(userSays("call " + i)).toCompletableFuture());
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> upstream.inFlight() == 32);
+
+      upstream.stallAll(false);
+      upstream.releaseStalled();
+
+      for (int i = 0; i < 32; i++) {
+        assertThat(await(calls.get(i)).content()).isEqualTo("echo: call " + i);
+      }
+      assertThat(upstream.maxInFlight()).isEqualTo(32);
     }
   }
 }
