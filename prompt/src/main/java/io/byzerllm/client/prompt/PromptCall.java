@@ -1,0 +1,20 @@
+package io.byzerllm.client.prompt;
+
+import java.util.Map;
+
+/** Runs one call of a prompt method in the mode its return type chose. */
+final class PromptCall {
+  private PromptCall() {}
+
+  static Object invoke(PromptMethod m, Prompt<?> bound, Map<String, Object> vars, Object[] args) {
+    Prompt<?> prompt = m.metaIndex() >= 0 && args[m.metaIndex()] instanceof MetaHolder holder
+        ? bound.withMeta(holder) : bound;
+    Object[] asMap = {vars};
+    return switch (m.mode().kind()) {
+      case VALUE -> m.mode().unwrap().apply(prompt.run(asMap));
+      case STREAM -> prompt.stream(asMap);
+      case ITERATOR -> prompt.iterator(asMap);
+      case ASYNC -> prompt.runAsync(asMap).thenApply(m.mode().unwrap());
+    };
+  }
+}
