@@ -24,6 +24,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import io.byzerllm.worker.actor.NodeName;
 
 /**
  * Routes each request for a model to the least-loaded of that model's workers, wherever they run
@@ -44,6 +49,8 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
   private record TableForMissing(String model, DeploymentController.Table table) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
+
+  private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
 
   private record InFlight(Route route, ActorRef<WorkerActor.Command> worker, Set<ActorRef<WorkerActor.Command>> tried) {}
 
@@ -69,6 +76,9 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
     this.controller = controller;
     this.listingGrace = listingGrace;
     this.replies = ctx.messageAdapter(WorkerReply.class, FromWorker::new);
+    ActorRef<ClusterEvent.ReachabilityEvent> reachability =
+        ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new);
+    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(reachability, ClusterEvent.ReachabilityEvent.class));
   }
 
   @Override
@@ -79,6 +89,7 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
         .onMessage(Listed.class, this::onListed)
         .onMessage(TableForMissing.class, this::onTableForMissing)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(Reachability.class, this::onReachability)
         .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
@@ -202,14 +213,37 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
     @SuppressWarnings("unchecked")
     ActorRef<WorkerActor.Command> dead = (ActorRef<WorkerActor.Command>) (ActorRef<?>) t.getRef();
     models.values().forEach(w -> w.remove(dead));
+    failInFlight(w -> w.equals(dead), "the worker serving this request stopped");
+    return this;
+  }
+
+  /**
+   * A node that stops answering heartbeats takes its workers out of routing at once, and the calls
+   * it holds fail now with 503 rather than when the node is finally downed; it rejoins routing if
+   * it becomes reachable again.
+   */
+  private Behavior<Command> onReachability(Reachability msg) {
+    Address node = msg.event().member().address();
+    if (msg.event() instanceof ClusterEvent.UnreachableMember) {
+      models.values().forEach(w -> w.suspend(node));
+      failInFlight(w -> node.equals(w.path().address()), "the node " + NodeName.of(node) + " running this request's worker became unreachable");
+    } else {
+      models.values().forEach(w -> w.resume(node));
+    }
+    return this;
+  }
+
+  private void failInFlight(java.util.function.Predicate<ActorRef<WorkerActor.Command>> lost, String why) {
     inFlight.entrySet().removeIf(e -> {
-      if (!e.getValue().worker().equals(dead)) {
+      if (!lost.test(e.getValue().worker())) {
         return false;
       }
-      e.getValue().route().replyTo().tell(WorkerReply.failed(e.getKey(), Failure.of(ErrorKind.UNAVAILABLE,
-          "the worker serving this request was lost (its node left or it stopped); retry"), true));
+      ModelWorkers workers = models.get(e.getValue().route().model());
+      if (workers != null) {
+        workers.done(e.getValue().worker());
+      }
+      e.getValue().route().replyTo().tell(WorkerReply.failed(e.getKey(), Failure.of(ErrorKind.UNAVAILABLE, why + "; retry"), true));
       return true;
     });
-    return this;
   }
 }

@@ -14,6 +14,7 @@ final class ModelWorkers {
   private final Address self;
   private final Map<ActorRef<WorkerActor.Command>, Integer> outstanding = new HashMap<>();
   private final List<ActorRef<WorkerActor.Command>> order = new ArrayList<>();
+  private final java.util.Set<Address> suspended = new java.util.HashSet<>();
   private int rotation;
 
   ModelWorkers(Address self) {
@@ -21,7 +22,20 @@ final class ModelWorkers {
   }
 
   boolean isEmpty() {
-    return order.isEmpty();
+    return order.stream().allMatch(this::isSuspended);
+  }
+
+  /** Workers on an unreachable node get no new calls until it is reachable again. */
+  void suspend(Address node) {
+    suspended.add(node);
+  }
+
+  void resume(Address node) {
+    suspended.remove(node);
+  }
+
+  private boolean isSuspended(ActorRef<WorkerActor.Command> w) {
+    return suspended.contains(w.path().address());
   }
 
   /** Replaces the set of workers; answers the ones that are new. */
@@ -56,7 +70,7 @@ final class ModelWorkers {
     rotation = (rotation + 1) % Math.max(1, n);
     for (int i = 0; i < n; i++) {
       ActorRef<WorkerActor.Command> w = order.get((rotation + i) % n);
-      if (tried.contains(w)) {
+      if (tried.contains(w) || isSuspended(w)) {
         continue;
       }
       int load = outstanding.getOrDefault(w, 0);
@@ -71,7 +85,7 @@ final class ModelWorkers {
   }
 
   boolean hasUntried(Set<ActorRef<WorkerActor.Command>> tried) {
-    return order.stream().anyMatch(w -> !tried.contains(w));
+    return order.stream().anyMatch(w -> !tried.contains(w) && !isSuspended(w));
   }
 
   void sent(ActorRef<WorkerActor.Command> worker) {

@@ -1,6 +1,7 @@
 package io.byzerllm.worker.actor;
 
 import io.byzerllm.worker.ChatCall;
+import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatConventions;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.ModelBackend;
@@ -53,11 +54,13 @@ final class StreamRunner {
     });
     SourceRef<StreamEvent> ref = events.runWith(StreamRefs.sourceRef(), materializer);
     long start = System.nanoTime();
-    StreamHandle h = backend.stream(ChatConventions.normalize(call), delta -> {
+    Consumer<ChatDelta> onDelta = delta -> {
       if (queue.offer(StreamEvent.delta(delta)) != QueueOfferResult.enqueued()) {
         cancel(handle);
       }
-    });
+    };
+    StreamHandle h = ChatConventions.isMediaRequest(call) ? mediaAsOneDelta(backend, call, onDelta)
+        : backend.stream(ChatConventions.normalize(call), onDelta);
     handle.set(h);
     if (readerGone.get()) {
       h.cancel().run();
@@ -77,6 +80,15 @@ final class StreamRunner {
       }
     });
     return finished;
+  }
+
+  /** Speech, image and transcription answers are not streamed by providers: they arrive as one delta. */
+  private static StreamHandle mediaAsOneDelta(ModelBackend backend, ChatCall call, Consumer<ChatDelta> onDelta) {
+    CompletionStage<ChatResult> done = ChatConventions.chat(backend, call).thenApply(r -> {
+      onDelta.accept(new ChatDelta(r.content(), null, r.finishReason(), r.usage(), null));
+      return r;
+    });
+    return new StreamHandle(done, () -> {});
   }
 
   private static void cancel(AtomicReference<StreamHandle> handle) {
