@@ -2,6 +2,7 @@ package io.byzerllm.client.prompt;
 
 import io.byzerllm.client.ByzerLLM;
 import io.byzerllm.client.prompt.internal.OutputShape;
+import io.byzerllm.client.prompt.internal.ListType;
 import io.byzerllm.client.prompt.internal.PromptRunner;
 import io.byzerllm.client.prompt.internal.PromptSpec;
 import io.byzerllm.client.prompt.internal.PromptVariables;
@@ -126,9 +127,7 @@ public final class Prompt<T> {
 
   /** A list of {@code elementType}: a JSON array in the answer (a single object gives a one-element list). */
   public <R> Prompt<List<R>> withReturnListOf(Class<R> elementType) {
-    Type listType = com.fasterxml.jackson.databind.type.TypeFactory.defaultInstance()
-        .constructCollectionType(List.class, elementType);
-    return new Prompt<>(spec, OutputShape.json(listType, false));
+    return new Prompt<>(spec, OutputShape.json(ListType.of(elementType), false));
   }
 
   /**

@@ -11,13 +11,15 @@ import java.lang.reflect.Type;
  * (optionally after asking for JSON that matches the type's schema, byzerllm's {@code response_class}).
  */
 public final class OutputShape<T> {
-  private static final OutputShape<String> TEXT = new OutputShape<>(null, false);
+  private static final OutputShape<String> TEXT = new OutputShape<>(null, null, false);
 
   private final JavaType type;
+  private final Type declared; // victools resolves java.lang.reflect types, not Jackson's
   private final boolean askForSchema;
 
-  private OutputShape(JavaType type, boolean askForSchema) {
+  private OutputShape(JavaType type, Type declared, boolean askForSchema) {
     this.type = type;
+    this.declared = declared;
     this.askForSchema = askForSchema;
   }
 
@@ -27,7 +29,7 @@ public final class OutputShape<T> {
 
   /** A value of {@code type}; with {@code askForSchema} the prompt asks for JSON matching the type's schema. */
   public static <T> OutputShape<T> json(Type type, boolean askForSchema) {
-    return new OutputShape<>(JsonExtractor.LENIENT.constructType(type), askForSchema);
+    return new OutputShape<>(JsonExtractor.LENIENT.constructType(type), type, askForSchema);
   }
 
   public boolean isText() {
@@ -40,7 +42,7 @@ public final class OutputShape<T> {
       return null;
     }
     return "请以 JSON 格式回复，回复需要满足以下 JSON Schema：\n\n```json\n"
-        + JsonSchemas.pretty(JsonSchemas.of(type)) + "\n```\n\n只输出一个 ```json 代码块，不要输出其他内容。";
+        + JsonSchemas.pretty(JsonSchemas.of(declared)) + "\n```\n\n只输出一个 ```json 代码块，不要输出其他内容。";
   }
 
   @SuppressWarnings("unchecked")
