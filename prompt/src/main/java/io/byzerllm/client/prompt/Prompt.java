@@ -8,7 +8,6 @@ import io.byzerllm.client.prompt.internal.PromptSpec;
 import io.byzerllm.client.prompt.internal.PromptVariables;
 import io.byzerllm.client.prompt.internal.TemplateText;
 import io.byzerllm.client.prompt.internal.Templates;
-import io.byzerllm.client.prompt.internal.TextStream;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,8 +78,7 @@ public final class Prompt<T> {
 
   /** {@link #run} on a shared bounded executor; failures complete the future exceptionally. */
   public CompletableFuture<T> runAsync(Object... args) {
-    Map<String, Object> vars = vars(args);
-    return Asyncfy.shared().supply(() -> shape.read(PromptRunner.runText(spec, shape, vars)));
+    return runAsyncVars(vars(args));
   }
 
   /**
@@ -242,6 +240,19 @@ public final class Prompt<T> {
   /** The template after dedenting, as Jinjava renders it. */
   public String template() {
     return spec.template;
+  }
+
+  // The declarative shape passes its variables as a map, never as positional arguments.
+  T runVars(Map<String, Object> vars) {
+    return shape.read(PromptRunner.runText(spec, shape, vars));
+  }
+
+  CompletableFuture<T> runAsyncVars(Map<String, Object> vars) {
+    return Asyncfy.shared().supply(() -> runVars(vars));
+  }
+
+  TextStream iteratorVars(Map<String, Object> vars) {
+    return PromptRunner.stream(spec, shape, vars);
   }
 
   private Map<String, Object> vars(Object[] args) {

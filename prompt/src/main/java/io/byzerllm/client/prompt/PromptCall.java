@@ -9,12 +9,11 @@ final class PromptCall {
   static Object invoke(PromptMethod m, Prompt<?> bound, Map<String, Object> vars, Object[] args) {
     Prompt<?> prompt = m.metaIndex() >= 0 && args[m.metaIndex()] instanceof MetaHolder holder
         ? bound.withMeta(holder) : bound;
-    Object[] asMap = {vars};
     return switch (m.mode().kind()) {
-      case VALUE -> m.mode().unwrap().apply(prompt.run(asMap));
-      case STREAM -> prompt.stream(asMap);
-      case ITERATOR -> prompt.iterator(asMap);
-      case ASYNC -> prompt.runAsync(asMap).thenApply(m.mode().unwrap());
+      case VALUE -> m.mode().unwrap().apply(prompt.runVars(vars));
+      case STREAM -> prompt.iteratorVars(vars).stream();
+      case ITERATOR -> prompt.iteratorVars(vars);
+      case ASYNC -> prompt.runAsyncVars(vars).thenApply(m.mode().unwrap());
     };
   }
 }

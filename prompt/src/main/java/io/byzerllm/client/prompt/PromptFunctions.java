@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * {@code Map} (the prompt gets the type's JSON Schema appended); {@code boolean}, {@code int},
  * {@code long}, {@code double} (read via {@link Bool}, {@link Int}, {@link Num}); {@code Stream<String>} or
  * {@code Iterator<String>} (streaming; the iterator is an {@code AutoCloseable}
- * {@link io.byzerllm.client.prompt.internal.TextStream}); {@code CompletableFuture<X>} of a value mode.
+ * {@link TextStream}; {@code TextStream} itself may be declared); {@code CompletableFuture<X>} of a value mode.
  * Parameters bind to template variables by name (compile with {@code -parameters}); a {@link MetaHolder}
  * parameter receives the call's metadata instead; an
  * {@link io.byzerllm.client.prompt.annotation.Vars @Vars} companion adds computed variables.

@@ -23,6 +23,9 @@ record ReturnMode(Kind kind, OutputShape<?> shape, Function<Object, Object> unwr
   static ReturnMode of(Method method) {
     Type type = method.getGenericReturnType();
     Class<?> raw = method.getReturnType();
+    if (raw == TextStream.class) {
+      return new ReturnMode(Kind.ITERATOR, OutputShape.text(), v -> v);
+    }
     if (raw == Stream.class || raw == Iterator.class) {
       requireStringElement(method, type);
       return new ReturnMode(raw == Stream.class ? Kind.STREAM : Kind.ITERATOR, OutputShape.text(), v -> v);

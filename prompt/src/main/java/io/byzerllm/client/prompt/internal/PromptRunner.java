@@ -5,6 +5,7 @@ import io.byzerllm.client.ChatStream;
 import io.byzerllm.client.LLMResponse;
 import io.byzerllm.client.Message;
 import io.byzerllm.client.prompt.PromptException;
+import io.byzerllm.client.prompt.TextStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

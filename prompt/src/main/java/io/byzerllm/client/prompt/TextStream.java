@@ -1,8 +1,7 @@
-package io.byzerllm.client.prompt.internal;
+package io.byzerllm.client.prompt;
 
 import io.byzerllm.client.ChatStream;
 import io.byzerllm.client.StreamChunk;
-import io.byzerllm.client.prompt.MetaHolder;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -21,7 +20,8 @@ public final class TextStream implements Iterator<String>, AutoCloseable {
   private final StringBuilder reasoning = new StringBuilder();
   private String pending;
 
-  TextStream(ChatStream chat, String prefix, MetaHolder meta) {
+  /** Wraps a delta-mode {@code chat} stream; {@code prefix} (may be null) comes first; {@code meta} may be null. */
+  public TextStream(ChatStream chat, String prefix, MetaHolder meta) {
     this.chat = chat;
     this.meta = meta;
     this.pending = prefix == null || prefix.isEmpty() ? null : prefix;
