@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  * English sentences. After a warm-up it prints sentences/s, HdrHistogram p50/p99 latency per call,
  * the process CPU time per sentence (robust to other load on the machine), and OnnxRuntime's
  * throughput as a ratio of PyTorch's measured in the same run. Coalescing
- * is off ({@code bge.max_wait_ms=0}) so that a call of N texts is exactly one forward pass.
+ * across calls is off ({@code bge.max_wait_ms=0}); a call of N texts runs as the backend runs it,
+ * in passes of similar-length texts (at most a third padding), so the figures are what a caller gets.
  *
  * <pre>
  * mvn -B -q -pl bench -am package -DskipTests

@@ -14,13 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Dynamic batching on a thread of its own: texts from concurrent calls queue up, and the thread
  * takes the first, waits at most {@code maxWaitMs} for more (up to a few batches' worth), sorts
- * them by token count so that each pass pads little, and runs passes of at most
- * {@code maxBatchSize} texts. With {@code maxWaitMs = 0} a pass takes texts of one call only.
+ * them by token count, and runs passes of at most {@code maxBatchSize} texts of similar length, so
+ * that padding stays small. With {@code maxWaitMs = 0} a pass takes texts of one call only.
  * Callers never block; their futures complete on the completer executor.
  */
 final class EmbeddingBatcher implements AutoCloseable {
   /** How many batches' worth of queued texts one round may sort together. */
   private static final int ROUND_BATCHES = 4;
+  /** A pass may hold at most this many padded tokens per real token (here: at most a third padding). */
+  private static final double PADDING_BUDGET = 1.5;
 
   private record Item(PendingCall call, int index, String text) {}
 
@@ -119,9 +121,32 @@ final class EmbeddingBatcher implements AutoCloseable {
       }
     }
     tokenized.sort(Comparator.comparingInt(t -> t.tokens().length()));
-    for (int from = 0; from < tokenized.size(); from += settings.maxBatchSize()) {
-      forward(tokenized.subList(from, Math.min(tokenized.size(), from + settings.maxBatchSize())));
+    int from = 0;
+    while (from < tokenized.size()) {
+      int to = passEnd(tokenized, from);
+      forward(tokenized.subList(from, to));
+      from = to;
     }
+  }
+
+  /**
+   * Where the pass starting at {@code from} (texts sorted by length) ends: at most
+   * {@code maxBatchSize} texts, and no more padding than {@link #PADDING_BUDGET} allows, because a
+   * pass costs what its padded tokens cost and one long text would make every short one pay its length.
+   */
+  private int passEnd(List<Tokenized> sorted, int from) {
+    int real = 0;
+    int to = from;
+    while (to < sorted.size() && to - from < settings.maxBatchSize()) {
+      int length = sorted.get(to).tokens().length();
+      long padded = (long) (to - from + 1) * length;
+      if (to > from && padded > PADDING_BUDGET * (real + length)) {
+        break;
+      }
+      real += length;
+      to++;
+    }
+    return to;
   }
 
   private void forward(List<Tokenized> batch) {

@@ -71,8 +71,9 @@ class BgeBatchingTest {
   }
 
   @Test
-  void embed_oneCallOf40Texts_splitIntoBatchesOfAtMost16InInputOrder() throws Exception {
-    List<String> texts = IntStream.range(0, 40).mapToObj(i -> "文本" + i + " ".repeat(i % 3) + "x".repeat(i)).toList();
+  void embed_oneCallOf40TextsOfOneLength_splitIntoPassesOf16InInputOrder() throws Exception {
+    String common = "天地人日月山水火木金土风云雨雪花草树林石田江河湖海春夏秋冬东南西北中上下左右大小多";
+    List<String> texts = IntStream.range(0, 40).mapToObj(i -> "文本" + common.charAt(i) + "号").toList();
     long before = alone.forwardPasses();
 
     EmbeddingResult r = embed(alone, EmbeddingCall.of(texts));
@@ -82,6 +83,16 @@ class BgeBatchingTest {
     float[] seventh = embed(alone, EmbeddingCall.of(List.of(texts.get(7)))).vectors().get(0);
     assertThat(cosine(r.vectors().get(7), seventh)).isGreaterThanOrEqualTo(0.999);
     assertThat(cosine(r.vectors().get(7), r.vectors().get(30))).isLessThan(0.999);
+  }
+
+  @Test
+  void embed_oneShortAndOneLongText_runInSeparatePassesToAvoidPadding() throws Exception {
+    long before = alone.forwardPasses();
+
+    EmbeddingResult r = embed(alone, EmbeddingCall.of(List.of("短句", "很长的句子".repeat(40))));
+
+    assertThat(alone.forwardPasses() - before).isEqualTo(2);
+    assertThat(r.vectors()).hasSize(2);
   }
 
   @Test
