@@ -187,7 +187,7 @@ public final class Node implements AutoCloseable {
     o.put("pekko.remote.artery.canonical.hostname", s.host());
     o.put("pekko.remote.artery.canonical.port", s.clusterPort());
     o.put("pekko.cluster.distributed-data.durable.lmdb.dir",
-        s.home().resolve("nodes").resolve(s.host() + "_" + s.clusterPort()).resolve("ddata").toString());
+        s.home().resolve("nodes").resolve(s.host() + "_" + s.httpPort()).resolve("ddata").toString());
     if (!durableStorageUsable()) {
       o.put("pekko.cluster.distributed-data.durable.keys", List.of());
       org.slf4j.LoggerFactory.getLogger(Node.class).warn("the deployment table will not survive a restart of the whole"
