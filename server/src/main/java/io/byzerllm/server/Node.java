@@ -26,7 +26,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -104,11 +107,24 @@ public final class Node implements AutoCloseable {
 
     ServerBinding binding = bind(system, settings, all);
     String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();
-    system.systemActorOf(NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home()),
+    ActorRef<NodeAgent.Command> agent = system.systemActorOf(
+        NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home()),
         "node-agent", Props.empty());
+    drainOnShutdown(system, agent, config.getDuration("byzerllm.server.drain-timeout"));
     awaitControllerKnows(view, nodeName);
     system.log().info("node {} up: HTTP {}", nodeName, httpUrl);
     return new Node(system, binding, httpUrl);
+  }
+
+  /**
+   * Leaving gracefully: after this node's HTTP requests are done, its workers stop taking calls
+   * and finish those in flight (up to the deadline) before the node leaves the cluster; the
+   * controller then places them again on the other nodes.
+   */
+  private static void drainOnShutdown(ActorSystem<Void> system, ActorRef<NodeAgent.Command> agent, Duration deadline) {
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-workers", () ->
+        AskPattern.<NodeAgent.Command, NodeAgent.Drained>ask(agent, NodeAgent.DrainAll::new, deadline, system.scheduler())
+            .handle((drained, timedOut) -> Done.getInstance()));
   }
 
   private static void join(Cluster cluster, NodeSettings settings) {

@@ -51,6 +51,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public record ListWorkers(ActorRef<WorkerRefs> replyTo) implements Command {}
 
+  /** Drains every worker of this node (the node is leaving); answers once all have stopped. */
+  public record DrainAll(ActorRef<Drained> replyTo) implements Command {}
+
+  public enum Drained { INSTANCE }
+
   /** The workers this node runs (starting ones included), each with its identity. */
   public record WorkerRefs(String node, List<RunningWorker> workers) implements CborSerializable {}
 
@@ -67,6 +72,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final ActorRef<WorkerEvent> lifecycleAdapter;
   private final Map<WorkerId, ActorRef<WorkerActor.Command>> workers = new HashMap<>();
   private final Map<WorkerId, PendingStart> pending = new HashMap<>();
+  private final List<ActorRef<Drained>> awaitingDrain = new ArrayList<>();
 
   public static Behavior<Command> create(String httpUrl, Resources total, Path home) {
     return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home));
@@ -90,6 +96,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(StopWorkers.class, this::onStop)
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(ListWorkers.class, this::onListWorkers)
+        .onMessage(DrainAll.class, this::onDrainAll)
         .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
@@ -155,7 +162,28 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     return this;
   }
 
+  private Behavior<Command> onDrainAll(DrainAll msg) {
+    getContext().getLog().info("draining {} workers before leaving", workers.size());
+    workers.values().forEach(w -> w.tell(WorkerActor.Drain.INSTANCE));
+    awaitingDrain.add(msg.replyTo());
+    answerDrainedIfIdle();
+    return this;
+  }
+
+  private void answerDrainedIfIdle() {
+    if (workers.isEmpty()) {
+      awaitingDrain.forEach(r -> r.tell(Drained.INSTANCE));
+      awaitingDrain.clear();
+    }
+  }
+
   private Behavior<Command> onTerminated(Terminated t) {
+    onWorkerGone(t);
+    answerDrainedIfIdle();
+    return this;
+  }
+
+  private void onWorkerGone(Terminated t) {
     workers.entrySet().removeIf(e -> {
       if (!e.getValue().equals(t.getRef())) {
         return false;
@@ -165,7 +193,6 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
           Failure.of(io.byzerllm.deploy.ErrorKind.INTERNAL, "the worker stopped while starting"))));
       return true;
     });
-    return this;
   }
 
   private Behavior<Command> onDescribe(Describe msg) {

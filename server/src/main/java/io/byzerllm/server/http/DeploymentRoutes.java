@@ -75,7 +75,7 @@ public final class DeploymentRoutes {
           throw o.failure().toException();
         }
         return view.table().thenCompose(t -> view.workerStatuses(t.nodes()))
-            .thenApply(statuses -> Json.response(201, describe(o.deployment(), statuses)));
+            .thenApply(statuses -> Json.response(201, describe(o.deployment(), statuses, 0)));
       }).exceptionally(ApiErrors::response);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
@@ -86,7 +86,7 @@ public final class DeploymentRoutes {
     return view.table().thenCompose(t -> view.workerStatuses(t.nodes()).thenApply(statuses -> {
       ObjectNode root = Json.newObject();
       ArrayNode arr = root.putArray("deployments");
-      t.deployments().forEach(d -> arr.add(describe(d, statuses)));
+      t.deployments().forEach(d -> arr.add(describe(d, statuses, t.missingWorkers().getOrDefault(d.model(), 0))));
       return Json.ok(root);
     })).exceptionally(ApiErrors::response);
   }
@@ -96,7 +96,8 @@ public final class DeploymentRoutes {
       DeploymentRecord d = t.deployments().stream().filter(r -> r.model().equals(name)).findFirst().orElseThrow(() ->
           new LlmException(ErrorKind.MODEL_NOT_FOUND, "model '" + name + "' is not deployed; deployed models: "
               + t.deployments().stream().map(DeploymentRecord::model).toList()));
-      return view.workerStatuses(t.nodes()).thenApply(statuses -> Json.ok(describe(d, statuses)));
+      return view.workerStatuses(t.nodes()).thenApply(statuses ->
+          Json.ok(describe(d, statuses, t.missingWorkers().getOrDefault(d.model(), 0))));
     }).exceptionally(ApiErrors::response);
   }
 
@@ -111,9 +112,11 @@ public final class DeploymentRoutes {
     }).exceptionally(ApiErrors::response);
   }
 
-  static ObjectNode describe(DeploymentRecord d, List<WorkerStatus> statuses) {
+  /** A deployment as listed: its redacted spec, state, and its workers' live status; {@code missing} workers wait for room. */
+  static ObjectNode describe(DeploymentRecord d, List<WorkerStatus> statuses, int missing) {
     ObjectNode node = Json.MAPPER.valueToTree(SpecFields.toRedactedFields(d.spec()));
-    node.put("state", d.state().name().toLowerCase(Locale.ROOT));
+    node.put("state", missing > 0 ? "degraded" : d.state().name().toLowerCase(Locale.ROOT));
+    node.put("missing_workers", missing);
     node.put("generation", d.generation());
     node.put("created", d.createdEpochSecond());
     ArrayNode workers = node.putArray("workers");
