@@ -59,7 +59,8 @@ public final class BgeEngineBench {
           + "waiting for much higher throughput when many small requests arrive at the same time on a busy server.",
       "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。");
 
-  private record Row(String engine, int batch, long calls, double seconds, double cpuSeconds, Histogram latencyMicros) {
+  private record Row(String engine, int batch, long calls, long passes, double seconds, double cpuSeconds,
+                     Histogram latencyMicros) {
     double sentencesPerSecond() {
       return calls * batch / seconds;
     }
@@ -118,10 +119,11 @@ public final class BgeEngineBench {
       for (int batch : batches) {
         measure(backend, batch, warmup);
         Row row = measure(backend, batch, seconds);
-        rows.add(new Row(engine, batch, row.calls(), row.seconds(), row.cpuSeconds(), row.latencyMicros()));
-        System.out.printf("  batch %2d: %8.1f sentences/s  p50 %8.2f ms  p99 %8.2f ms  %6.2f CPU ms/sentence  (%d calls)%n",
-            batch, row.sentencesPerSecond(), row.latencyMicros().getValueAtPercentile(50) / 1000.0,
-            row.latencyMicros().getValueAtPercentile(99) / 1000.0, row.cpuMillisPerSentence(), row.calls());
+        rows.add(new Row(engine, batch, row.calls(), row.passes(), row.seconds(), row.cpuSeconds(), row.latencyMicros()));
+        System.out.printf("  batch %2d: %8.1f sentences/s  p50 %8.2f ms  p99 %8.2f ms  %6.2f CPU ms/sentence  "
+            + "(%d calls, %.2f passes/call)%n", batch, row.sentencesPerSecond(),
+            row.latencyMicros().getValueAtPercentile(50) / 1000.0, row.latencyMicros().getValueAtPercentile(99) / 1000.0,
+            row.cpuMillisPerSentence(), row.calls(), (double) row.passes() / row.calls());
       }
     }
     return rows;
@@ -133,6 +135,7 @@ public final class BgeEngineBench {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
     long cpuStart = processCpuNanos();
+    long passesStart = backend.forwardPasses();
     long calls = 0;
     int offset = 0;
     while (System.nanoTime() < end) {
@@ -146,7 +149,8 @@ public final class BgeEngineBench {
       latency.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
       calls++;
     }
-    return new Row("", batch, calls, (System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, latency);
+    return new Row("", batch, calls, backend.forwardPasses() - passesStart, (System.nanoTime() - start) / 1e9,
+        (processCpuNanos() - cpuStart) / 1e9, latency);
   }
 
   private static long processCpuNanos() {
@@ -154,16 +158,17 @@ public final class BgeEngineBench {
   }
 
   private static void print(List<Row> rows) {
-    System.out.printf("%n| engine | batch | sentences/s | p50 ms | p99 ms | CPU ms/sentence | OnnxRuntime / PyTorch |%n");
-    System.out.printf("|---|---:|---:|---:|---:|---:|---:|%n");
+    System.out.printf("%n| engine | batch | passes/call | sentences/s | p50 ms | p99 ms | CPU ms/sentence "
+        + "| OnnxRuntime / PyTorch |%n");
+    System.out.printf("|---|---:|---:|---:|---:|---:|---:|---:|%n");
     for (Row r : rows) {
       Row torch = rows.stream().filter(o -> o.engine().equals("pytorch") && o.batch() == r.batch()).findFirst().orElse(null);
       String ratio = r.engine().equals("onnx") && torch != null
           ? String.format(Locale.ROOT, "%.2fx (CPU per sentence: %.2fx less)",
               r.sentencesPerSecond() / torch.sentencesPerSecond(), torch.cpuMillisPerSentence() / r.cpuMillisPerSentence())
           : "";
-      System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f | %.2f | %s |%n", r.engine(), r.batch(),
-          r.sentencesPerSecond(), r.latencyMicros().getValueAtPercentile(50) / 1000.0,
+      System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.2f | %.2f | %.2f | %s |%n", r.engine(), r.batch(),
+          (double) r.passes() / r.calls(), r.sentencesPerSecond(), r.latencyMicros().getValueAtPercentile(50) / 1000.0,
           r.latencyMicros().getValueAtPercentile(99) / 1000.0, r.cpuMillisPerSentence(), ratio);
     }
   }
