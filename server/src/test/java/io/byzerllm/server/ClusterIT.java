@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.byzerllm.testkit.FakeOpenAiServer;
+import io.byzerllm.testkit.NodeProcesses;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +46,7 @@ class ClusterIT {
   static void startCluster() throws Exception {
     upstream = FakeOpenAiServer.start();
     upstream.recording(false);
-    nodes = new NodeProcesses();
+    nodes = new NodeProcesses(Node.JVM_OPTIONS);
     for (String name : List.of("a", "b", "c")) {
       specs.add(NodeProcesses.spec(dir.resolve(name), 2));
     }

@@ -3,7 +3,11 @@ package io.byzerllm.server;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Runs one node in its own JVM for multi-process tests: {@code home httpPort clusterPort cpus [seed]}. */
+/**
+ * Runs one node without the command line, for multi-process tests and benchmarks:
+ * {@code NodeMain HOME HTTP_PORT CLUSTER_PORT CPUS [SEED_HOST:PORT]}. Users start nodes with
+ * {@code llm server start}.
+ */
 public final class NodeMain {
   private NodeMain() {}
 

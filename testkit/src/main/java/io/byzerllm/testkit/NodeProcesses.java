@@ -1,4 +1,4 @@
-package io.byzerllm.server;
+package io.byzerllm.testkit;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -7,33 +7,46 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Node JVMs started by a test on 127.0.0.1, each with its own home and ports; all killed on close. */
-final class NodeProcesses implements AutoCloseable {
-  record Spec(Path home, int httpPort, int clusterPort, double cpus) {
-    String url() {
+/**
+ * Node JVMs started by a test or benchmark on 127.0.0.1, each with its own home and free ports,
+ * running {@code io.byzerllm.server.NodeMain} on the caller's class path; all killed on close.
+ */
+public final class NodeProcesses implements AutoCloseable {
+  private static final String NODE_MAIN = "io.byzerllm.server.NodeMain";
+
+  /** One node's home, ports and CPUs. */
+  public record Spec(Path home, int httpPort, int clusterPort, double cpus) {
+    public String url() {
       return "http://127.0.0.1:" + httpPort;
     }
 
-    String clusterAddress() {
+    public String clusterAddress() {
       return "127.0.0.1:" + clusterPort;
     }
   }
 
+  private final List<String> jvmOptions;
   private final List<Process> processes = new ArrayList<>();
 
-  static Spec spec(Path home, double cpus) throws IOException {
+  /** {@code jvmOptions}: what every node JVM needs, e.g. the server's {@code Node.JVM_OPTIONS}. */
+  public NodeProcesses(List<String> jvmOptions) {
+    this.jvmOptions = List.copyOf(jvmOptions);
+  }
+
+  public static Spec spec(Path home, double cpus) throws IOException {
     Files.createDirectories(home);
     return new Spec(home, freePort(), freePort(), cpus);
   }
 
-  Process start(Spec spec, String seed) throws IOException {
+  /** Starts a node that joins {@code seed} (or forms a cluster when seed is its own address); its output goes to home/node.log. */
+  public Process start(Spec spec, String seed) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(Node.JVM_OPTIONS);
+    cmd.addAll(jvmOptions);
     cmd.add("-Xmx384m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(NodeMain.class.getName());
+    cmd.add(NODE_MAIN);
     cmd.addAll(List.of(spec.home().toString(), String.valueOf(spec.httpPort()), String.valueOf(spec.clusterPort()),
         String.valueOf(spec.cpus())));
     if (seed != null) {
@@ -46,7 +59,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** kill -9 of the process and everything it started. */
-  static void kill(Process p) {
+  public static void kill(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
     p.onExit().join();
