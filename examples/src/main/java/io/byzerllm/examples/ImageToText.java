@@ -48,7 +48,8 @@ public final class ImageToText {
 
     // the lower-level way: byzerllm's JSON content, then OpenAI image_url parts
     Image image = Image.loadImageFromPath(path);
-    String asJson = Json.write(List.of(Map.of("image", image.dataUrl(), "text", "这个图片里有什么？")));
+    // one item per part: the node reads {"image"} and {"text"} items (see docs/http-api.md)
+    String asJson = Json.write(List.of(Map.of("image", image.dataUrl()), Map.of("text", "这个图片里有什么？")));
     out.println(args.llm().chatOai(List.of(Map.of("role", "user", "content", asJson))).get(0).output());
     List<Map<String, Object>> parts = List.of(
         Map.of("type", "image_url", "image_url", Map.of("url", image.dataUrl(), "detail", "high")),
