@@ -7,8 +7,9 @@ import java.nio.file.Path;
  * Which engine runs a model and on which of its files, and why: {@code stat} shows {@code reason}.
  *
  * <p>With no {@code --infer_backend}, the choice follows the in-process benchmark recorded in
- * docs/benchmarks.md ("BGE embeddings, in-process"): on CPU, OnnxRuntime embeds bge-small-zh faster
- * than the PyTorch engine at every batch size, so an ONNX export runs on OnnxRuntime; on a GPU, and
+ * docs/benchmarks.md ("BGE embeddings, in-process"): on CPU, OnnxRuntime spends 2 to 3 times less CPU per
+ * sentence of bge-small-zh than the PyTorch engine at every batch size measured, so an ONNX export runs
+ * on OnnxRuntime; on a GPU, and
  * for models with only TorchScript or safetensors weights, the PyTorch engine runs it.
  */
 record EngineChoice(InferEngine engine, Weights weights, String reason) {

@@ -42,7 +42,7 @@ class BgeBatchingTest {
   }
 
   @AfterAll
-  static void close() throws InterruptedException {
+  static void close() {
     if (coalescing != null) {
       coalescing.close();
     }

@@ -80,8 +80,12 @@ final class BgeFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     executor.shutdown();
-    executor.awaitTermination(30, SECONDS);
+    try {
+      executor.awaitTermination(30, SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

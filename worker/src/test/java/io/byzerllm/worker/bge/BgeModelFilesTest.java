@@ -20,7 +20,7 @@ class BgeModelFilesTest {
   private final BgeFixture fixture = new BgeFixture();
 
   @AfterEach
-  void close() throws InterruptedException {
+  void close() {
     fixture.close();
   }
 

@@ -34,7 +34,7 @@ class BgeOnnxBackendTest {
   }
 
   @AfterAll
-  static void close() throws InterruptedException {
+  static void close() {
     if (backend != null) {
       backend.close();
     }

@@ -31,7 +31,7 @@ class BgePyTorchBackendTest {
   }
 
   @AfterAll
-  static void close() throws InterruptedException {
+  static void close() {
     if (torch != null) {
       torch.close();
     }

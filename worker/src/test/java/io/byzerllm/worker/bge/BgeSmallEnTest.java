@@ -29,7 +29,7 @@ class BgeSmallEnTest {
   }
 
   @AfterAll
-  static void close() throws InterruptedException {
+  static void close() {
     if (torch != null) {
       torch.close();
     }
