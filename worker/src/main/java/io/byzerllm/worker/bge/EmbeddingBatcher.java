@@ -74,19 +74,29 @@ final class EmbeddingBatcher implements AutoCloseable {
 
   private void run() {
     while (!closed) {
-      List<Item> round;
+      Item first;
       try {
-        round = nextRound(queue.take());
+        first = queue.take();
       } catch (InterruptedException e) {
         break;
       }
-      embed(round);
+      embed(nextRound(first));
     }
     failQueued();
   }
 
-  private List<Item> nextRound(Item first) throws InterruptedException {
+  /** The next round's texts; close() ends the wait for more, and the texts already taken still run. */
+  private List<Item> nextRound(Item first) {
     List<Item> round = new ArrayList<>();
+    try {
+      collect(first, round);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return round;
+  }
+
+  private void collect(Item first, List<Item> round) throws InterruptedException {
     round.add(first);
     int limit = settings.maxBatchSize() * ROUND_BATCHES;
     if (settings.maxWaitMs() == 0) {
@@ -94,7 +104,7 @@ final class EmbeddingBatcher implements AutoCloseable {
       while (round.size() < limit && queue.peek() != null && queue.peek().call() == first.call()) {
         round.add(queue.poll());
       }
-      return round;
+      return;
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxWaitMs());
     while (round.size() < limit) {
@@ -107,7 +117,6 @@ final class EmbeddingBatcher implements AutoCloseable {
       }
       round.add(next);
     }
-    return round;
   }
 
   private void embed(List<Item> round) {

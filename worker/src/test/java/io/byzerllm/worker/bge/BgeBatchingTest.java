@@ -4,7 +4,10 @@ import static io.byzerllm.worker.bge.BgeFixture.cosine;
 import static io.byzerllm.worker.bge.BgeFixture.embed;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.EmbeddingResult;
 import java.util.ArrayList;
@@ -93,6 +96,28 @@ class BgeBatchingTest {
 
     assertThat(alone.forwardPasses() - before).isEqualTo(2);
     assertThat(r.vectors()).hasSize(2);
+  }
+
+  @Test
+  void close_whileACallWaitsForItsBatchToFill_callCompletesInsteadOfHanging() throws Exception {
+    BgeBackend waiting = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx",
+        Map.of(BatchSettings.MAX_BATCH_SIZE, "32", BatchSettings.MAX_WAIT_MS, "10000"))));
+    CompletableFuture<EmbeddingResult> call = waiting.embed(EmbeddingCall.of(List.of("等待中的句子")))
+        .toCompletableFuture();
+
+    waiting.close();
+
+    // Either the batcher had taken the text (it runs) or not yet (it fails as the worker shuts down).
+    EmbeddingResult result = call.handle((r, error) -> r).get(120, SECONDS);
+    if (result != null) {
+      assertThat(result.vectors().get(0)).hasSize(512);
+    } else {
+      assertThatThrownBy(call::join).hasRootCauseInstanceOf(LlmException.class)
+          .rootCause().satisfies(e -> assertThat(((LlmException) e).kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+    }
+    assertThat(waiting.embed(EmbeddingCall.of(List.of("关闭之后"))).toCompletableFuture())
+        .failsWithin(java.time.Duration.ofSeconds(60)).withThrowableThat().havingRootCause()
+        .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
   }
 
   @Test
