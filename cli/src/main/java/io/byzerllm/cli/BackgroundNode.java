@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Starts a node as a background JVM running {@code llm server start} (same Java, same classpath),
@@ -127,21 +129,31 @@ final class BackgroundNode {
     }
   }
 
-  /** The most telling line near the end of the log: the last error, else the last line. */
+  /**
+   * The most telling line near the end of the log: the node's own {@code error:} line (the CLI's
+   * one-line report), else the last exception, else the last line. Log lines written while the JVM
+   * shuts down may come after the error line, so the error line is looked for first.
+   */
   static String reason(Path log) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().map(String::strip)
           .filter(l -> !l.isEmpty()).toList();
-      List<String> tail = lines.subList(Math.max(0, lines.size() - 40), lines.size());
-      for (int i = tail.size() - 1; i >= 0; i--) {
-        String l = tail.get(i).toLowerCase(Locale.ROOT);
-        if (l.startsWith("error:") || l.contains("exception") || l.contains(" error ")) {
-          return tail.get(i).replaceFirst("^error: ", "");
-        }
-      }
-      return tail.isEmpty() ? "its log is empty" : tail.get(tail.size() - 1);
+      List<String> tail = lines.subList(Math.max(0, lines.size() - 200), lines.size());
+      return last(tail, l -> l.startsWith("error: "))
+          .or(() -> last(tail, l -> l.toLowerCase(Locale.ROOT).contains("exception")))
+          .map(l -> l.replaceFirst("^error: ", ""))
+          .orElse(tail.isEmpty() ? "its log is empty" : tail.get(tail.size() - 1));
     } catch (IOException e) {
       return "its log cannot be read (" + e.getMessage() + ")";
     }
+  }
+
+  private static Optional<String> last(List<String> lines, Predicate<String> wanted) {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (wanted.test(lines.get(i))) {
+        return Optional.of(lines.get(i));
+      }
+    }
+    return Optional.empty();
   }
 }
