@@ -66,9 +66,9 @@ public final class BgeBackend implements ModelBackend {
     BatchSettings settings = BatchSettings.from(spec);
     InferEngine requested = InferEngine.parseOrAuto(spec.inferBackend());
     try {
-      DjlRuntime.prepare(context.cacheDir(), context.cpuThreads());
       BgeModelFiles files = BgeModelFiles.resolve(spec.modelPath(), context.cacheDir());
       EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0);
+      DjlRuntime.prepare(context.cacheDir(), context.cpuThreads());
       Device device = DjlRuntime.device(choice.engine(), spec.gpusPerWorker(), context.gpuIndices());
       LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString(), choice.engine(),
           device.toString(), context.cpuThreads());

@@ -22,6 +22,16 @@ import java.util.concurrent.Executors;
 final class BgeFixture implements AutoCloseable {
   static final Path HOME = Path.of("target", "bge-test-home").toAbsolutePath();
 
+  static {
+    // DJL's cache directories are per process and the first backend to open sets it; pin it here so that a
+    // test opening a backend under a @TempDir home cannot send the native libraries there.
+    for (String name : new String[] {"DJL_CACHE_DIR", "ENGINE_CACHE_DIR"}) {
+      if (System.getProperty(name) == null && System.getenv(name) == null) {
+        System.setProperty(name, HOME.resolve("cache").resolve("djl").toString());
+      }
+    }
+  }
+
   /** Chinese, English and mixed sentences of different lengths. */
   static final List<String> SENTENCES = List.of(
       "你好",
