@@ -74,7 +74,12 @@ public final class BgeBackend implements ModelBackend {
           device.toString(), context.cpuThreads());
       LoadedModel model = LoadedModels.acquire(key,
           () -> load(files, choice, device, context.cpuThreads(), context.cacheDir()));
-      return new BgeBackend(context, key, model, settings, device);
+      try {
+        return new BgeBackend(context, key, model, settings, device);
+      } catch (RuntimeException e) {
+        LoadedModels.release(key);
+        throw e;
+      }
     } catch (LlmException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -48,9 +48,13 @@ final class OnnxBertEncoder implements BertEncoder {
             + " is not a BERT encoder (inputs " + names + "; expected input_ids, attention_mask[, token_type_ids])");
       }
       return new OnnxBertEncoder(model, names, Files.size(onnxFile), "OnnxRuntime on " + device);
-    } catch (IOException | MalformedModelException e) {
+    } catch (MalformedModelException e) {
       model.close();
-      throw new LlmException(ErrorKind.INTERNAL, "cannot load the ONNX model " + onnxFile + ": " + e.getMessage(), e);
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "--model_path: the ONNX model " + onnxFile + " is not a model the engine can"
+          + " load: " + e.getMessage(), e);
+    } catch (IOException e) {
+      model.close();
+      throw new LlmException(ErrorKind.INTERNAL, "cannot read the ONNX model " + onnxFile + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       model.close();
       throw e;

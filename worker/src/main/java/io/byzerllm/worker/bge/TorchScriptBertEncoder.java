@@ -51,9 +51,13 @@ final class TorchScriptBertEncoder implements BertEncoder {
       String name = ptFile.getFileName().toString();
       model.load(ptFile.getParent(), name.substring(0, name.length() - ".pt".length()));
       return new TorchScriptBertEncoder(model, Files.size(ptFile), "PyTorch on " + device + ", TorchScript " + ptFile);
-    } catch (IOException | MalformedModelException e) {
+    } catch (MalformedModelException e) {
       model.close();
-      throw new LlmException(ErrorKind.INTERNAL, "cannot load the TorchScript model " + ptFile + ": " + e.getMessage(), e);
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "--model_path: the TorchScript model " + ptFile + " is not a model the engine can"
+          + " load: " + e.getMessage(), e);
+    } catch (IOException e) {
+      model.close();
+      throw new LlmException(ErrorKind.INTERNAL, "cannot read the TorchScript model " + ptFile + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       model.close();
       throw e;

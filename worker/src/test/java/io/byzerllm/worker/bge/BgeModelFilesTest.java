@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.InvalidSpecException;
+import io.byzerllm.deploy.LlmException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -54,6 +55,19 @@ class BgeModelFilesTest {
 
     assertThatThrownBy(() -> BgeModelFiles.resolve(dir.toString(), home.resolve("cache")))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("found: model.onnx");
+  }
+
+  @Test
+  void open_onnxFileThatIsNotAModel_invalidRequestNamingModelPath() throws Exception {
+    Path dir = Files.createDirectories(home.resolve("broken"));
+    Files.writeString(dir.resolve("model.onnx"), "not protobuf");
+    Files.copy(BgeModelFiles.resolve("", BgeFixture.HOME.resolve("cache")).tokenizer(), dir.resolve("tokenizer.json"));
+
+    assertThatThrownBy(() -> BgeBackend.open(fixture.context(BgeFixture.spec(dir.toString(), "onnx", Map.of()), home)))
+        .isInstanceOfSatisfying(LlmException.class, e -> {
+          assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+          assertThat(e.getMessage()).contains("--model_path", "model.onnx");
+        });
   }
 
   @Test
