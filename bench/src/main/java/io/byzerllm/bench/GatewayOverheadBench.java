@@ -1,0 +1,192 @@
+package io.byzerllm.bench;
+
+import io.byzerllm.server.Node;
+import io.byzerllm.server.NodeSettings;
+import io.byzerllm.testkit.FakeOpenAiServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Gateway overhead: the same chat request sent straight to a local OpenAI-compatible upstream and
+ * through a node in front of it, closed-loop at N connections and open-loop at fixed rates
+ * (latency measured from the intended send time, so a stall is not hidden). Prints HdrHistogram
+ * percentiles and requests/s for both, and the node's added latency.
+ *
+ * <pre>
+ * mvn -B -q -DskipTests package -pl bench -am
+ * java -cp "bench/target/classes:bench/target/lib/*" io.byzerllm.bench.GatewayOverheadBench \
+ *     [--seconds 10] [--warmup 5] [--connections 16] [--rates 500,1000,2000]
+ * </pre>
+ */
+public final class GatewayOverheadBench {
+  private static final String BODY = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello gateway\"}]}";
+
+  private record Result(String name, Histogram latency, long ok, Map<String, Long> errors, double seconds) {
+    double rps() {
+      return ok / seconds;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = options(args);
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
+    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
+    int connections = Integer.parseInt(opts.getOrDefault("connections", "16"));
+    List<Integer> rates = List.of(opts.getOrDefault("rates", "500,1000,2000").split(",")).stream()
+        .map(String::trim).map(Integer::parseInt).toList();
+    System.out.printf("GatewayOverheadBench %s%njava %s (%s), %d cores%nseconds=%d warmup=%d connections=%d rates=%s%n",
+        String.join(" ", args), System.getProperty("java.version"), System.getProperty("java.vm.name"),
+        Runtime.getRuntime().availableProcessors(), seconds, warmup, connections, rates);
+
+    Path home = Files.createTempDirectory("llm-bench");
+    try (FakeOpenAiServer upstream = FakeOpenAiServer.start();
+         Node node = Node.start(NodeSettings.ephemeral(home))) {
+      upstream.recording(false);
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newFixedThreadPool(4)).build();
+      deploy(http, node, upstream);
+      URI direct = URI.create(upstream.baseUrl() + "/chat/completions");
+      URI gateway = URI.create(node.httpUrl() + "/v1/chat/completions");
+
+      closedLoop(http, direct, "up-model", connections, warmup);
+      closedLoop(http, gateway, "bench", connections, warmup);
+      System.out.printf("%n== closed loop, %d connections, %ds ==%n", connections, seconds);
+      report(closedLoop(http, direct, "up-model", connections, seconds),
+          closedLoop(http, gateway, "bench", connections, seconds));
+      for (int rate : rates) {
+        System.out.printf("%n== open loop, %d requests/s, %ds ==%n", rate, seconds);
+        report(openLoop(http, direct, "up-model", rate, seconds), openLoop(http, gateway, "bench", rate, seconds));
+      }
+    }
+    System.exit(0);
+  }
+
+  private static void deploy(HttpClient http, Node node, FakeOpenAiServer upstream) throws Exception {
+    String spec = """
+        {"model": "bench", "pretrained_model_type": "saas/openai", "num_workers": 2, "worker_concurrency": 128,
+         "infer_params": {"saas.api_key": "sk-bench-key-000000", "saas.base_url": "%s", "saas.model": "up-model",
+                          "saas.max_retries": "0", "worker.queue_size": "4096"}}""".formatted(upstream.baseUrl());
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("deploy failed: " + r.body());
+    }
+  }
+
+  private static HttpRequest request(URI uri, String model) {
+    return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer sk-bench-key-000000")
+        .POST(HttpRequest.BodyPublishers.ofString(BODY.formatted(model))).build();
+  }
+
+  private static Result closedLoop(HttpClient http, URI uri, String model, int connections, int seconds)
+      throws InterruptedException {
+    Recorder recorder = new Recorder(3);
+    LongAdder ok = new LongAdder();
+    Map<String, Long> errors = new ConcurrentHashMap<>();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    List<Thread> threads = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int c = 0; c < connections; c++) {
+      Thread t = new Thread(() -> {
+        while (System.nanoTime() < end) {
+          long sent = System.nanoTime();
+          try {
+            HttpResponse<Void> r = http.send(request(uri, model), HttpResponse.BodyHandlers.discarding());
+            record(recorder, ok, errors, sent, r.statusCode());
+          } catch (Exception e) {
+            errors.merge(e.getClass().getSimpleName(), 1L, Long::sum);
+          }
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    return new Result(uri.getPort() + uri.getPath(), recorder.getIntervalHistogram(), ok.sum(), errors,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  private static Result openLoop(HttpClient http, URI uri, String model, int rate, int seconds) throws Exception {
+    Recorder recorder = new Recorder(3);
+    LongAdder ok = new LongAdder();
+    Map<String, Long> errors = new ConcurrentHashMap<>();
+    long intervalNanos = 1_000_000_000L / rate;
+    long start = System.nanoTime();
+    long total = (long) rate * seconds;
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (long i = 0; i < total; i++) {
+      long intended = start + i * intervalNanos;
+      long wait = intended - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      all.add(http.sendAsync(request(uri, model), HttpResponse.BodyHandlers.discarding())
+          .thenAccept(r -> record(recorder, ok, errors, intended, r.statusCode()))
+          .exceptionally(e -> {
+            errors.merge(e.getClass().getSimpleName(), 1L, Long::sum);
+            return null;
+          }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    return new Result(uri.getPort() + uri.getPath(), recorder.getIntervalHistogram(), ok.sum(), errors,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void record(Recorder recorder, LongAdder ok, Map<String, Long> errors, long sentNanos, int status) {
+    if (status == 200) {
+      recorder.recordValue(Math.max(1, (System.nanoTime() - sentNanos) / 1000));
+      ok.increment();
+    } else {
+      errors.merge("HTTP " + status, 1L, Long::sum);
+    }
+  }
+
+  private static void report(Result direct, Result gateway) {
+    System.out.printf("%-9s %9s %9s %9s %9s %9s %9s %10s  %s%n", "", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms",
+        "req/s", "ok", "errors");
+    line("direct", direct);
+    line("via node", gateway);
+    System.out.printf(Locale.ROOT, "node adds: p50 %+.3f ms, p99 %+.3f ms, p99.9 %+.3f ms; throughput ratio %.2f%n",
+        ms(gateway.latency(), 50) - ms(direct.latency(), 50), ms(gateway.latency(), 99) - ms(direct.latency(), 99),
+        ms(gateway.latency(), 99.9) - ms(direct.latency(), 99.9), gateway.rps() / direct.rps());
+  }
+
+  private static void line(String name, Result r) {
+    System.out.printf(Locale.ROOT, "%-9s %9.3f %9.3f %9.3f %9.3f %9.3f %9.0f %10d  %s%n", name, ms(r.latency(), 50),
+        ms(r.latency(), 90), ms(r.latency(), 99), ms(r.latency(), 99.9), r.latency().getMaxValue() / 1000.0, r.rps(),
+        r.ok(), new TreeMap<>(r.errors()));
+  }
+
+  private static double ms(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> out = new TreeMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      out.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    return out;
+  }
+}
