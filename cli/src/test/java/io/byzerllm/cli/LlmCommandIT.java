@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +45,7 @@ class LlmCommandIT {
     try {
       if (node != null) {
         node.close();
+        assertThat(node.whenTerminated().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(30));
       }
     } finally {
       fake.close();

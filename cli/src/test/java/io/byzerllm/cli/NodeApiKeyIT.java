@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.byzerllm.server.Node;
 import io.byzerllm.server.NodeSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,9 @@ class NodeApiKeyIT {
 
   @Test
   void stat_nodeWithKey_refusedWithoutKeyServedWithFlagOrEnv(@TempDir Path home) {
+    Node started;
     try (Node node = Node.start(NodeSettings.ephemeral(home).withApiKey(NODE_KEY))) {
+      started = node;
       Map<String, String> env = Map.of("LLM_HOME", home.toString(), "LLM_ADDRESS", node.httpUrl());
       Map<String, String> envWithKey = Map.of("LLM_HOME", home.toString(), "LLM_ADDRESS", node.httpUrl(),
           "LLM_API_KEY", NODE_KEY);
@@ -34,5 +37,6 @@ class NodeApiKeyIT {
       assertThat(byEnv.exitCode()).as(byEnv.err()).isZero();
       assertThat(refused.all() + wrong.all() + byFlag.all() + byEnv.all()).doesNotContain(NODE_KEY);
     }
+    assertThat(started.whenTerminated().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(30));
   }
 }

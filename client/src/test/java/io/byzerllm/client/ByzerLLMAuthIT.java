@@ -7,6 +7,7 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.server.Node;
 import io.byzerllm.server.NodeSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,9 @@ class ByzerLLMAuthIT {
 
   @Test
   void anyApiCall_nodeHasKey_refusedWithoutItAndServedWithIt(@TempDir Path home) {
+    Node started;
     try (Node node = Node.start(NodeSettings.ephemeral(home).withApiKey(NODE_KEY))) {
+      started = node;
       ByzerLLM anonymous = ByzerLLM.connect(node.httpUrl()).withApiKey(null);
       ByzerLLM wrong = anonymous.withApiKey("sk-test-wrong-key-999999");
       ByzerLLM keyed = anonymous.withApiKey(NODE_KEY);
@@ -30,5 +33,6 @@ class ByzerLLMAuthIT {
       assertThat(anonymous.health()).isTrue();
       assertThat(keyed.listDeployments()).isEmpty();
     }
+    assertThat(started.whenTerminated().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(30));
   }
 }

@@ -12,6 +12,7 @@ import io.byzerllm.testkit.FakeOpenAiServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,7 @@ class ByzerLLMNodeIT {
     try {
       if (node != null) {
         node.close();
+        assertThat(node.whenTerminated().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(30));
       }
     } finally {
       fake.close();
