@@ -9,7 +9,6 @@ import io.byzerllm.client.prompt.internal.PromptVariables;
 import io.byzerllm.client.prompt.internal.TemplateText;
 import io.byzerllm.client.prompt.internal.Templates;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,7 @@ public final class Prompt<T> {
     Objects.requireNonNull(template, "template");
     String text = TemplateText.dedent(template);
     Templates.checkSyntax(text);
-    return new Prompt<>(new PromptSpec(text), OutputShape.text());
+    return new Prompt<>(PromptSpec.of(text), OutputShape.text());
   }
 
   static <T> Prompt<T> of(PromptSpec spec, OutputShape<T> shape) {
@@ -104,9 +103,7 @@ public final class Prompt<T> {
 
   /** Binds a model chosen at each call, e.g. {@code () -> this.llm} (byzerllm's {@code lambda self: self.llm}). */
   public Prompt<T> withLlm(Supplier<ByzerLLM> llm) {
-    PromptSpec s = spec.copy();
-    s.llm = Objects.requireNonNull(llm, "llm");
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withLlm(Objects.requireNonNull(llm, "llm")), shape);
   }
 
   /**
@@ -142,9 +139,7 @@ public final class Prompt<T> {
    * {@link PromptException} that quotes the answer.
    */
   public Prompt<T> withExtractor(Function<String, String> extractor) {
-    PromptSpec s = spec.copy();
-    s.extractor = Objects.requireNonNull(extractor, "extractor");
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withExtractor(Objects.requireNonNull(extractor, "extractor")), shape);
   }
 
   /**
@@ -157,31 +152,17 @@ public final class Prompt<T> {
   }
 
   public Prompt<T> withResponseMarkers(String start, String end) {
-    if (start == null || start.isEmpty() || end == null || end.isEmpty()) {
-      throw new IllegalArgumentException("response markers must not be empty");
-    }
-    PromptSpec s = spec.copy();
-    s.responseMarkers = true;
-    s.markerStart = start;
-    s.markerEnd = end;
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withContinuation(spec.continuation().withMarkers(start, end)), shape);
   }
 
   /** At most this many calls for one answer with response markers (default 10). */
   public Prompt<T> withMaxTurns(int maxTurns) {
-    if (maxTurns < 1) {
-      throw new IllegalArgumentException("maxTurns must be >= 1 (got " + maxTurns + ")");
-    }
-    PromptSpec s = spec.copy();
-    s.maxTurns = maxTurns;
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withContinuation(spec.continuation().withMaxTurns(maxTurns)), shape);
   }
 
   /** What is said to make the model go on (default "接着前面的内容继续"). */
   public Prompt<T> withContinuePrompt(String continuePrompt) {
-    PromptSpec s = spec.copy();
-    s.continuePrompt = Objects.requireNonNull(continuePrompt, "continuePrompt");
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withContinuation(spec.continuation().withContinuePrompt(continuePrompt)), shape);
   }
 
   /**
@@ -194,30 +175,22 @@ public final class Prompt<T> {
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("unknown prompt options " + unknown + "; supported: llm_config, model");
     }
-    PromptSpec s = spec.copy();
+    Map<String, Object> merged = new LinkedHashMap<>(spec.llmConfig());
     if (options.get("llm_config") instanceof Map<?, ?> config) {
-      Map<String, Object> merged = new LinkedHashMap<>(s.llmConfig);
       config.forEach((k, v) -> merged.put(String.valueOf(k), v));
-      s.llmConfig = Map.copyOf(merged);
     }
-    if (options.get("model") != null) {
-      s.model = options.get("model").toString();
-    }
-    return new Prompt<>(s, shape);
+    String model = options.get("model") != null ? options.get("model").toString() : spec.model();
+    return new Prompt<>(spec.withOptions(merged, model), shape);
   }
 
   /** Earlier messages ({@code Message}s or role/content maps) sent before the rendered prompt, in order. */
   public Prompt<T> withConversation(List<?> conversation) {
-    PromptSpec s = spec.copy();
-    s.conversation = List.copyOf(new ArrayList<Object>(conversation));
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withConversation(Objects.requireNonNull(conversation, "conversation")), shape);
   }
 
   /** Receives each call's metadata (token counts, reasoning, finish reason, first token time). */
   public Prompt<T> withMeta(MetaHolder holder) {
-    PromptSpec s = spec.copy();
-    s.meta = Objects.requireNonNull(holder, "holder");
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withMeta(Objects.requireNonNull(holder, "holder")), shape);
   }
 
   /**
@@ -225,21 +198,17 @@ public final class Prompt<T> {
    * message with {@code gen.response_prefix}), and {@code prefix} is put back in front of the answer.
    */
   public Prompt<T> withReturnPrefix(String prefix) {
-    PromptSpec s = spec.copy();
-    s.returnPrefix = Objects.requireNonNull(prefix, "prefix");
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withReturnPrefix(Objects.requireNonNull(prefix, "prefix")), shape);
   }
 
   /** Stop sequences ({@code gen.stop}): the model stops before writing any of them. */
   public Prompt<T> withStopSuffixList(List<String> stops) {
-    PromptSpec s = spec.copy();
-    s.stopSuffixes = List.copyOf(stops);
-    return new Prompt<>(s, shape);
+    return new Prompt<>(spec.withStopSuffixes(stops), shape);
   }
 
   /** The template after dedenting, as Jinjava renders it. */
   public String template() {
-    return spec.template;
+    return spec.template();
   }
 
   // The declarative shape passes its variables as a map, never as positional arguments.
@@ -256,7 +225,7 @@ public final class Prompt<T> {
   }
 
   private Map<String, Object> vars(Object[] args) {
-    return PromptVariables.of(spec.parameterNames, args);
+    return PromptVariables.of(spec.parameterNames(), args);
   }
 
   /** Only the prompt package reads the spec (the declarative shape builds on the same engine). */
@@ -270,7 +239,7 @@ public final class Prompt<T> {
 
   @Override
   public String toString() {
-    return "Prompt[" + spec.name + " -> " + shape + "]";
+    return "Prompt[" + spec.name() + " -> " + shape + "]";
   }
 
 }

@@ -55,9 +55,7 @@ record PromptMethod(Method method, Prompt<?> prompt, ReturnMode mode, List<Strin
     }
     Method companion = companion(iface, method);
     checkVariables(name, template, names, metaIndex, companion != null);
-    PromptSpec spec = new PromptSpec(template);
-    spec.name = name;
-    spec.parameterNames = List.copyOf(names);
+    PromptSpec spec = PromptSpec.of(template).withName(name, names);
     return new PromptMethod(method, Prompt.of(spec, mode.shape()), mode, List.copyOf(names), companion, metaIndex);
   }
 

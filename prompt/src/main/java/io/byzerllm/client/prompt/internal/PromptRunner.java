@@ -16,13 +16,13 @@ public final class PromptRunner {
 
   /** The rendered prompt the model receives as the last user message (schema and marker instructions included). */
   public static String render(PromptSpec spec, OutputShape<?> shape, Map<String, Object> vars) {
-    String prompt = Templates.render(spec.template, PromptVariables.templateValues(vars));
+    String prompt = Templates.render(spec.template(), PromptVariables.templateValues(vars));
     String instruction = shape.instruction();
     if (instruction != null) {
       prompt = prompt + "\n\n" + instruction;
     }
-    if (spec.responseMarkers) {
-      prompt = prompt + "\n\n" + ResponseMarkers.instruction(spec.markerStart, spec.markerEnd);
+    if (spec.continuation().enabled()) {
+      prompt = prompt + "\n\n" + ResponseMarkers.instruction(spec.continuation().start(), spec.continuation().end());
     }
     return prompt;
   }
@@ -32,65 +32,65 @@ public final class PromptRunner {
     ByzerLLM llm = llm(spec);
     List<Object> messages = messages(spec, render(spec, shape, vars));
     String text;
-    if (spec.responseMarkers) {
-      if (spec.returnPrefix != null) {
-        throw new PromptException(spec.name + ": withReturnPrefix and withResponseMarkers cannot be combined");
+    if (spec.continuation().enabled()) {
+      if (spec.returnPrefix() != null) {
+        throw new PromptException(spec.name() + ": withReturnPrefix and withResponseMarkers cannot be combined");
       }
       text = ResponseMarkers.run(llm, spec, messages);
     } else {
-      LLMResponse response = llm.chatOai(spec.model, messages, spec.callConfig()).get(0);
-      if (spec.meta != null) {
-        spec.meta.set(response.metadata());
+      LLMResponse response = llm.chatOai(spec.model(), messages, spec.callConfig()).get(0);
+      if (spec.meta() != null) {
+        spec.meta().set(response.metadata());
       }
-      text = spec.returnPrefix == null ? response.output() : spec.returnPrefix + response.output();
+      text = spec.returnPrefix() == null ? response.output() : spec.returnPrefix() + response.output();
     }
     return extract(spec, text);
   }
 
   /** Streams the model's text deltas (the return prefix first). The caller closes the stream. */
   public static TextStream stream(PromptSpec spec, OutputShape<?> shape, Map<String, Object> vars) {
-    if (spec.responseMarkers) {
-      throw new PromptException(spec.name + ": response markers need the whole answer; use run(), not stream()");
+    if (spec.continuation().enabled()) {
+      throw new PromptException(spec.name() + ": response markers need the whole answer; use run(), not stream()");
     }
     if (!shape.isText()) {
-      throw new PromptException(spec.name + ": a stream yields text; drop withReturnType (" + shape + ") to stream");
+      throw new PromptException(spec.name() + ": a stream yields text; drop withReturnType (" + shape + ") to stream");
     }
     ByzerLLM llm = llm(spec);
-    ChatStream chat = llm.streamChatOai(spec.model, messages(spec, render(spec, shape, vars)), true,
+    ChatStream chat = llm.streamChatOai(spec.model(), messages(spec, render(spec, shape, vars)), true,
         spec.callConfig());
-    return new TextStream(chat, spec.returnPrefix, spec.meta);
+    return new TextStream(chat, spec.returnPrefix(), spec.meta());
   }
 
   static List<Object> messages(PromptSpec spec, String prompt) {
-    List<Object> messages = new ArrayList<>(spec.conversation);
+    List<Object> messages = new ArrayList<>(spec.conversation());
     messages.add(MessageContent.userMessage(prompt));
-    if (spec.returnPrefix != null) {
-      messages.add(Message.assistant(spec.returnPrefix));
+    if (spec.returnPrefix() != null) {
+      messages.add(Message.assistant(spec.returnPrefix()));
     }
     return messages;
   }
 
   private static String extract(PromptSpec spec, String text) {
-    if (spec.extractor == null) {
+    if (spec.extractor() == null) {
       return text;
     }
     String extracted;
     try {
-      extracted = spec.extractor.apply(text);
+      extracted = spec.extractor().apply(text);
     } catch (RuntimeException e) {
-      throw new PromptException(spec.name + ": the extractor failed on the model's answer (" + e + "); the answer was: "
+      throw new PromptException(spec.name() + ": the extractor failed on the model's answer (" + e + "); the answer was: "
           + text, e);
     }
     if (extracted == null) {
-      throw new PromptException(spec.name + ": the extractor found nothing in the model's answer: " + text);
+      throw new PromptException(spec.name() + ": the extractor found nothing in the model's answer: " + text);
     }
     return extracted;
   }
 
   private static ByzerLLM llm(PromptSpec spec) {
-    ByzerLLM llm = spec.llm == null ? null : spec.llm.get();
+    ByzerLLM llm = spec.llm() == null ? null : spec.llm().get();
     if (llm == null) {
-      throw new PromptException(spec.name + " has no model to call; bind one with withLlm(llm) "
+      throw new PromptException(spec.name() + " has no model to call; bind one with withLlm(llm) "
           + "(or PromptFunctions.create(Iface.class, llm)), or call prompt(...) to render only");
     }
     return llm;

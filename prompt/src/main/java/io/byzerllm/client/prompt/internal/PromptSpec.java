@@ -2,48 +2,37 @@ package io.byzerllm.client.prompt.internal;
 
 import io.byzerllm.client.ByzerLLM;
 import io.byzerllm.client.prompt.MetaHolder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Everything a prompt function knows except its output type. Mutable only while being copied:
- * {@link io.byzerllm.client.prompt.Prompt} copies it at every {@code with*} step and never changes a
- * spec it has handed out.
+ * Everything a prompt function knows except its output type; {@link io.byzerllm.client.prompt.Prompt}
+ * holds one and makes a new one at every {@code with*} step. {@code llm}, {@code model},
+ * {@code extractor}, {@code returnPrefix} and {@code meta} are null when not set.
  */
-public final class PromptSpec implements Cloneable {
-  public static final String DEFAULT_CONTINUE_PROMPT = "接着前面的内容继续";
-  public static final int DEFAULT_MAX_TURNS = 10;
+public record PromptSpec(String name, String template, List<String> parameterNames, Supplier<ByzerLLM> llm,
+    List<Object> conversation, Map<String, Object> llmConfig, String model, Function<String, String> extractor,
+    Continuation continuation, String returnPrefix, List<String> stopSuffixes, MetaHolder meta) {
 
-  public String name = "prompt";
-  public String template;
-  public List<String> parameterNames = List.of();
-  public Supplier<ByzerLLM> llm;
-  public List<Object> conversation = List.of();
-  public Map<String, Object> llmConfig = Map.of();
-  public String model;
-  public Function<String, String> extractor;
-  public boolean responseMarkers;
-  public String markerStart = "<RESPONSE>";
-  public String markerEnd = "</RESPONSE>";
-  public int maxTurns = DEFAULT_MAX_TURNS;
-  public String continuePrompt = DEFAULT_CONTINUE_PROMPT;
-  public String returnPrefix;
-  public List<String> stopSuffixes = List.of();
-  public MetaHolder meta;
-
-  public PromptSpec(String template) {
-    this.template = template;
+  public PromptSpec {
+    Objects.requireNonNull(template, "template");
+    name = name == null ? "prompt" : name;
+    parameterNames = List.copyOf(parameterNames);
+    conversation = java.util.Collections.unmodifiableList(new ArrayList<>(conversation));
+    llmConfig = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(llmConfig));
+    continuation = continuation == null ? Continuation.OFF : continuation;
+    stopSuffixes = List.copyOf(stopSuffixes);
   }
 
-  public PromptSpec copy() {
-    try {
-      return (PromptSpec) clone();
-    } catch (CloneNotSupportedException e) {
-      throw new AssertionError(e);
-    }
+  /** A spec of {@code template} with nothing else set. */
+  public static PromptSpec of(String template) {
+    return new PromptSpec(null, template, List.of(), null, List.of(), Map.of(), null, null, Continuation.OFF, null,
+        List.of(), null);
   }
 
   /** The llm_config of one call: the options' config plus {@code gen.stop} and {@code gen.response_prefix}. */
@@ -56,5 +45,50 @@ public final class PromptSpec implements Cloneable {
       config.put("gen.response_prefix", true);
     }
     return config;
+  }
+
+  public PromptSpec withName(String n, List<String> parameters) {
+    return new PromptSpec(n, template, parameters, llm, conversation, llmConfig, model, extractor, continuation,
+        returnPrefix, stopSuffixes, meta);
+  }
+
+  public PromptSpec withLlm(Supplier<ByzerLLM> l) {
+    return new PromptSpec(name, template, parameterNames, l, conversation, llmConfig, model, extractor, continuation,
+        returnPrefix, stopSuffixes, meta);
+  }
+
+  public PromptSpec withConversation(List<?> c) {
+    return new PromptSpec(name, template, parameterNames, llm, new ArrayList<>(c), llmConfig, model, extractor,
+        continuation, returnPrefix, stopSuffixes, meta);
+  }
+
+  public PromptSpec withOptions(Map<String, Object> config, String m) {
+    return new PromptSpec(name, template, parameterNames, llm, conversation, config, m, extractor, continuation,
+        returnPrefix, stopSuffixes, meta);
+  }
+
+  public PromptSpec withExtractor(Function<String, String> e) {
+    return new PromptSpec(name, template, parameterNames, llm, conversation, llmConfig, model, e, continuation,
+        returnPrefix, stopSuffixes, meta);
+  }
+
+  public PromptSpec withContinuation(Continuation c) {
+    return new PromptSpec(name, template, parameterNames, llm, conversation, llmConfig, model, extractor, c,
+        returnPrefix, stopSuffixes, meta);
+  }
+
+  public PromptSpec withReturnPrefix(String p) {
+    return new PromptSpec(name, template, parameterNames, llm, conversation, llmConfig, model, extractor,
+        continuation, p, stopSuffixes, meta);
+  }
+
+  public PromptSpec withStopSuffixes(List<String> s) {
+    return new PromptSpec(name, template, parameterNames, llm, conversation, llmConfig, model, extractor,
+        continuation, returnPrefix, s, meta);
+  }
+
+  public PromptSpec withMeta(MetaHolder m) {
+    return new PromptSpec(name, template, parameterNames, llm, conversation, llmConfig, model, extractor,
+        continuation, returnPrefix, stopSuffixes, m);
   }
 }

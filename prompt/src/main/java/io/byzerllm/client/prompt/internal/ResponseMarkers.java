@@ -30,26 +30,26 @@ final class ResponseMarkers {
     int inputTokens = 0;
     int generatedTokens = 0;
     LLMResponse last = null;
-    for (int turn = 0; turn < spec.maxTurns; turn++) {
+    for (int turn = 0; turn < spec.continuation().maxTurns(); turn++) {
       if (last != null) {
         messages.add(Message.assistant(last.output()));
-        messages.add(Message.user(spec.continuePrompt));
+        messages.add(Message.user(spec.continuation().continuePrompt()));
       }
-      last = llm.chatOai(spec.model, messages, config).get(0);
+      last = llm.chatOai(spec.model(), messages, config).get(0);
       all.append(last.output());
       inputTokens += last.inputTokensCount();
       generatedTokens += last.generatedTokensCount();
-      if (last.output().contains(spec.markerEnd)) {
+      if (last.output().contains(spec.continuation().end())) {
         break;
       }
     }
-    if (spec.meta != null) {
+    if (spec.meta() != null) {
       Map<String, Object> meta = new LinkedHashMap<>(last.metadata());
       meta.put("input_tokens_count", inputTokens);
       meta.put("generated_tokens_count", generatedTokens);
-      spec.meta.set(meta);
+      spec.meta().set(meta);
     }
-    return between(all.toString(), spec.markerStart, spec.markerEnd);
+    return between(all.toString(), spec.continuation().start(), spec.continuation().end());
   }
 
   /** The text after the first start marker and before the first end marker after it (either may be missing). */
