@@ -11,32 +11,53 @@ import java.util.stream.StreamSupport;
 
 /**
  * A prompt function's streamed answer: the text deltas (empty chunks skipped, the return prefix first).
- * Closing it closes the HTTP stream; reading it to the end closes it too. Every chunk's metadata goes
- * to the {@link MetaHolder}, if any.
+ * <b>Close it</b> unless you read it to the end: closing it closes the HTTP stream. Every chunk's
+ * metadata goes to the {@link MetaHolder}, if any. Not thread-safe; iterate it once.
  */
 public final class TextStream implements Iterator<String>, AutoCloseable {
-  private final ChatStream chat;
-  private final MetaHolder meta;
-  private final StringBuilder reasoning = new StringBuilder();
+  private final Iterator<String> source;
+  private final Runnable onClose;
   private String pending;
 
-  /** Wraps a delta-mode {@code chat} stream; {@code prefix} (may be null) comes first; {@code meta} may be null. */
-  public TextStream(ChatStream chat, String prefix, MetaHolder meta) {
-    this.chat = chat;
-    this.meta = meta;
-    this.pending = prefix == null || prefix.isEmpty() ? null : prefix;
+  private TextStream(Iterator<String> source, Runnable onClose, String first) {
+    this.source = source;
+    this.onClose = onClose;
+    this.pending = first == null || first.isEmpty() ? null : first;
+  }
+
+  /** The deltas of a delta-mode {@code chat} stream; {@code prefix} (may be null) comes first; {@code meta} may be null. */
+  public static TextStream of(ChatStream chat, String prefix, MetaHolder meta) {
+    StringBuilder reasoning = new StringBuilder();
+    Iterator<String> texts = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return chat.hasNext();
+      }
+
+      @Override
+      public String next() {
+        StreamChunk chunk = chat.next();
+        reasoning.append(chunk.meta().reasoningContent());
+        if (meta != null) {
+          meta.set(chunk.meta(), reasoning.toString());
+        }
+        return chunk.text();
+      }
+    };
+    return new TextStream(texts, chat::close, prefix);
+  }
+
+  /** Deltas from any source; {@code onClose} releases what the source holds. */
+  public static TextStream of(Iterator<String> deltas, Runnable onClose) {
+    return new TextStream(deltas, onClose, null);
   }
 
   @Override
   public boolean hasNext() {
-    while (pending == null && chat.hasNext()) {
-      StreamChunk chunk = chat.next();
-      reasoning.append(chunk.meta().reasoningContent());
-      if (meta != null) {
-        meta.set(chunk.meta(), reasoning.toString());
-      }
-      if (!chunk.text().isEmpty()) {
-        pending = chunk.text();
+    while (pending == null && source.hasNext()) {
+      String text = source.next();
+      if (!text.isEmpty()) {
+        pending = text;
       }
     }
     return pending != null;
@@ -60,6 +81,6 @@ public final class TextStream implements Iterator<String>, AutoCloseable {
 
   @Override
   public void close() {
-    chat.close();
+    onClose.run();
   }
 }

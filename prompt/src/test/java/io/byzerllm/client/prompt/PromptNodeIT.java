@@ -91,6 +91,22 @@ class PromptNodeIT {
   }
 
   @Test
+  void stream_responseMarkers_continuationsStreamedWithoutMarkers() {
+    node.fake.reply("<RESPONSE>从前 有座").reply(" 山，山里 有座庙。</RESPONSE> 完");
+    MetaHolder meta = new MetaHolder();
+
+    String joined;
+    try (Stream<String> s = Prompt.of("讲故事").withLlm(node.llm).withResponseMarkers().withMeta(meta).stream()) {
+      joined = s.collect(Collectors.joining());
+    }
+
+    assertThat(joined).isEqualTo("从前 有座 山，山里 有座庙。");
+    assertThat(node.chats()).hasSize(2);
+    assertThat(node.chats().get(1).path("messages").get(2).path("content").asText()).isEqualTo("接着前面的内容继续");
+    assertThat(meta.getMetaModel().finishReason()).isEqualTo("stop");
+  }
+
+  @Test
   void withReturnType_messyReplyWithTwoBlocksAndTrailingComma_parsedFromLastBlock() {
     node.fake.reply("好的！格式如下：\n```json\n{\"title\": \"示例\", \"body\": \"...\"}\n```\n故事：\n```json\n"
         + "{\"title\": \"勇敢的小鸟\", \"body\": \"从前有一只小鸟。\",}\n```\n希望你喜欢");

@@ -47,18 +47,25 @@ public final class PromptRunner {
     return extract(spec, text);
   }
 
-  /** Streams the model's text deltas (the return prefix first). The caller closes the stream. */
+  /**
+   * Streams the model's text deltas (the return prefix first; with response markers, every continuation
+   * and no markers). The caller closes the stream.
+   */
   public static TextStream stream(PromptSpec spec, OutputShape<?> shape, Map<String, Object> vars) {
-    if (spec.continuation().enabled()) {
-      throw new PromptException(spec.name() + ": response markers need the whole answer; use run(), not stream()");
-    }
     if (!shape.isText()) {
       throw new PromptException(spec.name() + ": a stream yields text; drop withReturnType (" + shape + ") to stream");
     }
     ByzerLLM llm = llm(spec);
-    ChatStream chat = llm.streamChatOai(spec.model(), messages(spec, render(spec, shape, vars)), true,
-        spec.callConfig());
-    return new TextStream(chat, spec.returnPrefix(), spec.meta());
+    List<Object> messages = messages(spec, render(spec, shape, vars));
+    if (spec.continuation().enabled()) {
+      if (spec.returnPrefix() != null) {
+        throw new PromptException(spec.name() + ": withReturnPrefix and withResponseMarkers cannot be combined");
+      }
+      MarkedStream marked = new MarkedStream(llm, spec, messages);
+      return TextStream.of(marked, marked::close);
+    }
+    ChatStream chat = llm.streamChatOai(spec.model(), messages, true, spec.callConfig());
+    return TextStream.of(chat, spec.returnPrefix(), spec.meta());
   }
 
   static List<Object> messages(PromptSpec spec, String prompt) {
