@@ -42,7 +42,7 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
   /** Route {@code work} to a worker of {@code model}; the answer goes to {@code replyTo}. */
   public record Route(String model, Work work, ActorRef<WorkerReply> replyTo) implements Command {}
 
-  private record Listed(String model, Receptionist.Listing listing) implements Command {}
+  private record Listed(Receptionist.Listing listing) implements Command {}
 
   private record FromWorker(WorkerReply reply) implements Command {}
 
@@ -52,13 +52,20 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
 
   private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
 
-  private record InFlight(Route route, ActorRef<WorkerActor.Command> worker, Set<ActorRef<WorkerActor.Command>> tried) {}
+  /** A call sent to a worker; {@code waiting} while the worker says it is queued and not yet started. */
+  private record InFlight(Route route, ActorRef<WorkerActor.Command> worker, Set<ActorRef<WorkerActor.Command>> tried,
+                          boolean waiting) {
+    InFlight waiting(boolean w) {
+      return new InFlight(route, worker, tried, w);
+    }
+  }
 
   private record Waiting(Route route, long sinceNanos) {}
 
   private final ActorRef<DeploymentController.Command> controller;
   private final Duration listingGrace;
   private final ActorRef<WorkerReply> replies;
+  private final ActorRef<Receptionist.Listing> listings;
   private final Map<String, ModelWorkers> models = new HashMap<>();
   private final Map<Long, InFlight> inFlight = new HashMap<>();
   private final Map<String, List<Waiting>> waiting = new HashMap<>();
@@ -76,6 +83,9 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
     this.controller = controller;
     this.listingGrace = listingGrace;
     this.replies = ctx.messageAdapter(WorkerReply.class, FromWorker::new);
+    // Pekko keeps one message adapter per message class, so one adapter serves every model's
+    // listing and the listing's own key says which model it is about.
+    this.listings = ctx.messageAdapter(Receptionist.Listing.class, Listed::new);
     ActorRef<ClusterEvent.ReachabilityEvent> reachability =
         ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(reachability, ClusterEvent.ReachabilityEvent.class));
@@ -115,12 +125,16 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
     long id = nextId++;
     tried.add(worker);
     workers.sent(worker);
-    inFlight.put(id, new InFlight(route, worker, tried));
+    inFlight.put(id, new InFlight(route, worker, tried, false));
     worker.tell(new WorkerActor.Call(id, route.work(), replies));
   }
 
   private Behavior<Command> onReply(FromWorker msg) {
     WorkerReply reply = msg.reply();
+    if (reply.isProgress()) {
+      inFlight.computeIfPresent(reply.id(), (id, c) -> c.waiting(reply.progress() == WorkerReply.Progress.QUEUED));
+      return this;
+    }
     InFlight call = inFlight.remove(reply.id());
     if (call == null) {
       return this;
@@ -146,24 +160,27 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
 
   private void subscribe(String model) {
     models.put(model, new ModelWorkers(getContext().getSystem().address()));
-    ActorRef<Receptionist.Listing> adapter = getContext().messageAdapter(Receptionist.Listing.class,
-        listing -> new Listed(model, listing));
-    getContext().getSystem().receptionist().tell(Receptionist.subscribe(WorkerKeys.forModel(model), adapter));
+    getContext().getSystem().receptionist().tell(Receptionist.subscribe(WorkerKeys.forModel(model), listings));
   }
 
   private Behavior<Command> onListed(Listed msg) {
-    ModelWorkers workers = models.get(msg.model());
-    Set<ActorRef<WorkerActor.Command>> now = msg.listing().getServiceInstances(WorkerKeys.forModel(msg.model()));
+    String model = models.keySet().stream().filter(m -> msg.listing().isForKey(WorkerKeys.forModel(m)))
+        .findFirst().orElse(null);
+    if (model == null) {
+      return this; // only models this router subscribed to are listed
+    }
+    ModelWorkers workers = models.get(model);
+    Set<ActorRef<WorkerActor.Command>> now = msg.listing().getServiceInstances(WorkerKeys.forModel(model));
     for (ActorRef<WorkerActor.Command> added : workers.update(now)) {
       getContext().watch(added);
     }
-    List<Waiting> queued = waiting.remove(msg.model());
+    List<Waiting> queued = waiting.remove(model);
     if (queued == null) {
       return this;
     }
     if (workers.isEmpty()) {
-      waiting.put(msg.model(), queued);
-      askTableFor(msg.model());
+      waiting.put(model, queued);
+      askTableFor(model);
     } else {
       queued.forEach(w -> send(w.route(), workers, new HashSet<>()));
     }
@@ -233,17 +250,28 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
     return this;
   }
 
+  /**
+   * Calls held by a lost worker: those still waiting in its queue never reached a provider and go
+   * to another worker; the rest fail now with 503.
+   */
   private void failInFlight(java.util.function.Predicate<ActorRef<WorkerActor.Command>> lost, String why) {
+    List<InFlight> resend = new ArrayList<>();
     inFlight.entrySet().removeIf(e -> {
-      if (!lost.test(e.getValue().worker())) {
+      InFlight call = e.getValue();
+      if (!lost.test(call.worker())) {
         return false;
       }
-      ModelWorkers workers = models.get(e.getValue().route().model());
+      ModelWorkers workers = models.get(call.route().model());
       if (workers != null) {
-        workers.done(e.getValue().worker());
+        workers.done(call.worker());
       }
-      e.getValue().route().replyTo().tell(WorkerReply.failed(e.getKey(), Failure.of(ErrorKind.UNAVAILABLE, why + "; retry"), true));
+      if (call.waiting() && workers != null && workers.hasUntried(call.tried())) {
+        resend.add(call);
+      } else {
+        call.route().replyTo().tell(WorkerReply.failed(e.getKey(), Failure.of(ErrorKind.UNAVAILABLE, why + "; retry"), true));
+      }
       return true;
     });
+    resend.forEach(call -> send(call.route(), models.get(call.route().model()), call.tried()));
   }
 }
