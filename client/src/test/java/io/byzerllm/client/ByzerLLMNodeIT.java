@@ -91,6 +91,22 @@ class ByzerLLMNodeIT {
   }
 
   @Test
+  void streamChatOai_unknownModel_throws404BeforeTheStreamStarts() {
+    assertThatThrownBy(() -> llm.streamChatOai("no-such-model", List.of(Message.user("x")), true, Map.of()))
+        .isInstanceOfSatisfying(LlmClientException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void streamChatOai_upstreamBreaksOff_iteratorThrowsTheUpstreamMessage() {
+    fake.failMidStreamNext("upstream connection reset");
+
+    try (ChatStream stream = llm.streamChatOai("chat", List.of(Message.user("a b c d e f")), true, Map.of())) {
+      assertThatThrownBy(() -> stream.forEachRemaining(c -> { }))
+          .isInstanceOf(LlmClientException.class).hasMessageContaining("upstream connection reset");
+    }
+  }
+
+  @Test
   void embQuery_saasModel_returnsTheUpstreamVector() {
     float[] v = llm.withDefaultEmbModel("chat").embQuery("你好");
     List<float[]> docs = llm.embDocuments("chat", List.of("a", "b"));
