@@ -107,6 +107,19 @@ class PromptNodeIT {
   }
 
   @Test
+  void stream_endMarkerSplitAcrossDeltas_heldBackAndRemoved() {
+    node.fake.reply("<<START hello world END >> tail"); // the fake splits deltas at spaces: " END", " >>"
+
+    String joined;
+    try (Stream<String> s = Prompt.of("x").withLlm(node.llm).withResponseMarkers("<<START", "END >>").stream()) {
+      joined = s.collect(Collectors.joining());
+    }
+
+    assertThat(joined).isEqualTo(" hello world ");
+    assertThat(node.chats()).hasSize(1);
+  }
+
+  @Test
   void withReturnType_messyReplyWithTwoBlocksAndTrailingComma_parsedFromLastBlock() {
     node.fake.reply("好的！格式如下：\n```json\n{\"title\": \"示例\", \"body\": \"...\"}\n```\n故事：\n```json\n"
         + "{\"title\": \"勇敢的小鸟\", \"body\": \"从前有一只小鸟。\",}\n```\n希望你喜欢");
