@@ -98,6 +98,24 @@ class DeploymentLifecycleIT {
   }
 
   @Test
+  void chat_anEarlierModelsWorkersChange_everyModelKeepsBeingRouted() throws Exception {
+    calls.deploy(saasDeployment("earlier", oldUpstream.baseUrl(), 1, 1, Map.of()));
+    assertThat(calls.post("/v1/chat/completions", chat("earlier", "first", false)).statusCode()).isEqualTo(200);
+    calls.deploy(saasDeployment("later", newUpstream.baseUrl(), 1, 1, Map.of()));
+    assertThat(calls.post("/v1/chat/completions", chat("later", "second", false)).statusCode()).isEqualTo(200);
+
+    calls.delete("/api/deployments/earlier"); // the router hears a new listing of the earlier model
+
+    HttpResponse<String> later = calls.postAsync("/v1/chat/completions", chat("later", "still there?", false))
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    HttpResponse<String> earlier = calls.postAsync("/v1/chat/completions", chat("earlier", "gone?", false))
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(later.statusCode()).as(later.body()).isEqualTo(200);
+    assertThat(content(later)).isEqualTo("echo: still there?");
+    assertThat(earlier.statusCode()).as(earlier.body()).isEqualTo(404);
+  }
+
+  @Test
   void deploy_moreCpusThanTheNodeHas_400SaysWhatIsFree() throws Exception {
     String tooBig = JSON.createObjectNode().put("model", "huge").put("pretrained_model_type", "saas/openai")
         .put("num_workers", 1000).put("cpus_per_worker", 1)

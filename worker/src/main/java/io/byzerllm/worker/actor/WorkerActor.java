@@ -131,6 +131,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       start(call);
     } else if (queue.size() < settings.queueCapacity()) {
       queue.addLast(new Queued(call, System.nanoTime()));
+      call.replyTo().tell(WorkerReply.progress(call.id(), WorkerReply.Progress.QUEUED));
     } else {
       metrics.rejected();
       call.replyTo().tell(WorkerReply.failed(call.id(), Failure.overloaded("model '" + id.model()
@@ -191,6 +192,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       if (expired(next)) {
         next.call().replyTo().tell(WorkerReply.failed(next.call().id(), waitedTooLong(), false));
       } else {
+        next.call().replyTo().tell(WorkerReply.progress(next.call().id(), WorkerReply.Progress.STARTED));
         start(next.call());
       }
     }
