@@ -1,8 +1,8 @@
 package io.byzerllm.client.prompt;
 
 import io.byzerllm.client.ByzerLLM;
-import io.byzerllm.client.prompt.internal.OutputShape;
 import io.byzerllm.client.prompt.internal.ListType;
+import io.byzerllm.client.prompt.internal.OutputShape;
 import io.byzerllm.client.prompt.internal.PromptRunner;
 import io.byzerllm.client.prompt.internal.PromptSpec;
 import io.byzerllm.client.prompt.internal.PromptVariables;

@@ -38,6 +38,12 @@ public final class FunctionCalling {
     return chat(llm, conversations, tools, true, null, Map.of());
   }
 
+  /** Prompts with the tools; runs the chosen ones only when {@code executeTool} (byzerllm's {@code execute_tool}). */
+  public static FunctionCallResponse chat(ByzerLLM llm, List<?> conversations, List<ToolSpec> tools,
+      boolean executeTool) {
+    return chat(llm, conversations, tools, executeTool, null, Map.of());
+  }
+
   /**
    * Prompts with the tools; runs the chosen ones when {@code executeTool}. {@code toolChoice} (a tool name or
    * null) forces that tool. {@code llmConfig} is {@code chatOai}'s.

@@ -34,10 +34,17 @@ public final class Tools {
 
   private Tools() {}
 
-  /** The tools of {@code targets}: objects (their {@code @Tool} methods) or classes (their static {@code @Tool} methods). */
+  /**
+   * The tools of {@code targets}: objects (their {@code @Tool} methods), classes (their static
+   * {@code @Tool} methods) or {@link ToolSpec}s (taken as they are).
+   */
   public static List<ToolSpec> from(Object... targets) {
     List<ToolSpec> out = new ArrayList<>();
     for (Object target : targets) {
+      if (target instanceof ToolSpec spec) {
+        out.add(spec); // a hand-written tool among annotated ones
+        continue;
+      }
       Class<?> type = target instanceof Class<?> c ? c : target.getClass();
       Object receiver = target instanceof Class<?> ? null : target;
       List<Method> methods = new ArrayList<>(List.of(type.getMethods()));

@@ -99,6 +99,17 @@ class FunctionCallingIT {
   }
 
   @Test
+  void chat_executeToolFalse_callsParsedButNothingRuns() {
+    node.fake.reply("{\"tool_calls\": [{\"function\": {\"name\": \"compute_now\", \"arguments\": {}}}]}");
+
+    FunctionCallResponse r = FunctionCalling.chat(node.llm, List.of(Message.user("现在几点")), TOOLS, false);
+
+    assertThat(r.calls()).containsExactly(new ToolCall("compute_now", Map.of()));
+    assertThat(r.values()).isEmpty();
+    assertThat(r.reason()).isEmpty();
+  }
+
+  @Test
   void chatNative_providerToolCall_toolsSentAndCallRun() {
     node.fake.replyToolCall("compute_date_range", "{\"count\": 1, \"unit\": \"week\"}");
 

@@ -66,6 +66,18 @@ class ToolsTest {
   }
 
   @Test
+  void from_handWrittenToolSpecAmongAnnotated_keptAsGiven() throws Exception {
+    ToolSpec echo = ToolSpec.of("echo", "repeats its text", null, args -> args.get("text"));
+
+    List<ToolSpec> mixed = Tools.from(echo, new DateTools(NOW));
+
+    assertThat(mixed).extracting(ToolSpec::name).containsExactly("echo", "compute_date_range", "compute_now",
+        "range_start");
+    assertThat(mixed.get(0).function().apply(Map.of("text", "hi"))).isEqualTo("hi");
+    assertThat(mixed.get(0).parameters().path("type").asText()).isEqualTo("object");
+  }
+
+  @Test
   void parseCalls_listOfCallLists_lastOneWins() {
     var calls = FunctionCalling.parseCalls("```json\n[{\"tool_calls\":[{\"function\":{\"name\":\"a\",\"arguments\":{}}}]},"
         + "{\"tool_calls\":[{\"function\":{\"name\":\"b\",\"arguments\":\"{\\\"x\\\": 1}\"}}]}]\n```").orElseThrow();
