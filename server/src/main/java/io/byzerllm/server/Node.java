@@ -72,7 +72,13 @@ public final class Node implements AutoCloseable {
 
   /** Starts a node and waits until it serves; fails with a clear message (e.g. port in use). */
   public static Node start(NodeSettings settings) {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "byzerllm", config(settings));
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), "byzerllm", config(settings));
+    } catch (RuntimeException e) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "cannot open the cluster port " + settings.host() + ":"
+          + settings.clusterPort() + " (" + rootMessage(e) + "); choose another --cluster_port or stop what uses it", e);
+    }
     try {
       return boot(system, settings);
     } catch (RuntimeException e) {
