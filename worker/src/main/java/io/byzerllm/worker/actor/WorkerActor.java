@@ -233,8 +233,13 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private Behavior<Command> onDrain() {
+    if ("ready".equals(state)) {
+      // Only a registered worker deregisters: the cluster receptionist stops (and with it every
+      // model's routing on this node) when asked to remove a worker it does not hold, as a second
+      // Drain or the Drain of a worker still starting would ask.
+      getContext().getSystem().receptionist().tell(Receptionist.deregister(WorkerKeys.forModel(id.model()), getContext().getSelf()));
+    }
     state = "draining";
-    getContext().getSystem().receptionist().tell(Receptionist.deregister(WorkerKeys.forModel(id.model()), getContext().getSelf()));
     return stopIfDrained();
   }
 
