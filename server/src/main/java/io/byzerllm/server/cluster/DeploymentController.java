@@ -309,6 +309,9 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
       return;
     }
     DeploymentRecord previous = table.get(model);
+    // Its workers run now, whether or not their nodes have reported them yet.
+    p.record().placements().forEach(wp -> cluster.starting.put(new WorkerId(model, p.record().generation(), wp.index()),
+        new ClusterState.Starting(wp.node(), p.record().spec().perWorker(), System.nanoTime())));
     write(model, p.record().ready());
     if (previous != null) {
       stopWorkers(model, previous.generation(), true);
@@ -418,7 +421,8 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
     for (DeploymentRecord d : table.values()) {
       int n = 0;
       for (int i = 0; i < d.spec().numWorkers(); i++) {
-        if (!cluster.isRunning(new WorkerId(d.model(), d.generation(), i))) {
+        WorkerId id = new WorkerId(d.model(), d.generation(), i);
+        if (!cluster.isRunning(id) && !cluster.starting.containsKey(id)) {
           n++;
         }
       }

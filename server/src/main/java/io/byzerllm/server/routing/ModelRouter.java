@@ -106,14 +106,10 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
 
   private Behavior<Command> onRoute(Route route) {
     ModelWorkers workers = models.get(route.model());
-    if (workers == null) {
-      subscribe(route.model());
-    }
     if (workers == null || workers.isEmpty()) {
+      // A model this router has not seen is looked up first, so that unknown names cost no subscription.
       waiting.computeIfAbsent(route.model(), m -> new ArrayList<>()).add(new Waiting(route, System.nanoTime()));
-      if (workers != null) {
-        askTableFor(route.model());
-      }
+      askTableFor(route.model());
       return this;
     }
     send(route, workers, new HashSet<>());
@@ -199,6 +195,9 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
       return this;
     }
     boolean deployed = msg.table().deployments().stream().anyMatch(d -> d.model().equals(msg.model()));
+    if (deployed && !models.containsKey(msg.model())) {
+      subscribe(msg.model());
+    }
     if (!deployed) {
       List<Waiting> queued = waiting.remove(msg.model());
       if (queued != null) {
