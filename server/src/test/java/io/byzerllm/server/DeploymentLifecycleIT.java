@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,8 +96,6 @@ class DeploymentLifecycleIT {
   }
 
   @Test
-  @Disabled("known bug: until the router hears the new listing it still sends to the old, draining worker, which "
-      + "refuses with 'is draining; retry'; with no other worker known the caller gets that 503")
   void deploy_replace_firstRequestAfterTheAnswer_reachesTheNewWorkers() throws Exception {
     calls.deploy(saasDeployment("swap-at-once", oldUpstream.baseUrl(), 1, 1, Map.of()));
     assertThat(calls.post("/v1/chat/completions", chat("swap-at-once", "warm up", false)).statusCode()).isEqualTo(200);

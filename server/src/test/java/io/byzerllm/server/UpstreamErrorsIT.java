@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,8 +62,20 @@ class UpstreamErrorsIT {
   }
 
   @Test
-  @Disabled("known bug: StreamRunner hands the stream to the caller before the provider has answered, so a stream "
-      + "the provider refuses (429, 401, 5xx, saas.timeout) is a 200 SSE with one error event: no status, no Retry-After")
+  void stream_upstreamStallsBeforeTheFirstChunk_failsWith504TimeoutError() throws Exception {
+    upstream.stallNext();
+    try {
+      HttpResponse<String> r = calls.postAsync("/v1/chat/completions", chat("chat", "anyone there?", true))
+          .get(60, TimeUnit.SECONDS);
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(504);
+      assertThat(json(r).at("/error/type").asText()).isEqualTo("timeout_error");
+    } finally {
+      upstream.releaseStalled();
+    }
+  }
+
+  @Test
   void stream_provider429BeforeTheFirstChunk_429WithRetryAfter() throws Exception {
     upstream.failNext(429, "Rate limit reached for requests per minute", Map.of("Retry-After", "7"));
 

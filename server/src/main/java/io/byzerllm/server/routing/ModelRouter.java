@@ -143,6 +143,12 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
       send(call.route(), workers, call.tried());
       return this;
     }
+    if (retriable(reply) && reply.failure().kind() == ErrorKind.UNAVAILABLE) {
+      // The only worker known is leaving (a replace or an undeploy drains it): wait for the listing
+      // that brings its successor, or answer 503 after the grace period.
+      waiting.computeIfAbsent(call.route().model(), m -> new ArrayList<>()).add(new Waiting(call.route(), System.nanoTime()));
+      return this;
+    }
     call.route().replyTo().tell(reply);
     return this;
   }
@@ -211,6 +217,9 @@ public final class ModelRouter extends AbstractBehavior<ModelRouter.Command> {
   }
 
   private Behavior<Command> onTick() {
+    List<String> servable = waiting.keySet().stream()
+        .filter(m -> models.containsKey(m) && !models.get(m).isEmpty()).toList();
+    servable.forEach(m -> waiting.remove(m).forEach(w -> send(w.route(), models.get(m), new HashSet<>())));
     long now = System.nanoTime();
     waiting.forEach((model, queued) -> queued.removeIf(w -> {
       if (now - w.sinceNanos() < listingGrace.toNanos()) {
