@@ -36,8 +36,10 @@ final class StreamRunner {
   }
 
   /**
-   * Starts the stream and hands its ref to {@code onOpened} at once; the returned stage completes
-   * when the backend is done (it is what holds the worker's slot).
+   * Starts the stream and hands its ref to {@code onOpened} (on whichever thread) once the first
+   * event is ready: a delta, or the end of a stream without any. A backend that fails before that
+   * (the provider refused, timed out) never opens the stream, so the caller still gets a status.
+   * The returned stage completes when the backend is done (it is what holds the worker's slot).
    */
   CompletionStage<Object> open(ModelBackend backend, ChatCall call, Consumer<StreamOpened> onOpened) {
     Pair<BoundedSourceQueue<StreamEvent>, Source<StreamEvent, NotUsed>> pre =
@@ -52,9 +54,17 @@ final class StreamRunner {
       });
       return nu;
     });
-    SourceRef<StreamEvent> ref = events.runWith(StreamRefs.sourceRef(), materializer);
+    AtomicBoolean opened = new AtomicBoolean();
+    // The ref is made only now: a ref nobody subscribes to within its timeout fails, and the first
+    // token of a slow model may take longer than that.
+    Runnable open = () -> {
+      if (opened.compareAndSet(false, true)) {
+        onOpened.accept(new StreamOpened(events.runWith(StreamRefs.sourceRef(), materializer)));
+      }
+    };
     long start = System.nanoTime();
     Consumer<ChatDelta> onDelta = delta -> {
+      open.run();
       if (queue.offer(StreamEvent.delta(delta)) != QueueOfferResult.enqueued()) {
         cancel(handle);
       }
@@ -65,14 +75,18 @@ final class StreamRunner {
     if (readerGone.get()) {
       h.cancel().run();
     }
-    onOpened.accept(new StreamOpened(ref));
     CompletableFuture<Object> finished = new CompletableFuture<>();
     h.done().whenComplete((ChatResult result, Throwable error) -> {
-      queue.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start)
-          : StreamEvent.failed(Failure.of(error)));
+      if (error == null) {
+        open.run();
+      }
+      if (opened.get()) {
+        queue.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start)
+            : StreamEvent.failed(Failure.of(error)));
+      }
       queue.complete();
-      // The caller already has its answer (the ref) and sees a failure as an event; this stage only
-      // frees the worker's slot and counts the outcome.
+      // Once open, the caller has its answer (the ref) and sees a failure as an event; this stage
+      // then only frees the worker's slot and counts the outcome. Before, its failure is the answer.
       if (error == null) {
         finished.complete(result);
       } else {

@@ -46,6 +46,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private record Opened(ModelBackend backend, Throwable error) implements Command {}
 
+  /** A stream's first event is ready: its ref may go to the caller (sent from a backend thread). */
+  private record StreamStarted(long incarnation, Call call, StreamOpened opened) implements Command {}
+
   private record Finished(long incarnation, Call call, Object value, Throwable error, long startNanos)
       implements Command {}
 
@@ -96,6 +99,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(Opened.class, this::onOpened)
         .onMessage(Call.class, this::onCall)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(StreamStarted.class, this::onStreamStarted)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(ExpireQueued.class, m -> expireQueued())
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
@@ -159,12 +163,19 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return ModelBackend.unsupported(work.capability());
     }
     if (work instanceof Work.Stream s) {
-      return streams.open(backend, s.call(), opened -> {
-        openedStreams.add(call.id());
-        call.replyTo().tell(WorkerReply.ok(call.id(), opened, 0));
-      });
+      ActorRef<Command> self = getContext().getSelf();
+      return streams.open(backend, s.call(), opened -> self.tell(new StreamStarted(incarnation, call, opened)));
     }
     return widen(WorkDispatch.run(backend, work));
+  }
+
+  private Behavior<Command> onStreamStarted(StreamStarted msg) {
+    // Told before the stream's Finished, so a call still in flight here has had no answer yet.
+    if (msg.incarnation() == incarnation && inFlight.containsKey(msg.call().id())) {
+      openedStreams.add(msg.call().id());
+      msg.call().replyTo().tell(WorkerReply.ok(msg.call().id(), msg.opened(), 0));
+    }
+    return this;
   }
 
   private Behavior<Command> onFinished(Finished msg) {
