@@ -200,22 +200,6 @@ class PromptFunctionsIT {
   }
 
   @Test
-  void streamMethod_closedEarly_upstreamRequestEnds() {
-    node.fake.chunkDelay(java.time.Duration.ofMillis(500));
-    try {
-      node.fake.reply("word ".repeat(200)); // 100 s of deltas if nobody stops reading
-      try (Stream<String> s = PromptFunctions.create(Assistant.class, node.llm).streamStory(new MetaHolder())) {
-        assertThat(s.findFirst()).contains("word");
-      }
-
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-          .untilAsserted(() -> assertThat(node.fake.inFlight()).isZero());
-    } finally {
-      node.fake.chunkDelay(java.time.Duration.ZERO);
-    }
-  }
-
-  @Test
   void asyncMethod_futureCompletesWithAnswer() throws Exception {
     String answer = PromptFunctions.create(Assistant.class, node.llm).later("x").get(20, TimeUnit.SECONDS);
 
