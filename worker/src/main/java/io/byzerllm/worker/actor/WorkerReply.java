@@ -1,5 +1,7 @@
 package io.byzerllm.worker.actor;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.byzerllm.worker.ChatResult;
@@ -30,7 +32,7 @@ public record WorkerReply(
     Failure failure,
     long backendNanos,
     boolean reachedBackend,
-    Progress progress) implements CborSerializable {
+    @JsonProperty("progress") Progress progress) implements CborSerializable {
 
   public enum Progress { QUEUED, STARTED }
 
@@ -46,6 +48,8 @@ public record WorkerReply(
     return new WorkerReply(id, null, null, 0, false, progress);
   }
 
+  /** Not a property: Jackson would otherwise write it as {@code "progress": false} over the enum. */
+  @JsonIgnore
   public boolean isProgress() {
     return progress != null;
   }
