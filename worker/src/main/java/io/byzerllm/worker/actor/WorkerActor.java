@@ -47,9 +47,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private record Opened(ModelBackend backend, Throwable error) implements Command {}
 
   /** A stream's first event is ready: its ref may go to the caller (sent from a backend thread). */
-  private record StreamStarted(long incarnation, Call call, StreamOpened opened) implements Command {}
+  private record StreamStarted(long incarnation, long key, Call call, StreamOpened opened) implements Command {}
 
-  private record Finished(long incarnation, Call call, Object value, Throwable error, long startNanos)
+  private record Finished(long incarnation, long key, Call call, Object value, Throwable error, long startNanos)
       implements Command {}
 
   private enum ExpireQueued implements Command { INSTANCE }
@@ -64,8 +64,11 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final ActorRef<WorkerEvent> lifecycle;
   private final long incarnation = System.nanoTime();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  // Keyed by this worker's own numbering: call ids are unique per router only, and every node's
+  // router sends here.
   private final Map<Long, Call> inFlight = new HashMap<>();
   private final Set<Long> openedStreams = new HashSet<>();
+  private long nextKey;
   private final WorkerMetrics metrics = new WorkerMetrics();
   private final StreamRunner streams;
   private ModelBackend backend;
@@ -146,40 +149,41 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private void start(Call call) {
-    inFlight.put(call.id(), call);
+    long key = nextKey++;
+    inFlight.put(key, call);
     long startNanos = System.nanoTime();
     CompletionStage<Object> work;
     try {
-      work = run(call);
+      work = run(key, call);
     } catch (RuntimeException e) {
       work = CompletableFuture.failedFuture(e);
     }
-    getContext().pipeToSelf(work, (value, error) -> new Finished(incarnation, call, value, error, startNanos));
+    getContext().pipeToSelf(work, (value, error) -> new Finished(incarnation, key, call, value, error, startNanos));
   }
 
-  private CompletionStage<Object> run(Call call) {
+  private CompletionStage<Object> run(long key, Call call) {
     Work work = call.work();
     if (!backend.capabilities().contains(work.capability())) {
       return ModelBackend.unsupported(work.capability());
     }
     if (work instanceof Work.Stream s) {
       ActorRef<Command> self = getContext().getSelf();
-      return streams.open(backend, s.call(), opened -> self.tell(new StreamStarted(incarnation, call, opened)));
+      return streams.open(backend, s.call(), opened -> self.tell(new StreamStarted(incarnation, key, call, opened)));
     }
     return widen(WorkDispatch.run(backend, work));
   }
 
   private Behavior<Command> onStreamStarted(StreamStarted msg) {
     // Told before the stream's Finished, so a call still in flight here has had no answer yet.
-    if (msg.incarnation() == incarnation && inFlight.containsKey(msg.call().id())) {
-      openedStreams.add(msg.call().id());
+    if (msg.incarnation() == incarnation && inFlight.containsKey(msg.key())) {
+      openedStreams.add(msg.key());
       msg.call().replyTo().tell(WorkerReply.ok(msg.call().id(), msg.opened(), 0));
     }
     return this;
   }
 
   private Behavior<Command> onFinished(Finished msg) {
-    if (msg.incarnation() != incarnation || inFlight.remove(msg.call().id()) == null) {
+    if (msg.incarnation() != incarnation || inFlight.remove(msg.key()) == null) {
       return this;
     }
     long nanos = System.nanoTime() - msg.startNanos();
@@ -189,7 +193,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       call.replyTo().tell(msg.error() == null
           ? WorkerReply.ok(call.id(), msg.value(), nanos)
           : WorkerReply.failed(call.id(), Failure.of(msg.error()), true));
-    } else if (!openedStreams.remove(call.id()) && msg.error() != null) {
+    } else if (!openedStreams.remove(msg.key()) && msg.error() != null) {
       // The stream failed before it opened: the caller is still waiting for its first answer.
       call.replyTo().tell(WorkerReply.failed(call.id(), Failure.of(msg.error()), true));
     }
