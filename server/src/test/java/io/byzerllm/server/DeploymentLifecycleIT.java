@@ -73,9 +73,8 @@ class DeploymentLifecycleIT {
 
       assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(201);
       assertThat(json(replaced).at("/infer_params/saas.model").asText()).isEqualTo("new-model");
-      // Eventually rather than at once: see deploy_replace_firstRequestAfterTheAnswer_reachesTheNewWorkers.
-      await().atMost(WAIT).untilAsserted(() ->
-          assertThat(calls.post("/v1/chat/completions", chat("swap", "fresh one", false)).statusCode()).isEqualTo(200));
+      HttpResponse<String> fresh = calls.post("/v1/chat/completions", chat("swap", "fresh one", false));
+      assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
       assertThat(newUpstream.requests()).last().satisfies(req -> {
         assertThat(req.json().path("model").asText()).isEqualTo("new-model");
         assertThat(req.json().at("/messages/0/content").asText()).isEqualTo("fresh one");
