@@ -58,10 +58,6 @@ final class NodeCalls {
     return HTTP.send(request.build(), handler);
   }
 
-  <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
-    return HTTP.sendAsync(request.build(), handler);
-  }
-
   /** A request to {@code path} on the node, with the bearer key when this caller has one. */
   HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path));
