@@ -77,20 +77,24 @@ final class StreamRunner {
     }
     CompletableFuture<Object> finished = new CompletableFuture<>();
     h.done().whenComplete((ChatResult result, Throwable error) -> {
-      if (error == null) {
-        open.run();
-      }
-      if (opened.get()) {
-        queue.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start)
-            : StreamEvent.failed(Failure.of(error)));
-      }
-      queue.complete();
-      // Once open, the caller has its answer (the ref) and sees a failure as an event; this stage
-      // then only frees the worker's slot and counts the outcome. Before, its failure is the answer.
-      if (error == null) {
-        finished.complete(result);
-      } else {
-        finished.completeExceptionally(error);
+      try {
+        if (error == null) {
+          open.run();
+        }
+        if (opened.get() && !readerGone.get()) {
+          queue.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start)
+              : StreamEvent.failed(Failure.of(error)));
+          queue.complete();
+        }
+      } finally {
+        // Once open, the caller has its answer (the ref) and sees a failure as an event; this stage
+        // then only frees the worker's slot and counts the outcome. Before, its failure is the
+        // answer. It must complete whatever happened to the reader, or the slot is never freed.
+        if (error == null) {
+          finished.complete(result);
+        } else {
+          finished.completeExceptionally(error);
+        }
       }
     });
     return finished;

@@ -1,0 +1,78 @@
+package io.byzerllm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.byzerllm.testkit.FakeOpenAiServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A caller that goes away mid-stream frees its worker slot and stops the upstream call. */
+class StreamCancelIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path home;
+  static FakeOpenAiServer upstream;
+  static Node node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    upstream = FakeOpenAiServer.start();
+    upstream.chunkDelay(Duration.ofMillis(500));
+    node = Node.start(NodeSettings.ephemeral(home));
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments"))
+        .POST(HttpRequest.BodyPublishers.ofString("""
+            {"model": "s", "worker_concurrency": 1,
+             "infer_params": {"saas.api_key": "sk-stream-cancel-000", "saas.base_url": "%s"}}""".formatted(upstream.baseUrl())))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    upstream.close();
+  }
+
+  @Test
+  void stream_callerDisconnectsMidway_slotFreedAndUpstreamStopped() throws Exception {
+    String body = "{\"model\": \"s\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"a long slow answer please\"}]}";
+    URI uri = URI.create(node.httpUrl());
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      do {
+        line = in.readLine();
+      } while (line != null && !line.startsWith("data: "));
+      assertThat(line).startsWith("data: ");
+    }
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(upstream.inFlight()).as("upstream calls in flight").isZero();
+      String d = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/s")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(JSON.readTree(d).at("/workers/0/in_flight").asInt()).as("worker calls in flight").isZero();
+    });
+    HttpResponse<String> next = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/v1/chat/completions"))
+        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(
+            "{\"model\": \"s\", \"messages\": [{\"role\": \"user\", \"content\": \"next\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+  }
+}
