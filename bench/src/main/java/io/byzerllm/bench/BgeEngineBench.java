@@ -5,14 +5,13 @@ import io.byzerllm.deploy.ModelType;
 import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.bge.BgeBackend;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,29 +37,8 @@ import org.HdrHistogram.Histogram;
  * $LLM_HOME whose cache/ receives the unpacked model and DJL's native libraries (default: a temp dir).
  */
 public final class BgeEngineBench {
-  /** Fixed inputs: short and long, Chinese, English and mixed, about 5 to 120 tokens. */
-  static final List<String> SENTENCES = List.of(
-      "你好",
-      "今天天气很好，我们去公园散步吧。",
-      "How do I renew my passport?",
-      "向量数据库把文本转换成向量，再用近似最近邻算法检索与查询最相似的文档。",
-      "The quick brown fox jumps over the lazy dog.",
-      "机器学习",
-      "Embeddings map sentences to vectors so that similar meanings end up close together in the space.",
-      "北京是中华人民共和国的首都，也是全国的政治、文化、国际交往和科技创新中心。",
-      "混合 mixed 中英文 sentence with 数字 12345 and punctuation!?",
-      "Bananas are rich in potassium.",
-      "深度学习模型需要大量的数据和计算资源，训练一个大型语言模型往往需要成千上万张显卡运行数周时间，"
-          + "而推理阶段同样对延迟和吞吐有很高的要求，因此批处理、量化和缓存等技术被广泛使用。",
-      "ByzerLLM deploys models onto a cluster with one command and lets programs call them by name.",
-      "请问附近有没有好吃的川菜馆？",
-      "A short one.",
-      "Dynamic batching coalesces concurrent requests into one forward pass, trading a few milliseconds of "
-          + "waiting for much higher throughput when many small requests arrive at the same time on a busy server.",
-      "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。");
-
-  private record Row(String engine, int batch, long calls, long passes, double seconds, double cpuSeconds,
-                     Histogram latencyMicros) {
+  record Row(String engine, int batch, long calls, long passes, double seconds, double cpuSeconds,
+             Histogram latencyMicros) {
     double sentencesPerSecond() {
       return calls * batch / seconds;
     }
@@ -72,7 +50,7 @@ public final class BgeEngineBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = options(args);
+    Map<String, String> opts = BenchSupport.options(args);
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "3"));
     int threads = Integer.parseInt(opts.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
@@ -81,13 +59,11 @@ public final class BgeEngineBench {
     List<String> engines = List.of(opts.getOrDefault("engines", "pytorch,onnx").split(","));
     Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-bench");
 
-    System.out.printf("command: %s%n", commandLine(args));
-    System.out.printf("java %s (%s), %d cores, %s %s%n", System.getProperty("java.version"),
-        System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-        System.getProperty("os.arch"));
-    System.out.printf("load average at start: %.2f (other processes share these cores)%n", loadAverage());
+    System.out.printf("command: %s%n", BenchSupport.commandLine(BgeEngineBench.class, args));
+    System.out.println(BenchSupport.machine());
+    System.out.printf("load average at start: %.2f (other processes share these cores)%n", BenchSupport.loadAverage());
     System.out.printf("model=bundled bge-small-zh-v1.5 engines=%s batches=%s seconds=%d warmup=%d threads=%d "
-        + "sentences=%d home=%s%n%n", engines, batches, seconds, warmup, threads, SENTENCES.size(), home);
+        + "sentences=%d home=%s%n%n", engines, batches, seconds, warmup, threads, BgeSentences.ALL.size(), home);
 
     List<Row> rows = new ArrayList<>();
     ExecutorService executor = Executors.newFixedThreadPool(2);
@@ -100,20 +76,14 @@ public final class BgeEngineBench {
       executor.awaitTermination(30, TimeUnit.SECONDS);
     }
     print(rows);
-    System.out.printf("%nload average at end: %.2f%n", loadAverage());
-  }
-
-  private static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    System.out.printf("%nload average at end: %.2f%n", BenchSupport.loadAverage());
   }
 
   private static List<Row> runEngine(String engine, List<Integer> batches, int seconds, int warmup, int threads,
                                      Path home, ExecutorService executor) throws Exception {
-    ModelSpec spec = ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of("bge.max_batch_size", "32", "bge.max_wait_ms", "0"))
-        .withModelPath("", engine);
     long loadStart = System.nanoTime();
     List<Row> rows = new ArrayList<>();
-    try (BgeBackend backend = (BgeBackend) BgeBackend.open(new BackendContext(spec, 0, home, threads, List.of(), executor))) {
+    try (BgeBackend backend = open(engine, "0", home, threads, executor)) {
       System.out.printf("%s loaded in %.1f s: %s%n", engine, (System.nanoTime() - loadStart) / 1e9,
           backend.describe().get("engine_detail"));
       for (int batch : batches) {
@@ -129,32 +99,35 @@ public final class BgeEngineBench {
     return rows;
   }
 
+  /**
+   * The bundled bge-small-zh-v1.5 on {@code engine} ("pytorch" or "onnx") as a worker of {@code threads}
+   * CPU threads would run it, coalescing concurrent calls for at most {@code maxWaitMs} ("0": not at all).
+   */
+  static BgeBackend open(String engine, String maxWaitMs, Path home, int threads, Executor executor) {
+    ModelSpec spec = ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of("bge.max_batch_size", "32", "bge.max_wait_ms",
+        maxWaitMs)).withModelPath("", engine);
+    return (BgeBackend) BgeBackend.open(new BackendContext(spec, 0, home, threads, List.of(), executor));
+  }
+
   /** Calls embed() back to back for {@code seconds}, each call the next {@code batch} sentences in rotation. */
-  private static Row measure(BgeBackend backend, int batch, int seconds) throws Exception {
+  static Row measure(BgeBackend backend, int batch, int seconds) throws Exception {
     Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
-    long cpuStart = processCpuNanos();
+    long cpuStart = BenchSupport.processCpuNanos();
     long passesStart = backend.forwardPasses();
     long calls = 0;
     int offset = 0;
     while (System.nanoTime() < end) {
-      List<String> texts = new ArrayList<>(batch);
-      for (int i = 0; i < batch; i++) {
-        texts.add(SENTENCES.get((offset + i) % SENTENCES.size()));
-      }
-      offset = (offset + batch) % SENTENCES.size();
+      List<String> texts = BgeSentences.take(offset, batch);
+      offset = (offset + batch) % BgeSentences.ALL.size();
       long t0 = System.nanoTime();
       backend.embed(EmbeddingCall.of(texts)).toCompletableFuture().get(5, TimeUnit.MINUTES);
       latency.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
       calls++;
     }
     return new Row("", batch, calls, backend.forwardPasses() - passesStart, (System.nanoTime() - start) / 1e9,
-        (processCpuNanos() - cpuStart) / 1e9, latency);
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        (BenchSupport.processCpuNanos() - cpuStart) / 1e9, latency);
   }
 
   private static void print(List<Row> rows) {
@@ -171,24 +144,5 @@ public final class BgeEngineBench {
           (double) r.passes() / r.calls(), r.sentencesPerSecond(), r.latencyMicros().getValueAtPercentile(50) / 1000.0,
           r.latencyMicros().getValueAtPercentile(99) / 1000.0, r.cpuMillisPerSentence(), ratio);
     }
-  }
-
-  /** The command as run, with the (long) class path abbreviated to its entry count. */
-  private static String commandLine(String[] args) {
-    List<String> jvmFlags = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    int classPathEntries = System.getProperty("java.class.path").split(java.io.File.pathSeparator).length;
-    return ("java " + String.join(" ", jvmFlags) + " -cp <" + classPathEntries + " entries> "
-        + BgeEngineBench.class.getName() + " " + String.join(" ", args)).replaceAll(" +", " ").trim();
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
-      }
-      out.put(args[i].substring(2), args[i + 1]);
-    }
-    return out;
   }
 }

@@ -1,0 +1,406 @@
+package io.byzerllm.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.byzerllm.server.Node;
+import io.byzerllm.server.NodeSettings;
+import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.bge.BgeBackend;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * BGE embeddings through a node over HTTP against the same backend called in-process, in one JVM
+ * and one run: the bundled bge-small-zh-v1.5 ({@code custom/bge}) on each engine asked for.
+ *
+ * <p>In-process: {@code embed()} called back to back with N sentences a call (the batch sizes of
+ * {@code --batches}, coalescing off), and {@code --clients} threads each calling {@code embed()}
+ * with one sentence, coalescing on and off. Through the node: a node started in this JVM, the model
+ * deployed over HTTP ({@code POST /api/deployments}, one worker of {@code --threads} CPUs, worker
+ * concurrency {@code max(32, clients)}), then 1 and {@code --clients} closed-loop clients (JDK
+ * HttpClient, HTTP/1.1), each sending {@code POST /v1/embeddings} with one sentence, coalescing on
+ * ({@code bge.max_wait_ms = --max-wait-ms}) and off ({@code 0}). Every case warms up, then runs
+ * {@code --seconds}. Prints sentences/s, HdrHistogram p50/p99 latency per request (per call
+ * in-process), errors by kind, sentences per forward pass, process CPU per sentence (the clients and
+ * the node share this process), and each case's throughput as a ratio of the best in-process row of
+ * the same engine, and the least in-process CPU per sentence as a ratio of the case's (what the
+ * throughput ratio would be if this process had the cores to itself). For cases of several clients it
+ * also prints where the process's CPU time went, by thread. Latency is from send to answer: the
+ * clients are closed-loop, so it is the latency a client that waits for its answer sees.
+ *
+ * <p>Warm-up runs each case for at least {@code --warmup} seconds and then until the JIT has settled
+ * (at most 30 s).
+ * All cases run {@code --rounds} times, in-process and node interleaved; the table shows each case's
+ * best round and the sentences/s of every round, because other processes on a shared machine slow
+ * each round by a different amount.
+ *
+ * <pre>
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+ *     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.BgeNodeBench \
+ *     [--seconds 10] [--warmup 3] [--rounds 2] [--clients 16] [--threads 1] [--batches 32] [--max-wait-ms 2] \
+ *     [--engines onnx,pytorch] [--home DIR]
+ * </pre>
+ *
+ * The {@code --add-opens} flags are {@link Node#JVM_OPTIONS} (the node's durable deployment table);
+ * {@code --home} is the $LLM_HOME of the node and of the in-process backend (default: a temp dir).
+ */
+public final class BgeNodeBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+  /** JIT compilation time in a one-second warm-up step below which the code is taken as compiled. */
+  private static final long JIT_SETTLED_MS = 20;
+  private static final int MAX_WARMUP_SECONDS = 30;
+
+  /** One request of one client: null when it succeeded, else the kind of error. */
+  @FunctionalInterface
+  private interface Request {
+    String send(String sentence) throws Exception;
+  }
+
+  private record Result(String engine, String path, String batching, int clients, int perCall, long sentences,
+                        long passes, Map<String, Long> errors, double seconds, double cpuSeconds, Histogram latency,
+                        long jitMillis, Map<String, Long> cpuNanosByThread) {
+    String key() {
+      return engine + "|" + path + "|" + batching + "|" + clients + "|" + perCall;
+    }
+
+    double sentencesPerSecond() {
+      return sentences / seconds;
+    }
+
+    double sentencesPerPass() {
+      return passes <= 0 ? Double.NaN : (double) sentences / passes;
+    }
+
+    double cpuMillisPerSentence() {
+      return sentences == 0 ? Double.NaN : cpuSeconds * 1000 / sentences;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = BenchSupport.options(args);
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
+    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "3"));
+    int clients = Integer.parseInt(opts.getOrDefault("clients", "16"));
+    int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
+    String maxWaitMs = opts.getOrDefault("max-wait-ms", "2");
+    List<Integer> batches = List.of(opts.getOrDefault("batches", "32").split(",")).stream()
+        .map(String::trim).map(Integer::parseInt).toList();
+    List<String> engines = List.of(opts.getOrDefault("engines", "onnx").split(",")).stream().map(String::trim).toList();
+    Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-node-bench");
+
+    System.out.printf("command: %s%n", BenchSupport.commandLine(BgeNodeBench.class, args));
+    System.out.println(BenchSupport.machine());
+    System.out.printf("load average at start: %.2f (other processes share these cores)%n", BenchSupport.loadAverage());
+    System.out.printf("model=bundled bge-small-zh-v1.5 engines=%s rounds=%d seconds=%d warmup=%d (at least; longer "
+        + "until the JIT settles) clients=1,%d threads=%d in-process batches=%s max_wait_ms=%s (batching on) / 0 (off) "
+        + "sentences=%d home=%s%n%n", engines, rounds, seconds, warmup, clients, threads, batches, maxWaitMs,
+        BgeSentences.ALL.size(), home);
+
+    List<Result> results = new ArrayList<>();
+    ExecutorService blocking = Executors.newCachedThreadPool();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newFixedThreadPool(4)).build();
+    try {
+      for (String engine : engines) {
+        for (int round = 1; round <= rounds; round++) {
+          System.out.printf("== %s, round %d of %d (load average %.2f)%n", engine, round, rounds,
+              BenchSupport.loadAverage());
+          results.addAll(inProcess(engine, batches, clients, maxWaitMs, threads, seconds, warmup, home, blocking));
+          try (Node node = Node.start(NodeSettings.ephemeral(home))) {
+            for (String wait : List.of(maxWaitMs, "0")) {
+              results.addAll(throughNode(http, node, engine, wait, clients, threads, seconds, warmup));
+            }
+          }
+        }
+        System.out.printf("load average now: %.2f%n%n", BenchSupport.loadAverage());
+      }
+    } finally {
+      blocking.shutdownNow();
+    }
+    print(results, clients);
+    System.out.printf("%nload average at end: %.2f%n", BenchSupport.loadAverage());
+    System.exit(0);
+  }
+
+  private static List<Result> inProcess(String engine, List<Integer> batches, int clients, String maxWaitMs,
+                                        int threads, int seconds, int warmup, Path home, ExecutorService blocking)
+      throws Exception {
+    List<Result> out = new ArrayList<>();
+    long loadStart = System.nanoTime();
+    try (BgeBackend backend = BgeEngineBench.open(engine, "0", home, threads, blocking)) {
+      System.out.printf("%s loaded in-process in %.1f s: %s%n", engine, (System.nanoTime() - loadStart) / 1e9,
+          backend.describe().get("engine_detail"));
+      for (int batch : batches) {
+        BgeEngineBench.measure(backend, batch, warmup);
+        BgeEngineBench.Row row = BgeEngineBench.measure(backend, batch, seconds);
+        out.add(report(new Result(engine, "in-process", "n/a", 1, batch, row.calls() * batch, row.passes(), Map.of(),
+            row.seconds(), row.cpuSeconds(), row.latencyMicros(), -1, Map.of())));
+      }
+      out.add(inProcessClients(backend, engine, "off", clients, seconds, warmup));
+    }
+    try (BgeBackend backend = BgeEngineBench.open(engine, maxWaitMs, home, threads, blocking)) {
+      out.add(inProcessClients(backend, engine, "on", clients, seconds, warmup));
+    }
+    return out;
+  }
+
+  /** {@code clients} threads each calling embed() with one sentence at a time. */
+  private static Result inProcessClients(BgeBackend backend, String engine, String batching, int clients, int seconds,
+                                         int warmup) throws InterruptedException {
+    Request request = sentence -> {
+      backend.embed(EmbeddingCall.of(List.of(sentence))).toCompletableFuture().get(5, TimeUnit.MINUTES);
+      return null;
+    };
+    warmUp(clients, warmup, request);
+    long passes = backend.forwardPasses();
+    Result r = closedLoop(clients, seconds, request);
+    return report(new Result(engine, "in-process", batching, clients, 1, r.sentences(),
+        backend.forwardPasses() - passes, r.errors(), r.seconds(), r.cpuSeconds(), r.latency(), r.jitMillis(),
+        r.cpuNanosByThread()));
+  }
+
+  private static List<Result> throughNode(HttpClient http, Node node, String engine, String maxWaitMs, int clients,
+                                          int threads, int seconds, int warmup) throws Exception {
+    String batching = maxWaitMs.equals("0") ? "off" : "on";
+    String deployment = """
+        {"model": "emb", "pretrained_model_type": "custom/bge", "num_workers": 1, "worker_concurrency": %d,
+         "cpus_per_worker": %d, "infer_backend": "%s",
+         "infer_params": {"bge.max_batch_size": "32", "bge.max_wait_ms": "%s"}}"""
+        .formatted(Math.max(32, clients), threads, engine, maxWaitMs);
+    long t0 = System.nanoTime();
+    HttpResponse<String> deployed = http.send(post(node.httpUrl() + "/api/deployments", deployment),
+        HttpResponse.BodyHandlers.ofString());
+    if (deployed.statusCode() != 201) {
+      throw new IllegalStateException("deploy answered " + deployed.statusCode() + ": " + deployed.body());
+    }
+    long idleCpu = BenchSupport.processCpuNanos();
+    long idleStart = System.nanoTime();
+    Thread.sleep(2000);
+    System.out.printf("node: deployed %s, batching %s, in %.1f s; idle, this process then uses %.1f CPU ms/s%n", engine,
+        batching, (idleStart - t0) / 1e9, (BenchSupport.processCpuNanos() - idleCpu) / ((System.nanoTime() - idleStart) / 1e9) / 1e6);
+    URI embeddings = URI.create(node.httpUrl() + "/v1/embeddings");
+    Request request = sentence -> {
+      HttpResponse<String> r = http.send(post(embeddings.toString(),
+          JSON.writeValueAsString(Map.of("model", "emb", "input", sentence))), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return "HTTP " + r.statusCode();
+      }
+      return JSON.readTree(r.body()).path("data").path(0).path("embedding").size() > 0 ? null : "no embedding";
+    };
+    List<Result> out = new ArrayList<>();
+    for (int n : List.of(1, clients)) {
+      warmUp(n, warmup, request);
+      long passes = forwardPasses(http, node);
+      Result r = closedLoop(n, seconds, request);
+      out.add(report(new Result(engine, "node HTTP", batching, n, 1, r.sentences(), forwardPasses(http, node) - passes,
+          r.errors(), r.seconds(), r.cpuSeconds(), r.latency(), r.jitMillis(), r.cpuNanosByThread())));
+    }
+    http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/emb")).DELETE().build(),
+        HttpResponse.BodyHandlers.discarding());
+    return out;
+  }
+
+  /** The forward passes the deployment's worker has run, from its description in GET /api/deployments/emb. */
+  private static long forwardPasses(HttpClient http, Node node) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/emb"))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode workers = JSON.readTree(r.body()).path("workers");
+    long passes = 0;
+    for (JsonNode w : workers) {
+      passes += w.path("backend").path("forward_passes").asLong();
+    }
+    return passes;
+  }
+
+  private static HttpRequest post(String url, String json) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofString(json)).build();
+  }
+
+  /**
+   * Runs the case for at least {@code minSeconds}, then on in one-second steps until the JIT compiles
+   * for less than {@link #JIT_SETTLED_MS} in a step (at most {@link #MAX_WARMUP_SECONDS}): the node's
+   * path runs much more Java code than the backend alone, and compiling it costs CPU the measurement
+   * would otherwise pay.
+   */
+  private static void warmUp(int clients, int minSeconds, Request request) throws InterruptedException {
+    closedLoop(clients, minSeconds, request);
+    int s = minSeconds;
+    long jit = Long.MAX_VALUE;
+    while (s < MAX_WARMUP_SECONDS && jit >= JIT_SETTLED_MS) {
+      jit = closedLoop(clients, 1, request).jitMillis();
+      s++;
+    }
+    System.out.printf("  (warm-up %d s, %d client(s); JIT %d ms in its last second)%n", s, clients, jit);
+  }
+
+  /** {@code clients} threads, each sending the next sentence as soon as its previous answer is in, for {@code seconds}. */
+  private static Result closedLoop(int clients, int seconds, Request request) throws InterruptedException {
+    Recorder recorder = new Recorder(TimeUnit.MINUTES.toMicros(10), 3);
+    LongAdder ok = new LongAdder();
+    Map<String, Long> errors = new ConcurrentHashMap<>();
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    long cpuStart = BenchSupport.processCpuNanos();
+    long jitStart = JIT.getTotalCompilationTime();
+    Map<Long, Long> threadCpuStart = threadCpuNanos();
+    LongAdder clientCpu = new LongAdder();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      Thread t = new Thread(() -> {
+        for (long i = client; System.nanoTime() < end; i += clients) {
+          long sent = System.nanoTime();
+          String error;
+          try {
+            error = request.send(BgeSentences.get(i));
+          } catch (Exception e) {
+            error = e.getClass().getSimpleName();
+          }
+          if (error == null) {
+            recorder.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+            ok.increment();
+          } else {
+            errors.merge(error, 1L, Long::sum);
+          }
+        }
+        clientCpu.add(THREADS.getCurrentThreadCpuTime());
+      }, "bench-client-" + c);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    long cpu = BenchSupport.processCpuNanos() - cpuStart;
+    return new Result("", "", "", clients, 1, ok.sum(), 0, new TreeMap<>(errors), (System.nanoTime() - start) / 1e9,
+        cpu / 1e9, recorder.getIntervalHistogram(), JIT.getTotalCompilationTime() - jitStart, cpuByThread(threadCpuStart, clientCpu.sum(), cpu));
+  }
+
+  /** CPU time of every live thread of this process, by thread id. */
+  private static Map<Long, Long> threadCpuNanos() {
+    Map<Long, Long> out = new HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      long cpu = THREADS.getThreadCpuTime(id);
+      if (cpu > 0) {
+        out.put(id, cpu);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Where a case's CPU time went: the clients' threads, every other Java thread grouped by its name
+   * (digits as '#'), and the rest of the process (GC, JIT, native threads, threads that ended).
+   */
+  private static Map<String, Long> cpuByThread(Map<Long, Long> start, long clientNanos, long processNanos) {
+    Map<String, Long> out = new HashMap<>();
+    out.put("bench clients (send, read, parse)", clientNanos);
+    for (Map.Entry<Long, Long> e : threadCpuNanos().entrySet()) {
+      ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+      if (info == null || info.getThreadName().startsWith("bench-client-")) {
+        continue;
+      }
+      long used = e.getValue() - start.getOrDefault(e.getKey(), 0L);
+      if (used > 0) {
+        out.merge(info.getThreadName().replaceAll("\\d+", "#"), used, Long::sum);
+      }
+    }
+    long threads = out.values().stream().mapToLong(Long::longValue).sum();
+    out.put("rest of the process (GC, JIT, native threads, ended threads)", Math.max(0, processNanos - threads));
+    return out;
+  }
+
+  private static Result report(Result r) {
+    System.out.printf(Locale.ROOT, "  %-10s %-3s %2d client(s) x %2d sentence(s): %7.1f sentences/s  p50 %8.2f ms  "
+        + "p99 %8.2f ms  %5.1f sentences/pass  %6.2f CPU ms/sentence  JIT %s  errors %s%n", r.path(), r.batching(),
+        r.clients(), r.perCall(), r.sentencesPerSecond(), ms(r.latency(), 50), ms(r.latency(), 99), r.sentencesPerPass(),
+        r.cpuMillisPerSentence(), r.jitMillis() < 0 ? "-" : r.jitMillis() + " ms", r.errors());
+    if (r.clients() > 1 && r.sentences() > 0) {
+      r.cpuNanosByThread().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+          .forEach(e -> System.out.printf(Locale.ROOT, "      CPU %6.2f ms/sentence  %s%n",
+              e.getValue() / 1e6 / r.sentences(), e.getKey()));
+    }
+    return r;
+  }
+
+  /**
+   * One row per case: the round with the most sentences/s (the other processes on the machine slow
+   * every round by a different amount), the sentences/s of each round, and the errors of all rounds.
+   */
+  private static void print(List<Result> all, int clients) {
+    Map<String, List<Result>> byCase = new LinkedHashMap<>();
+    all.forEach(r -> byCase.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+    List<Result> results = byCase.values().stream()
+        .map(rs -> rs.stream().max(Comparator.comparingDouble(Result::sentencesPerSecond)).orElseThrow()).toList();
+    System.out.printf("%n| engine | path | batching | clients | sentences/call | sentences/s | each round | p50 ms | p99 ms "
+        + "| sentences/pass | CPU ms/sentence | errors | / in-process best | CPU: in-process least / this |%n");
+    System.out.printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|%n");
+    for (Result r : results) {
+      List<Result> rounds = byCase.get(r.key());
+      Map<String, Long> errors = new TreeMap<>();
+      rounds.forEach(o -> o.errors().forEach((k, v) -> errors.merge(k, v, Long::sum)));
+      String each = String.join(" / ", rounds.stream()
+          .map(o -> String.format(Locale.ROOT, "%.1f", o.sentencesPerSecond())).toList());
+      System.out.printf(Locale.ROOT, "| %s | %s | %s | %d | %d | %.1f | %s | %.2f | %.2f | %.1f | %.2f | %s | %.2f | %.2f |%n",
+          r.engine(), r.path(), r.batching(), r.clients(), r.perCall(), r.sentencesPerSecond(), each,
+          ms(r.latency(), 50), ms(r.latency(), 99), r.sentencesPerPass(), r.cpuMillisPerSentence(),
+          errors.isEmpty() ? "0" : errors.toString(), r.sentencesPerSecond() / bestInProcess(results, r.engine()),
+          leastCpuInProcess(results, r.engine()) / r.cpuMillisPerSentence());
+    }
+    System.out.println();
+    for (Result r : results) {
+      if (r.path().equals("node HTTP") && r.clients() == clients) {
+        double best = bestInProcess(results, r.engine());
+        double least = leastCpuInProcess(results, r.engine());
+        double ratio = r.sentencesPerSecond() / best;
+        System.out.printf(Locale.ROOT, "%s, node, %d clients, batching %s: %.1f of %.1f sentences/s in-process best "
+            + "= %.1f%% (aim: at least 90%%): %s; CPU per sentence %.2f ms vs %.2f ms in-process (%.0f%%)%n",
+            r.engine(), clients, r.batching(), r.sentencesPerSecond(), best, ratio * 100, ratio >= 0.9 ? "met" : "NOT met",
+            r.cpuMillisPerSentence(), least, 100 * least / r.cpuMillisPerSentence());
+      }
+    }
+  }
+
+  private static double bestInProcess(List<Result> results, String engine) {
+    return results.stream().filter(r -> r.engine().equals(engine) && r.path().equals("in-process"))
+        .mapToDouble(Result::sentencesPerSecond).max().orElse(Double.NaN);
+  }
+
+  private static double leastCpuInProcess(List<Result> results, String engine) {
+    return results.stream().filter(r -> r.engine().equals(engine) && r.path().equals("in-process"))
+        .mapToDouble(Result::cpuMillisPerSentence).min().orElse(Double.NaN);
+  }
+
+  private static double ms(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+  }
+}
