@@ -10,7 +10,6 @@ import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.actor.StreamOpened;
 import io.byzerllm.worker.actor.Work;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -39,12 +38,18 @@ public final class ChatRoutes {
   private CompletionStage<HttpResponse> chat(ByteString body) {
     long start = System.nanoTime();
     try {
-      String id = "chatcmpl-" + UUID.randomUUID();
+      String id = requestId();
       ChatRequest request = ChatRequest.parse(Json.object(body.toArray()), id);
       return request.stream() ? stream(request, start) : blocking(request, start);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
     }
+  }
+
+  /** Unique enough to trace a request; not a secret, so no SecureRandom (a syscall and a lock per request). */
+  private static String requestId() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return "chatcmpl-" + Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
   }
 
   private CompletionStage<HttpResponse> blocking(ChatRequest request, long start) {
