@@ -148,7 +148,12 @@ public final class GatewayOverheadBench {
             return null;
           }));
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    try {
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // The rate is beyond what this path sustains: report the backlog rather than wait for it.
+      errors.put("unanswered 30 s after the last send", all.stream().filter(f -> !f.isDone()).count());
+    }
     return new Result(uri.getPort() + uri.getPath(), recorder.getIntervalHistogram(), ok.sum(), errors,
         (System.nanoTime() - start) / 1e9);
   }
