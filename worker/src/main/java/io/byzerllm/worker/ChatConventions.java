@@ -207,6 +207,10 @@ public final class ChatConventions {
         out.add(p);
       } else if (p.has("image") || p.has("image_url")) {
         out.add(imagePart(p));
+        if (p.has("text")) {
+          // byzerllm's {"image": ..., "text": ...} in one item: the text is its own part
+          out.add(JSON.createObjectNode().put("type", "text").put("text", p.get("text").asText()));
+        }
       } else {
         ObjectNode text = JSON.createObjectNode().put("type", "text");
         text.setAll(p);
@@ -226,7 +230,7 @@ public final class ChatConventions {
     ObjectNode imageUrl = value.isObject() ? ((ObjectNode) value).deepCopy() : JSON.createObjectNode();
     imageUrl.put("url", url);
     p.properties().forEach(e -> {
-      if (!e.getKey().equals(field)) {
+      if (!e.getKey().equals(field) && !e.getKey().equals("text")) {
         imageUrl.set(e.getKey(), e.getValue()); // e.g. detail: OpenAI reads it inside image_url
       }
     });

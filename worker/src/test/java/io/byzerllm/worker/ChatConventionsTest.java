@@ -55,6 +55,16 @@ class ChatConventionsTest {
   }
 
   @Test
+  void normalize_imageAndTextInOneByzerItem_becomeTwoParts() throws Exception {
+    String content = "[{\"image\": \"data:image/png;base64," + PNG_B64 + "\", \"text\": \"describe it\"}]";
+
+    ChatCall out = ChatConventions.normalize(call(TextNode.valueOf(content)));
+
+    assertThat(out.last().content()).isEqualTo(JSON.readTree("[{\"type\":\"image_url\",\"image_url\":{\"url\":"
+        + "\"data:image/png;base64," + PNG_B64 + "\"}},{\"type\":\"text\",\"text\":\"describe it\"}]"));
+  }
+
+  @Test
   void normalize_dataUrlAndImageUrlParts_keepTheirUrls() throws Exception {
     JsonNode content = JSON.readTree("[{\"image\": \"data:image/png;base64," + PNG_B64 + "\"},"
         + "{\"image_url\": \"https://example.test/cat.png\"}, {\"image_url\": {\"url\": \"https://example.test/dog.png\"}}]");
