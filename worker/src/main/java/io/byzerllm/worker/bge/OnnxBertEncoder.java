@@ -1,7 +1,6 @@
 package io.byzerllm.worker.bge;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -12,7 +11,6 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,26 +37,16 @@ final class OnnxBertEncoder implements BertEncoder {
 
   static OnnxBertEncoder load(Path onnxFile, Device device, int threads) {
     Model model = Model.newInstance("bge", device, InferEngine.ONNX.djlName());
-    try {
+    return DjlModelLoading.load(model, "ONNX", onnxFile, m -> {
       // One intra-op pool sized to the worker's CPU share; inter-op parallelism buys nothing for a BERT graph.
-      model.load(onnxFile, null, Map.of("intraOpNumThreads", String.valueOf(threads), "interOpNumThreads", "1"));
-      List<String> names = model.describeInput().keys();
+      m.load(onnxFile, null, Map.of("intraOpNumThreads", String.valueOf(threads), "interOpNumThreads", "1"));
+      List<String> names = m.describeInput().keys();
       if (!names.contains("input_ids") || !names.contains("attention_mask")) {
         throw new LlmException(ErrorKind.INVALID_REQUEST, "the ONNX export " + onnxFile
             + " is not a BERT encoder (inputs " + names + "; expected input_ids, attention_mask[, token_type_ids])");
       }
-      return new OnnxBertEncoder(model, names, Files.size(onnxFile), "OnnxRuntime on " + device);
-    } catch (MalformedModelException e) {
-      model.close();
-      throw new LlmException(ErrorKind.INVALID_REQUEST, "--model_path: the ONNX model " + onnxFile + " is not a model the engine can"
-          + " load: " + e.getMessage(), e);
-    } catch (IOException e) {
-      model.close();
-      throw new LlmException(ErrorKind.INTERNAL, "cannot read the ONNX model " + onnxFile + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
+      return new OnnxBertEncoder(m, names, Files.size(onnxFile), "OnnxRuntime on " + device);
+    });
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.byzerllm.worker.bge;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -12,7 +11,6 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,21 +45,11 @@ final class TorchScriptBertEncoder implements BertEncoder {
 
   static TorchScriptBertEncoder load(Path ptFile, Device device) {
     Model model = Model.newInstance("bge", device, InferEngine.PYTORCH.djlName());
-    try {
+    return DjlModelLoading.load(model, "TorchScript", ptFile, m -> {
       String name = ptFile.getFileName().toString();
-      model.load(ptFile.getParent(), name.substring(0, name.length() - ".pt".length()));
-      return new TorchScriptBertEncoder(model, Files.size(ptFile), "PyTorch on " + device + ", TorchScript " + ptFile);
-    } catch (MalformedModelException e) {
-      model.close();
-      throw new LlmException(ErrorKind.INVALID_REQUEST, "--model_path: the TorchScript model " + ptFile + " is not a model the engine can"
-          + " load: " + e.getMessage(), e);
-    } catch (IOException e) {
-      model.close();
-      throw new LlmException(ErrorKind.INTERNAL, "cannot read the TorchScript model " + ptFile + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
+      m.load(ptFile.getParent(), name.substring(0, name.length() - ".pt".length()));
+      return new TorchScriptBertEncoder(m, Files.size(ptFile), "PyTorch on " + device + ", TorchScript " + ptFile);
+    });
   }
 
   @Override
