@@ -17,7 +17,12 @@ import io.byzerllm.server.http.HttpApi;
 import io.byzerllm.server.http.ImageRoutes;
 import io.byzerllm.server.http.ModelGateway;
 import io.byzerllm.server.http.ModelRoutes;
-import io.byzerllm.server.routing.ModelRouter;
+import io.byzerllm.server.routing.RemoteCalls;
+import io.byzerllm.server.routing.RequestRouter;
+import io.byzerllm.server.routing.Routing;
+import io.byzerllm.server.routing.WorkerDirectory;
+import io.byzerllm.worker.actor.LocalWorkers;
+import org.apache.pekko.stream.Materializer;
 import io.byzerllm.worker.actor.NodeName;
 import java.time.Duration;
 import java.util.HashMap;
@@ -97,11 +102,10 @@ public final class Node implements AutoCloseable {
 
     ActorRef<DeploymentController.Command> controller = ClusterSingleton.get(system)
         .init(SingletonActor.of(DeploymentController.create(), "deployment-controller"));
-    Duration askTimeout = config.getDuration("byzerllm.server.ask-timeout");
-    ActorRef<ModelRouter.Command> router = system.systemActorOf(
-        ModelRouter.create(controller, config.getDuration("byzerllm.server.listing-grace")), "model-router", Props.empty());
+    Routing routing = new Routing();
+    LocalWorkers localWorkers = new LocalWorkers(routing::changed);
+    ModelGateway gateway = new ModelGateway(requestRouter(system, config, controller, routing, localWorkers));
     ClusterView view = new ClusterView(controller, system.scheduler(), config.getDuration("byzerllm.server.view-timeout"));
-    ModelGateway gateway = new ModelGateway(router, system.scheduler(), askTimeout);
     String nodeName = NodeName.of(system);
 
     Route v1 = Directives.concat(new ChatRoutes(gateway).route(), new EmbeddingRoutes(gateway).route(),
@@ -114,12 +118,27 @@ public final class Node implements AutoCloseable {
     ServerBinding binding = bind(system, settings, all);
     String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();
     ActorRef<NodeAgent.Command> agent = system.systemActorOf(
-        NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home()),
+        NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home(), localWorkers),
         "node-agent", Props.empty());
     drainOnShutdown(system, agent, config.getDuration("byzerllm.server.drain-timeout"));
     awaitControllerKnows(view, nodeName);
     system.log().info("node {} up: HTTP {}", nodeName, httpUrl);
     return new Node(system, binding, httpUrl);
+  }
+
+  /** The request path: a directory actor publishes the routing table; requests read it and call workers directly. */
+  private static RequestRouter requestRouter(ActorSystem<Void> system, Config config,
+                                             ActorRef<DeploymentController.Command> controller, Routing routing,
+                                             LocalWorkers localWorkers) {
+    RemoteCalls remoteCalls = new RemoteCalls(system.scheduler(), system.executionContext());
+    remoteCalls.receiveAt(system.systemActorOf(remoteCalls.receiver(), "remote-replies", Props.empty()));
+    Duration queueTimeout = config.getDuration("byzerllm.worker.queue-timeout");
+    system.systemActorOf(WorkerDirectory.create(routing, remoteCalls, controller, new WorkerDirectory.Settings(
+        queueTimeout, config.getDuration("byzerllm.server.call-deadline-slack"),
+        config.getDuration("byzerllm.server.view-timeout"))), "worker-directory", Props.empty());
+    return new RequestRouter(routing, localWorkers, remoteCalls, system.scheduler(), system.executionContext(),
+        system.executionContext(), Materializer.matFromSystem(system), new RequestRouter.Settings(
+        config.getDuration("byzerllm.server.listing-grace"), config.getDuration("byzerllm.server.call-deadline-fallback")));
   }
 
   /**

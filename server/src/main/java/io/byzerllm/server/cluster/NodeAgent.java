@@ -7,6 +7,7 @@ import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.CborSerializable;
 import io.byzerllm.worker.actor.Failure;
 import io.byzerllm.worker.actor.NodeName;
+import io.byzerllm.worker.actor.LocalWorkers;
 import io.byzerllm.worker.actor.WorkerActor;
 import io.byzerllm.worker.actor.WorkerEvent;
 import io.byzerllm.worker.actor.WorkerId;
@@ -68,18 +69,20 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final String httpUrl;
   private final Resources total;
   private final Path home;
+  private final LocalWorkers localWorkers;
   private final Executor blocking;
   private final ActorRef<WorkerEvent> lifecycleAdapter;
   private final Map<WorkerId, ActorRef<WorkerActor.Command>> workers = new HashMap<>();
   private final Map<WorkerId, PendingStart> pending = new HashMap<>();
   private final List<ActorRef<Drained>> awaitingDrain = new ArrayList<>();
 
-  public static Behavior<Command> create(String httpUrl, Resources total, Path home) {
-    return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home));
+  public static Behavior<Command> create(String httpUrl, Resources total, Path home, LocalWorkers localWorkers) {
+    return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home, localWorkers));
   }
 
-  private NodeAgent(ActorContext<Command> ctx, String httpUrl, Resources total, Path home) {
+  private NodeAgent(ActorContext<Command> ctx, String httpUrl, Resources total, Path home, LocalWorkers localWorkers) {
     super(ctx);
+    this.localWorkers = localWorkers;
     this.httpUrl = httpUrl;
     this.total = total;
     this.home = home;
@@ -119,7 +122,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       int threads = (int) Math.max(1, Math.round(spec.cpusPerWorker()));
       BackendContext context = new BackendContext(spec, p.index(), home, threads, p.gpuIndices(), blocking);
       ActorRef<WorkerActor.Command> ref = getContext().spawn(
-          WorkerActor.create(id, context, settings, lifecycleAdapter), id.actorName());
+          WorkerActor.create(id, context, settings, lifecycleAdapter, localWorkers), id.actorName());
       getContext().watch(ref);
       workers.put(id, ref);
       waiting.add(id);

@@ -7,7 +7,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import io.byzerllm.worker.ChatResult;
-import io.byzerllm.worker.actor.StreamOpened;
 import io.byzerllm.worker.actor.Work;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -63,10 +62,10 @@ public final class ChatRoutes {
   private CompletionStage<HttpResponse> stream(ChatRequest request, long start) {
     String id = request.call().requestId();
     SseEncoder encoder = new SseEncoder(id, request.model(), Instant.now().getEpochSecond(), request.includeUsage());
-    return gateway.call(request.model(), new Work.Stream(request.call()), StreamOpened.class, start)
+    return gateway.stream(request.model(), new Work.Stream(request.call()), start)
         .thenApply(a -> a.timed(HttpResponse.create()
             .withEntity(HttpEntities.createChunked(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM),
-                a.value().events().getSource().mapConcat(encoder::encode).takeWhile(b -> !b.isEmpty())
+                a.value().mapConcat(encoder::encode).takeWhile(b -> !b.isEmpty())
                     .recover(new PFBuilder<Throwable, ByteString>().match(Throwable.class, encoder::failed).build())))
             .addHeader(RawHeader.create("x-request-id", id))
             .addHeader(RawHeader.create("Cache-Control", "no-cache"))))

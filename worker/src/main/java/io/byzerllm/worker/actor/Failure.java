@@ -15,6 +15,9 @@ public record Failure(ErrorKind kind, int status, String message, long retryAfte
 
   public static Failure of(Throwable error) {
     Throwable e = unwrap(error);
+    if (e instanceof NotStartedException n) {
+      e = n.reason();
+    }
     if (e instanceof OverloadedException o) {
       return new Failure(o.kind(), o.status(), o.getMessage(), o.retryAfter().toMillis());
     }
@@ -42,7 +45,7 @@ public record Failure(ErrorKind kind, int status, String message, long retryAfte
     return new LlmException(kind, status, message, null);
   }
 
-  static Throwable unwrap(Throwable e) {
+  public static Throwable unwrap(Throwable e) {
     while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
       e = e.getCause();
     }

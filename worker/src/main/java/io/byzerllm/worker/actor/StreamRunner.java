@@ -1,8 +1,8 @@
 package io.byzerllm.worker.actor;
 
 import io.byzerllm.worker.ChatCall;
-import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatConventions;
+import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.ModelBackend;
 import io.byzerllm.worker.StreamHandle;
@@ -12,84 +12,79 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.StreamRefs;
 
 /**
- * Runs a backend stream into a {@link SourceRef} that may cross nodes. The backend pushes deltas
- * into a bounded buffer; if the reader goes away, or falls so far behind that the buffer fills,
- * the backend call is cancelled rather than left running.
+ * Runs a backend stream into a {@link Source} of events. The backend pushes deltas into a bounded
+ * buffer; if the reader goes away, or falls so far behind that the buffer fills, the backend call
+ * is cancelled rather than left running.
  */
 final class StreamRunner {
   private final Materializer materializer;
   private final int buffer;
 
-  StreamRunner(ActorSystem<?> system, int buffer) {
-    this.materializer = Materializer.matFromSystem(system);
+  StreamRunner(Materializer materializer, int buffer) {
+    this.materializer = materializer;
     this.buffer = buffer;
   }
 
+  /** A stream under way: {@code opened} completes with its events; {@code finished} when the backend is done. */
+  record Running(CompletableFuture<Source<StreamEvent, NotUsed>> opened, CompletableFuture<ChatResult> finished,
+                 Runnable cancel) {}
+
   /**
-   * Starts the stream and hands its ref to {@code onOpened} (on whichever thread) once the first
-   * event is ready: a delta, or the end of a stream without any. A backend that fails before that
-   * (the provider refused, timed out) never opens the stream, so the caller still gets a status.
-   * The returned stage completes when the backend is done (it is what holds the worker's slot).
+   * Starts the stream. {@code opened} completes once the first event is ready (a delta, or the end
+   * of a stream without any) with a source the caller must run at once; a backend that fails before
+   * that (the provider refused, timed out) fails {@code opened}, so the caller still gets a status.
+   * The buffer is made only then: a materialized source nobody subscribes to is cancelled after
+   * Pekko's subscription timeout, and the first token of a slow model may take longer than that.
+   * {@code finished} completes whatever happened to the reader (it is what holds the worker's slot).
    */
-  CompletionStage<Object> open(ModelBackend backend, ChatCall call, Consumer<StreamOpened> onOpened) {
-    Pair<BoundedSourceQueue<StreamEvent>, Source<StreamEvent, NotUsed>> pre =
-        Source.<StreamEvent>queue(buffer).preMaterialize(materializer);
-    BoundedSourceQueue<StreamEvent> queue = pre.first();
+  Running open(ModelBackend backend, ChatCall call) {
+    CompletableFuture<Source<StreamEvent, NotUsed>> opened = new CompletableFuture<>();
+    CompletableFuture<ChatResult> finished = new CompletableFuture<>();
+    AtomicReference<BoundedSourceQueue<StreamEvent>> queue = new AtomicReference<>();
     AtomicReference<StreamHandle> handle = new AtomicReference<>();
     AtomicBoolean readerGone = new AtomicBoolean();
-    Source<StreamEvent, NotUsed> events = pre.second().watchTermination((nu, terminated) -> {
-      terminated.whenComplete((done, error) -> {
-        readerGone.set(true);
-        cancel(handle);
-      });
-      return nu;
-    });
-    AtomicBoolean opened = new AtomicBoolean();
-    // The ref is made only now: a ref nobody subscribes to within its timeout fails, and the first
-    // token of a slow model may take longer than that.
-    Runnable open = () -> {
-      if (opened.compareAndSet(false, true)) {
-        onOpened.accept(new StreamOpened(events.runWith(StreamRefs.sourceRef(), materializer)));
+    Runnable cancel = () -> {
+      readerGone.set(true);
+      StreamHandle h = handle.get();
+      if (h != null) {
+        h.cancel().run();
       }
     };
     long start = System.nanoTime();
     Consumer<ChatDelta> onDelta = delta -> {
-      open.run();
-      if (queue.offer(StreamEvent.delta(delta)) != QueueOfferResult.enqueued()) {
-        cancel(handle);
+      BoundedSourceQueue<StreamEvent> q = openOnce(queue, opened, cancel);
+      if (q.offer(StreamEvent.delta(delta)) != QueueOfferResult.enqueued()) {
+        cancel.run();
       }
     };
-    StreamHandle h = ChatConventions.isMediaRequest(call) ? mediaAsOneDelta(backend, call, onDelta)
-        : backend.stream(ChatConventions.normalize(call), onDelta);
+    StreamHandle h;
+    try {
+      h = ChatConventions.isMediaRequest(call) ? mediaAsOneDelta(backend, call, onDelta)
+          : backend.stream(ChatConventions.normalize(call), onDelta);
+    } catch (RuntimeException e) {
+      h = new StreamHandle(CompletableFuture.failedFuture(e), () -> {});
+    }
     handle.set(h);
     if (readerGone.get()) {
       h.cancel().run();
     }
-    CompletableFuture<Object> finished = new CompletableFuture<>();
     h.done().whenComplete((ChatResult result, Throwable error) -> {
       try {
-        if (error == null) {
-          open.run();
-        }
-        if (opened.get() && !readerGone.get()) {
-          queue.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start)
-              : StreamEvent.failed(Failure.of(error)));
-          queue.complete();
+        BoundedSourceQueue<StreamEvent> q = error == null ? openOnce(queue, opened, cancel) : queue.get();
+        if (q == null) {
+          opened.completeExceptionally(error);
+        } else if (!readerGone.get()) {
+          q.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start) : StreamEvent.failed(Failure.of(error)));
+          q.complete();
         }
       } finally {
-        // Once open, the caller has its answer (the ref) and sees a failure as an event; this stage
-        // then only frees the worker's slot and counts the outcome. Before, its failure is the
-        // answer. It must complete whatever happened to the reader, or the slot is never freed.
         if (error == null) {
           finished.complete(result);
         } else {
@@ -97,7 +92,25 @@ final class StreamRunner {
         }
       }
     });
-    return finished;
+    return new Running(opened, finished, cancel);
+  }
+
+  /** Makes the buffer at the first event, hands its source to the caller; later calls get the same buffer. */
+  private BoundedSourceQueue<StreamEvent> openOnce(AtomicReference<BoundedSourceQueue<StreamEvent>> queue,
+                                                   CompletableFuture<Source<StreamEvent, NotUsed>> opened,
+                                                   Runnable cancel) {
+    BoundedSourceQueue<StreamEvent> q = queue.get();
+    if (q != null) {
+      return q;
+    }
+    Pair<BoundedSourceQueue<StreamEvent>, Source<StreamEvent, NotUsed>> pre =
+        Source.<StreamEvent>queue(buffer).preMaterialize(materializer);
+    queue.set(pre.first());
+    opened.complete(pre.second().watchTermination((nu, terminated) -> {
+      terminated.whenComplete((done, error) -> cancel.run());
+      return nu;
+    }));
+    return pre.first();
   }
 
   /** Speech, image and transcription answers are not streamed by providers: they arrive as one delta. */
@@ -107,12 +120,5 @@ final class StreamRunner {
       return r;
     });
     return new StreamHandle(done, () -> {});
-  }
-
-  private static void cancel(AtomicReference<StreamHandle> handle) {
-    StreamHandle h = handle.get();
-    if (h != null) {
-      h.cancel().run();
-    }
   }
 }

@@ -1,39 +1,48 @@
 package io.byzerllm.worker.actor;
 
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
-/** Counts and latency of one worker; touched only from the worker actor. */
+/** Counts and latency of one worker: recorded wait-free from any thread, read by {@code stat}. */
 final class WorkerMetrics {
-  private final Histogram latencyMicros = new Histogram(3_600_000_000L, 2);
-  private long requests;
-  private long errors;
+  private static final long HIGHEST_MICROS = 3_600_000_000L;
+  private final Recorder latencyMicros = new Recorder(HIGHEST_MICROS, 2);
+  private final Histogram total = new Histogram(HIGHEST_MICROS, 2);
+  private final LongAdder requests = new LongAdder();
+  private final LongAdder errors = new LongAdder();
 
   void record(long nanos, boolean failed) {
-    requests++;
+    requests.increment();
     if (failed) {
-      errors++;
+      errors.increment();
     }
-    latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), Math.max(1, nanos / 1000)));
+    latencyMicros.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, nanos / 1000)));
   }
 
   void rejected() {
-    requests++;
-    errors++;
+    requests.increment();
+    errors.increment();
   }
 
   long requests() {
-    return requests;
+    return requests.sum();
   }
 
   long errors() {
-    return errors;
+    return errors.sum();
   }
 
   double p50Millis() {
-    return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(50) / 1000.0;
+    return percentileMillis(50);
   }
 
   double p99Millis() {
-    return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(99) / 1000.0;
+    return percentileMillis(99);
+  }
+
+  private synchronized double percentileMillis(double percentile) {
+    total.add(latencyMicros.getIntervalHistogram());
+    return total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(percentile) / 1000.0;
   }
 }

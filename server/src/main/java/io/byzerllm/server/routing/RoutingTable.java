@@ -1,0 +1,39 @@
+package io.byzerllm.server.routing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a node's request path knows of the cluster, as one immutable snapshot: the deployed models
+ * (with each one's call deadline), the workers of each on other nodes (reachable ones only), and
+ * how many table refreshes have completed. Local workers are not here: they are read live from
+ * {@link io.byzerllm.worker.actor.LocalWorkers}.
+ */
+public record RoutingTable(boolean loaded, Map<String, Duration> deadlines, Map<String, List<RemoteWorker>> remote,
+                           long refreshes) {
+  static final RoutingTable EMPTY = new RoutingTable(false, Map.of(), Map.of(), 0);
+
+  public RoutingTable {
+    deadlines = Map.copyOf(deadlines);
+    remote = Map.copyOf(remote);
+  }
+
+  public boolean isDeployed(String model) {
+    return deadlines.containsKey(model);
+  }
+
+  public List<RemoteWorker> remote(String model) {
+    return remote.getOrDefault(model, List.of());
+  }
+
+  /** How long a call to a worker of {@code model} on another node may take before it is given up. */
+  public Duration deadline(String model, Duration fallback) {
+    return deadlines.getOrDefault(model, fallback);
+  }
+
+  public String deployedNames() {
+    return deadlines.isEmpty() ? "(none; deploy one with 'llm deploy')"
+        : String.join(", ", new java.util.TreeSet<>(deadlines.keySet()));
+  }
+}
