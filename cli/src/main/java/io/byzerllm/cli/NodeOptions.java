@@ -35,7 +35,7 @@ record NodeOptions(String host, int port, int clusterPort, List<String> join, Do
 
   NodeSettings settings(Path home) {
     double cpus = numCpus != null ? numCpus : Runtime.getRuntime().availableProcessors();
-    return new NodeSettings(host, port, clusterPort, join, cpus, numGpus, apiKey, home);
+    return new NodeSettings(host, port, clusterPort, join, cpus, numGpus, apiKey, home, java.util.Map.of());
   }
 
   /** The {@code llm} arguments that start this node in the foreground; the key travels in the environment, never here. */

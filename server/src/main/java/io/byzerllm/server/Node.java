@@ -224,7 +224,7 @@ public final class Node implements AutoCloseable {
   }
 
   static Config config(NodeSettings s) {
-    Map<String, Object> o = new HashMap<>();
+    Map<String, Object> o = new HashMap<>(s.config());
     o.put("pekko.remote.artery.canonical.hostname", s.host());
     o.put("pekko.remote.artery.canonical.port", s.clusterPort());
     o.put("pekko.cluster.distributed-data.durable.lmdb.dir",

@@ -20,6 +20,8 @@ import java.util.stream.StreamSupport;
 final class NodeCalls {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** No test call may wait longer than this for its answer. */
+  static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(60);
 
   private final String baseUrl;
   private final String bearer;
@@ -60,7 +62,7 @@ final class NodeCalls {
 
   /** A request to {@code path} on the node, with the bearer key when this caller has one. */
   HttpRequest.Builder request(String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(CALL_TIMEOUT);
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -23,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A call that waits in a worker's queue longer than {@code byzerllm.worker.queue-timeout} is
- * refused with 429. The node reads its config through {@link ConfigFactory#load()}, so a system
- * property overrides the 60 s default; it is set only while this class's node starts.
+ * refused with 429 (this class's node has a 1 s queue timeout instead of the 60 s default).
  */
 class QueueTimeoutIT {
   private static final String QUEUE_TIMEOUT = "byzerllm.worker.queue-timeout";
@@ -36,14 +34,7 @@ class QueueTimeoutIT {
   @BeforeAll
   static void start() throws Exception {
     upstream = FakeOpenAiServer.start();
-    System.setProperty(QUEUE_TIMEOUT, "1s");
-    ConfigFactory.invalidateCaches();
-    try {
-      node = Node.start(NodeSettings.ephemeral(home));
-    } finally {
-      System.clearProperty(QUEUE_TIMEOUT);
-      ConfigFactory.invalidateCaches(); // nodes of other classes in this JVM get the default again
-    }
+    node = Node.start(NodeSettings.ephemeral(home).withConfig(QUEUE_TIMEOUT, "1s"));
     calls = new NodeCalls(node.httpUrl());
     calls.deploy(saasDeployment("chat", upstream.baseUrl(), 1, 1, Map.of("worker.queue_size", "4")));
   }

@@ -5,9 +5,11 @@ import io.byzerllm.worker.ChatResult;
 
 /**
  * One element of a streamed answer as it crosses nodes: a delta, or the end (the whole result and
- * the time the backend took), or a failure. Exactly one field is set.
+ * the time the backend took), or a failure. Exactly one field is set. It crosses nodes inside a
+ * stream ref, so it must serialize like every other cluster message.
  */
-public record StreamEvent(ChatDelta delta, ChatResult done, Failure failure, long backendNanos) {
+public record StreamEvent(ChatDelta delta, ChatResult done, Failure failure, long backendNanos)
+    implements io.byzerllm.worker.CborSerializable {
   public static StreamEvent delta(ChatDelta d) {
     return new StreamEvent(d, null, null, 0);
   }
