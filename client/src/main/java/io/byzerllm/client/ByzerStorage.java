@@ -142,8 +142,8 @@ public final class ByzerStorage {
   }
 
   /** The store's status as the node reports it: tables, documents, bytes on disk, last commit. */
-  public Map<String, Object> storeStatus() {
-    return Json.toMap(Json.tree(transport.call(transport.get("/api/storage/stores/" + StorageCalls.segment(cluster)))));
+  public StoreInfo storeStatus() {
+    return StorageStores.of(transport).status(cluster);
   }
 
   @Override
