@@ -1,5 +1,6 @@
 package io.byzerllm.storage;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import java.util.EnumSet;
@@ -43,6 +44,7 @@ public record FieldSpec(String name, DataType type, boolean array, Set<FieldOpti
     return new FieldSpec(name, DataType.FLOAT, true, Set.of());
   }
 
+  @JsonIgnore
   public boolean isVector() {
     return array;
   }
