@@ -114,6 +114,11 @@ public final class ByzerLLM {
     return defaultEmbModel;
   }
 
+  /** The connection this client sends through (shared by {@link ByzerStorage#connect(ByzerLLM, String, String, String)}). */
+  Transport transport() {
+    return transport;
+  }
+
   /** The node's address, {@code http://host:port}. */
   public String url() {
     return transport.baseUrl();

@@ -9,6 +9,8 @@ public enum ErrorKind {
   AUTHENTICATION(401, "authentication_error", false),
   PERMISSION(403, "permission_error", false),
   MODEL_NOT_FOUND(404, "model_not_found", false),
+  /** Something other than a model is missing, e.g. a storage table or store. */
+  NOT_FOUND(404, "not_found_error", false),
   CONFLICT(409, "conflict_error", false),
   TOO_LARGE(413, "request_too_large", false),
   OVERLOADED(429, "rate_limit_error", true),

@@ -23,6 +23,9 @@ import io.byzerllm.server.routing.Routing;
 import io.byzerllm.server.routing.WorkerDirectory;
 import io.byzerllm.worker.actor.LocalWorkers;
 import org.apache.pekko.stream.Materializer;
+import io.byzerllm.server.storage.NodeStores;
+import io.byzerllm.server.storage.StorageRoutes;
+import io.byzerllm.server.storage.StoreForwarding;
 import io.byzerllm.worker.actor.NodeName;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,6 +34,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -107,16 +112,23 @@ public final class Node implements AutoCloseable {
     ModelGateway gateway = new ModelGateway(requestRouter(system, config, controller, routing, localWorkers));
     ClusterView view = new ClusterView(controller, system.scheduler(), config.getDuration("byzerllm.server.view-timeout"));
     String nodeName = NodeName.of(system);
+    AtomicReference<String> selfUrl = new AtomicReference<>();
+    NodeStores stores = openStores(system, settings);
+    StoreForwarding forwarding = new StoreForwarding(system, stores, selfUrl::get,
+        config.getDuration("byzerllm.storage.locations-timeout"));
 
     Route v1 = Directives.concat(new ChatRoutes(gateway).route(), new EmbeddingRoutes(gateway).route(),
         new AudioRoutes(gateway).route(), new ImageRoutes(gateway).route(), new ModelRoutes(view).route());
     Route api = Directives.concat(
         new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
-        new ClusterRoutes(view, cluster, () -> stopSoon(system)).route());
+        new ClusterRoutes(view, cluster, () -> stopSoon(system)).route(),
+        new StorageRoutes(stores, gateway, forwarding, selfUrl::get).route());
     Route all = new HttpApi(settings.apiKey(), nodeName, v1, api).route();
 
     ServerBinding binding = bind(system, settings, all);
     String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();
+    selfUrl.set(httpUrl);
+    announceStores(stores, forwarding);
     ActorRef<NodeAgent.Command> agent = system.systemActorOf(
         NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home(), localWorkers),
         "node-agent", Props.empty());
@@ -150,6 +162,38 @@ public final class Node implements AutoCloseable {
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-workers", () ->
         AskPattern.<NodeAgent.Command, NodeAgent.Drained>ask(agent, NodeAgent.DrainAll::new, deadline, system.scheduler())
             .handle((drained, timedOut) -> Done.getInstance()));
+  }
+
+  /**
+   * The stores this node held before it stopped, open again (a store that cannot be opened is logged
+   * and stays recorded); closed, which commits them, when the node stops.
+   */
+  private static NodeStores openStores(ActorSystem<Void> system, NodeSettings settings) {
+    java.util.concurrent.Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig("byzerllm.storage.io-dispatcher"));
+    NodeStores stores = new NodeStores(settings.home(), nodeDir(settings), io);
+    stores.reopenRecorded();
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "close-stores", () ->
+        CompletableFuture.supplyAsync(() -> {
+          stores.close();
+          return Done.getInstance();
+        }, io));
+    return stores;
+  }
+
+  private static void announceStores(NodeStores stores, StoreForwarding forwarding) {
+    for (NodeStores.Held h : stores.all()) {
+      try {
+        forwarding.announce(h.cluster()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Node.class).warn("could not tell the cluster that this node holds store {}: {}",
+            h.cluster(), e.toString());
+      }
+    }
+  }
+
+  /** {@code $LLM_HOME/nodes/<host>_<port>}: this node's logs, durable deployment table and store registry. */
+  static java.nio.file.Path nodeDir(NodeSettings s) {
+    return s.home().resolve("nodes").resolve(s.host() + "_" + s.httpPort());
   }
 
   private static void join(Cluster cluster, NodeSettings settings) {
@@ -227,8 +271,7 @@ public final class Node implements AutoCloseable {
     Map<String, Object> o = new HashMap<>(s.config());
     o.put("pekko.remote.artery.canonical.hostname", s.host());
     o.put("pekko.remote.artery.canonical.port", s.clusterPort());
-    o.put("pekko.cluster.distributed-data.durable.lmdb.dir",
-        s.home().resolve("nodes").resolve(s.host() + "_" + s.httpPort()).resolve("ddata").toString());
+    o.put("pekko.cluster.distributed-data.durable.lmdb.dir", nodeDir(s).resolve("ddata").toString());
     if (!durableStorageUsable()) {
       o.put("pekko.cluster.distributed-data.durable.keys", List.of());
       org.slf4j.LoggerFactory.getLogger(Node.class).warn("the deployment table will not survive a restart of the whole"
