@@ -14,6 +14,7 @@ import io.byzerllm.server.http.ClusterView;
 import io.byzerllm.server.http.DeploymentRoutes;
 import io.byzerllm.server.http.EmbeddingRoutes;
 import io.byzerllm.server.http.HttpApi;
+import io.byzerllm.server.http.HttpEdge;
 import io.byzerllm.server.http.ImageRoutes;
 import io.byzerllm.server.http.ModelGateway;
 import io.byzerllm.server.http.ModelRoutes;
@@ -117,15 +118,19 @@ public final class Node implements AutoCloseable {
     StoreForwarding forwarding = new StoreForwarding(system, stores, selfUrl::get,
         config.getDuration("byzerllm.storage.locations-timeout"));
 
-    Route v1 = Directives.concat(new ChatRoutes(gateway).route(), new EmbeddingRoutes(gateway).route(),
+    ChatRoutes chat = new ChatRoutes(gateway);
+    Route v1 = Directives.concat(chat.route(), new EmbeddingRoutes(gateway).route(),
         new AudioRoutes(gateway).route(), new ImageRoutes(gateway).route(), new ModelRoutes(view).route());
     Route api = Directives.concat(
         new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
         new ClusterRoutes(view, cluster, () -> stopSoon(system)).route(),
         new StorageRoutes(stores, gateway, forwarding, selfUrl::get).route());
-    Route all = new HttpApi(settings.apiKey(), nodeName, v1, api).route();
+    HttpApi http = new HttpApi(settings.apiKey(), nodeName, v1, api);
+    HttpEdge edge = new HttpEdge(Map.of("/v1/chat/completions", chat::handle), http::refusal,
+        http.route().handler(system), config.getBytes("byzerllm.server.max-inference-body"),
+        config.getDuration("byzerllm.server.body-read-timeout"));
 
-    ServerBinding binding = bind(system, settings, all);
+    ServerBinding binding = bind(system, settings, edge);
     String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();
     selfUrl.set(httpUrl);
     announceStores(stores, forwarding);
@@ -218,8 +223,9 @@ public final class Node implements AutoCloseable {
     }
   }
 
-  private static ServerBinding bind(ActorSystem<Void> system, NodeSettings settings, Route route) {
-    CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(settings.host(), settings.httpPort()).bind(route);
+  private static ServerBinding bind(ActorSystem<Void> system, NodeSettings settings, HttpEdge edge) {
+    CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(settings.host(), settings.httpPort())
+        .bindFlow(edge.flow());
     try {
       ServerBinding binding = bound.toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A caller that goes away mid-stream frees its worker slot and stops the upstream call. */
+/** A caller that goes away, mid-stream or while waiting for a whole answer, frees its worker slot and stops the upstream call. */
+@org.junit.jupiter.api.Timeout(90)
 class StreamCancelIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path home;
@@ -74,5 +75,35 @@ class StreamCancelIT {
         .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(
             "{\"model\": \"s\", \"messages\": [{\"role\": \"user\", \"content\": \"next\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+  }
+
+  @Test
+  void chat_callerDisconnectsBeforeTheAnswer_slotFreedLongBeforeTheUpstreamWouldAnswer() throws Exception {
+    upstream.latency(Duration.ofSeconds(20));
+    try {
+      String body = "{\"model\": \"s\", \"messages\": [{\"role\": \"user\", \"content\": \"never mind\"}]}";
+      URI uri = URI.create(node.httpUrl());
+      try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+        socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + uri.getHost()
+            + "\r\nContent-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+            + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.inFlight() == 1 && workerInFlight() == 1);
+      }
+      long closedAt = System.nanoTime();
+
+      // The upstream would answer only 20 s after the call: a slot freed well before that was given back
+      // because the caller went away.
+      await().atMost(Duration.ofSeconds(8)).until(() -> workerInFlight() == 0);
+      assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofSeconds(8));
+    } finally {
+      upstream.latency(Duration.ZERO);
+    }
+  }
+
+  private static int workerInFlight() throws Exception {
+    String d = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/s"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return JSON.readTree(d).at("/workers/0/in_flight").asInt();
   }
 }

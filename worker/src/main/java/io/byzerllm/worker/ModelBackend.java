@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * the executor in its {@link BackendContext}); failures complete the returned stage exceptionally
  * with an {@link LlmException} whose kind says what went wrong (an upstream's status and message
  * kept, secrets redacted). A capability the backend lacks fails with {@code INVALID_REQUEST}.
+ * Cancelling a returned stage ({@code toCompletableFuture().cancel(true)}) tells the backend its
+ * caller went away: it stops the work where it can (an upstream exchange is closed).
  */
 public interface ModelBackend extends AutoCloseable {
 

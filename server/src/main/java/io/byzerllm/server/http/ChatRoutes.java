@@ -31,10 +31,11 @@ public final class ChatRoutes {
 
   public Route route() {
     return pathPrefix("chat", () -> path("completions", () -> post(() ->
-        entity(Unmarshaller.entityToByteString(), body -> completeWithFuture(chat(body))))));
+        entity(Unmarshaller.entityToByteString(), body -> completeWithFuture(handle(body))))));
   }
 
-  private CompletionStage<HttpResponse> chat(ByteString body) {
+  /** Answers one chat request's body; cancelling the answer cancels the call. */
+  public CompletableFuture<HttpResponse> handle(ByteString body) {
     long start = System.nanoTime();
     try {
       String id = requestId();
@@ -51,24 +52,22 @@ public final class ChatRoutes {
     return "chatcmpl-" + Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
   }
 
-  private CompletionStage<HttpResponse> blocking(ChatRequest request, long start) {
+  private CompletableFuture<HttpResponse> blocking(ChatRequest request, long start) {
     String id = request.call().requestId();
-    return gateway.call(request.model(), new Work.Chat(request.call()), ChatResult.class, start)
-        .thenApply(a -> a.timed(Json.ok(ChatResponses.completion(id, request.model(), Instant.now().getEpochSecond(),
-            a.value())).addHeader(RawHeader.create("x-request-id", id))))
-        .exceptionally(ApiErrors::response);
+    return ModelGateway.respond(gateway.call(request.model(), new Work.Chat(request.call()), ChatResult.class, start),
+        a -> a.timed(Json.ok(ChatResponses.completion(id, request.model(), Instant.now().getEpochSecond(),
+            a.value())).addHeader(RawHeader.create("x-request-id", id))));
   }
 
-  private CompletionStage<HttpResponse> stream(ChatRequest request, long start) {
+  private CompletableFuture<HttpResponse> stream(ChatRequest request, long start) {
     String id = request.call().requestId();
     SseEncoder encoder = new SseEncoder(id, request.model(), Instant.now().getEpochSecond(), request.includeUsage());
-    return gateway.stream(request.model(), new Work.Stream(request.call()), start)
-        .thenApply(a -> a.timed(HttpResponse.create()
+    return ModelGateway.respond(gateway.stream(request.model(), new Work.Stream(request.call()), start),
+        a -> a.timed(HttpResponse.create()
             .withEntity(HttpEntities.createChunked(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM),
                 a.value().mapConcat(encoder::encode).takeWhile(b -> !b.isEmpty())
                     .recover(new PFBuilder<Throwable, ByteString>().match(Throwable.class, encoder::failed).build())))
             .addHeader(RawHeader.create("x-request-id", id))
-            .addHeader(RawHeader.create("Cache-Control", "no-cache"))))
-        .exceptionally(ApiErrors::response);
+            .addHeader(RawHeader.create("Cache-Control", "no-cache"))));
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -53,9 +54,17 @@ public final class HttpApi {
     if (apiKey == null) {
       return inner.get();
     }
-    return extractRequest(request -> keyMatches(request) ? inner.get()
-        : complete(ApiErrors.body(401, ErrorKind.AUTHENTICATION,
-            "missing or wrong API key: send 'Authorization: Bearer <key>' with the node's --api_key", null)));
+    return extractRequest(request -> keyMatches(request) ? inner.get() : complete(unauthorized()));
+  }
+
+  /** The 401 for a request without the node's key, or null when it may pass. */
+  public HttpResponse refusal(HttpRequest request) {
+    return apiKey == null || keyMatches(request) ? null : unauthorized();
+  }
+
+  private static HttpResponse unauthorized() {
+    return ApiErrors.body(401, ErrorKind.AUTHENTICATION,
+        "missing or wrong API key: send 'Authorization: Bearer <key>' with the node's --api_key", null);
   }
 
   private boolean keyMatches(HttpRequest request) {

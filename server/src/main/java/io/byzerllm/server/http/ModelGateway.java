@@ -6,7 +6,7 @@ import io.byzerllm.server.routing.RequestRouter;
 import io.byzerllm.worker.actor.StreamEvent;
 import io.byzerllm.worker.actor.Work;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -69,7 +69,13 @@ public final class ModelGateway {
     });
   }
 
-  static CompletionStage<HttpResponse> failed(Throwable e) {
-    return CompletableFuture.completedFuture(ApiErrors.response(e));
+  /**
+   * The HTTP answer to a call: {@code ok} of its answer, or its error in OpenAI's shape. Cancelling
+   * the response (the caller went away) cancels the call.
+   */
+  public static <A> CompletableFuture<HttpResponse> respond(CompletableFuture<A> call, Function<A, HttpResponse> ok) {
+    CompletableFuture<HttpResponse> response = call.thenApply(ok).exceptionally(ApiErrors::response);
+    cancelTogether(response, call);
+    return response;
   }
 }

@@ -192,8 +192,13 @@ public final class OpenAiBackend implements ModelBackend {
     }
     CompletableFuture<T> result;
     try {
-      result = transport.send(request.get()).thenApply(read).exceptionallyCompose(
-          e -> CompletableFuture.failedFuture(errors.fromFailure(e)));
+      CompletableFuture<HttpResponse<byte[]>> sent = transport.send(request.get());
+      result = sent.thenApply(read).exceptionallyCompose(e -> CompletableFuture.failedFuture(errors.fromFailure(e)));
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          sent.cancel(true); // the caller went away: stop the upstream exchange too
+        }
+      });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(errors.fromFailure(e));
     }

@@ -70,6 +70,11 @@ final class UpstreamTransport {
   }
 
   private void abortAfterTimeout(CompletableFuture<?> attempt, CompletableFuture<?> result) {
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        attempt.cancel(true); // closes the exchange: the provider sees the caller go away
+      }
+    });
     Deadline deadline = Deadline.after(settings.timeout(), executor, () -> {
       if (!attempt.isDone()) {
         result.completeExceptionally(errors.timeout(null));

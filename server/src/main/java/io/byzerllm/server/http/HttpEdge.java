@@ -1,0 +1,119 @@
+package io.byzerllm.server.http;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * How a node's HTTP connections are served. The inference endpoints that carry the traffic
+ * ({@code POST /v1/chat/completions}, ...) are dispatched by method and path straight to their
+ * handler; everything else goes through the routing DSL, whose per-request directive tree costs
+ * more CPU than the whole request path. A caller that closes its connection before its answer
+ * cancels the request in flight (its worker slot and its upstream call are released).
+ */
+public final class HttpEdge {
+
+  /** A handler of one hot endpoint: the request's bytes in, the response out; cancellable. */
+  public interface BodyHandler extends Function<ByteString, CompletableFuture<HttpResponse>> {}
+
+  private final Map<String, BodyHandler> hot;
+  private final org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes;
+  private final Function<HttpRequest, HttpResponse> refusal;
+  private final long maxBodyBytes;
+  private final Duration bodyTimeout;
+
+  /**
+   * {@code hot}: path to handler, POST only; {@code refusal}: an answer for a request that may not
+   * pass (no or wrong API key), or null; {@code routes}: the rest.
+   */
+  public HttpEdge(Map<String, BodyHandler> hot, Function<HttpRequest, HttpResponse> refusal,
+                  org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes,
+                  long maxBodyBytes, Duration bodyTimeout) {
+    this.hot = Map.copyOf(hot);
+    this.refusal = refusal;
+    this.routes = routes;
+    this.maxBodyBytes = maxBodyBytes;
+    this.bodyTimeout = bodyTimeout;
+  }
+
+  /** The flow each connection runs: one request at a time (HTTP/1.1 without pipelining). */
+  public Flow<HttpRequest, HttpResponse, NotUsed> flow() {
+    return Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> connection(mat))
+        .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private Flow<HttpRequest, HttpResponse, NotUsed> connection(Materializer mat) {
+    AtomicReference<CompletableFuture<HttpResponse>> inFlight = new AtomicReference<>();
+    return Flow.of(HttpRequest.class)
+        // The request side ends when the caller closes the connection: cancel what it still waits for.
+        .watchTermination((nu, closed) -> {
+          closed.whenComplete((done, error) -> {
+            CompletableFuture<HttpResponse> pending = inFlight.get();
+            if (pending != null) {
+              pending.cancel(true);
+            }
+          });
+          return nu;
+        })
+        .mapAsync(1, request -> {
+          CompletableFuture<HttpResponse> response = handle(request, mat);
+          inFlight.set(response);
+          return response;
+        });
+  }
+
+  private CompletableFuture<HttpResponse> handle(HttpRequest request, Materializer mat) {
+    BodyHandler handler = request.method() == HttpMethods.POST ? hot.get(request.getUri().path()) : null;
+    if (handler == null) {
+      try {
+        return routes.apply(request).toCompletableFuture();
+      } catch (Exception e) {
+        return CompletableFuture.completedFuture(ApiErrors.response(e));
+      }
+    }
+    HttpResponse refused = refusal.apply(request);
+    if (refused != null) {
+      request.discardEntityBytes(mat);
+      return CompletableFuture.completedFuture(refused);
+    }
+    HttpEntity entity = request.entity();
+    if (entity.getContentLengthOption().orElse(0L) > maxBodyBytes) {
+      request.discardEntityBytes(mat);
+      return CompletableFuture.completedFuture(tooLarge());
+    }
+    if (entity instanceof HttpEntity.Strict strict) {
+      return handler.apply(strict.getData());
+    }
+    CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+    entity.withSizeLimit(maxBodyBytes).toStrict(bodyTimeout.toMillis(), mat).whenComplete((body, error) -> {
+      if (error != null) {
+        response.complete(ApiErrors.response(error));
+        return;
+      }
+      CompletableFuture<HttpResponse> answer = handler.apply(body.getData());
+      response.whenComplete((r, e) -> {
+        if (response.isCancelled()) {
+          answer.cancel(true);
+        }
+      });
+      answer.whenComplete((r, e) -> response.complete(e == null ? r : ApiErrors.response(e)));
+    });
+    return response;
+  }
+
+  private HttpResponse tooLarge() {
+    return ApiErrors.body(413, io.byzerllm.deploy.ErrorKind.TOO_LARGE, "the request body is larger than the "
+        + maxBodyBytes / (1024 * 1024) + " MiB this endpoint accepts; send less", null);
+  }
+}
