@@ -45,6 +45,7 @@ public final class GatewayOverheadBench {
   }
 
   public static void main(String[] args) throws Exception {
+    io.byzerllm.server.CommonPool.configure(); // as a node JVM has it (Node.JVM_OPTIONS)
     Map<String, String> opts = options(args);
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));

@@ -65,11 +65,15 @@ public final class Node implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   /**
-   * JVM options a node needs for its durable deployment table (LMDB maps files through NIO
-   * internals). Without them the node still runs, with a table that lives only in memory.
+   * JVM options of a node. The {@code --add-opens} are for its durable deployment table (LMDB maps
+   * files through NIO internals; without them the table lives only in memory). The common pool's
+   * parallelism: the JDK's HttpClient completes every upstream answer on the CompletableFuture
+   * async pool, which on fewer than 3 cores is a new thread per task; a real pool halves the CPU
+   * of a request through the node (docs/benchmarks.md).
    */
   public static final List<String> JVM_OPTIONS = List.of(
-      "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
+      "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "-D" + CommonPool.PARALLELISM_PROPERTY + "=" + CommonPool.PARALLELISM);
 
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
@@ -83,6 +87,7 @@ public final class Node implements AutoCloseable {
 
   /** Starts a node and waits until it serves; fails with a clear message (e.g. port in use). */
   public static Node start(NodeSettings settings) {
+    CommonPool.warnIfThreadPerTask();
     ActorSystem<Void> system;
     try {
       system = ActorSystem.create(Behaviors.empty(), "byzerllm", config(settings));

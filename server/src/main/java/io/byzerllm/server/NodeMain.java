@@ -12,6 +12,7 @@ public final class NodeMain {
   private NodeMain() {}
 
   public static void main(String[] args) throws Exception {
+    CommonPool.configure();
     NodeSettings settings = NodeSettings.defaults(Path.of(args[0]))
         .withPorts(Integer.parseInt(args[1]), Integer.parseInt(args[2]))
         .withResources(Double.parseDouble(args[3]), 0)
