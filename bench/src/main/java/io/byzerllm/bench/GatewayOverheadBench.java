@@ -69,14 +69,31 @@ public final class GatewayOverheadBench {
       closedLoop(http, direct, "up-model", connections, warmup);
       closedLoop(http, gateway, "bench", connections, warmup);
       System.out.printf("%n== closed loop, %d connections, %ds ==%n", connections, seconds);
-      report(closedLoop(http, direct, "up-model", connections, seconds),
-          closedLoop(http, gateway, "bench", connections, seconds));
+      CpuUse beforeDirect = CpuUse.now();
+      Result directResult = closedLoop(http, direct, "up-model", connections, seconds);
+      CpuUse beforeNode = CpuUse.now();
+      Result nodeResult = closedLoop(http, gateway, "bench", connections, seconds);
+      CpuUse afterNode = CpuUse.now();
+      report(directResult, nodeResult);
+      printCpu(beforeNode.microsPerRequestSince(beforeDirect, directResult.ok()),
+          afterNode.microsPerRequestSince(beforeNode, nodeResult.ok()));
       for (int rate : rates) {
         System.out.printf("%n== open loop, %d requests/s, %ds ==%n", rate, seconds);
         report(openLoop(http, direct, "up-model", rate, seconds), openLoop(http, gateway, "bench", rate, seconds));
       }
     }
     System.exit(0);
+  }
+
+  /** CPU per request of the same closed loop straight to the upstream and through the node: the node's share is the difference. */
+  private static void printCpu(Map<String, Double> direct, Map<String, Double> viaNode) {
+    System.out.printf("CPU per request (us), by thread group:%n%-52s %10s %10s%n", "", "direct", "via node");
+    java.util.TreeSet<String> groups = new java.util.TreeSet<>(direct.keySet());
+    groups.addAll(viaNode.keySet());
+    for (String g : groups) {
+      System.out.printf("%-52s %10.1f %10.1f%n", g, direct.getOrDefault(g, 0.0), viaNode.getOrDefault(g, 0.0));
+    }
+    System.out.printf("the node's share: %.1f us of CPU per request%n", viaNode.get("(process)") - direct.get("(process)"));
   }
 
   private static void deploy(HttpClient http, Node node, FakeOpenAiServer upstream) throws Exception {

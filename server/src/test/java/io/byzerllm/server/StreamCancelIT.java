@@ -32,7 +32,7 @@ class StreamCancelIT {
   @BeforeAll
   static void start() throws Exception {
     upstream = FakeOpenAiServer.start();
-    upstream.chunkDelay(Duration.ofMillis(500));
+    upstream.chunkDelay(Duration.ofMillis(200));
     node = Node.start(NodeSettings.ephemeral(home));
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments"))
         .POST(HttpRequest.BodyPublishers.ofString("""
@@ -49,7 +49,11 @@ class StreamCancelIT {
   }
 
   @Test
-  void stream_callerDisconnectsMidway_slotFreedAndUpstreamStopped() throws Exception {
+  void stream_callerDisconnectsMidway_slotFreedAndUpstreamStoppedBeforeItsLastChunk() throws Exception {
+    // 100 pieces, 200 ms apart: the whole answer would take 20 s
+    upstream.reply("word ".repeat(100).trim());
+    int answeredBefore = upstream.answeredToTheEnd();
+    long start = System.nanoTime();
     String body = "{\"model\": \"s\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"a long slow answer please\"}]}";
     URI uri = URI.create(node.httpUrl());
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
@@ -65,12 +69,14 @@ class StreamCancelIT {
       assertThat(line).startsWith("data: ");
     }
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(upstream.inFlight()).as("upstream calls in flight").isZero();
       String d = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/s")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(JSON.readTree(d).at("/workers/0/in_flight").asInt()).as("worker calls in flight").isZero();
     });
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the upstream ended early").isLessThan(Duration.ofSeconds(15));
+    assertThat(upstream.answeredToTheEnd()).as("the stream's last chunk was never sent").isEqualTo(answeredBefore);
     HttpResponse<String> next = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/v1/chat/completions"))
         .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(
             "{\"model\": \"s\", \"messages\": [{\"role\": \"user\", \"content\": \"next\"}]}")).build(), HttpResponse.BodyHandlers.ofString());

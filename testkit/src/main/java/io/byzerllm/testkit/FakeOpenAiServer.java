@@ -41,6 +41,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final List<FakeExchange> stalled = new ArrayList<>();
   private final AtomicInteger requestCount = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger answeredToTheEnd = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile boolean recording = true;
   private volatile boolean stallAll;
@@ -216,6 +217,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
     return requestCount.get();
   }
 
+  /** Requests whose whole answer was written, the last chunk of a stream included. */
+  public int answeredToTheEnd() {
+    return answeredToTheEnd.get();
+  }
+
   /** Requests received and not yet answered (stalled ones included). */
   public int inFlight() {
     return inFlight.get();
@@ -335,6 +341,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return;
       }
       route(ex, script);
+      answeredToTheEnd.incrementAndGet();
     } catch (IOException e) {
       // the client went away; closing the exchange is all there is to do
     } catch (InterruptedException e) {

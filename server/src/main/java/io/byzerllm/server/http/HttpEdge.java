@@ -13,6 +13,10 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -53,6 +57,9 @@ public final class HttpEdge {
         .mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
+  /** A request with its whole body read (hot endpoints), or as it came (the rest). */
+  private record Incoming(HttpRequest request, BodyHandler handler, ByteString body, Throwable bodyError) {}
+
   private Flow<HttpRequest, HttpResponse, NotUsed> connection(Materializer mat) {
     AtomicReference<CompletableFuture<HttpResponse>> inFlight = new AtomicReference<>();
     return Flow.of(HttpRequest.class)
@@ -66,16 +73,40 @@ public final class HttpEdge {
           });
           return nu;
         })
-        .mapAsync(1, request -> {
-          CompletableFuture<HttpResponse> response = handle(request, mat);
+        // A body that arrives after its headers is read inside this connection's stream: reading it
+        // with toStrict would materialize a new stream (and an actor) for every request.
+        .flatMapConcat(this::incoming)
+        .mapAsync(1, in -> {
+          CompletableFuture<HttpResponse> response = handle(in, mat);
           inFlight.set(response);
           return response;
         });
   }
 
-  private CompletableFuture<HttpResponse> handle(HttpRequest request, Materializer mat) {
+  private Source<Incoming, NotUsed> incoming(HttpRequest request) {
     BodyHandler handler = request.method() == HttpMethods.POST ? hot.get(request.getUri().path()) : null;
+    HttpEntity entity = request.entity();
     if (handler == null) {
+      return Source.single(new Incoming(request, null, null, null));
+    }
+    if (entity instanceof HttpEntity.Strict strict) {
+      return Source.single(new Incoming(request, handler, strict.getData(), null));
+    }
+    if (entity.getContentLengthOption().orElse(0L) > maxBodyBytes) {
+      return Source.single(new Incoming(request, handler, null, tooLarge()));
+    }
+    return entity.withSizeLimit(maxBodyBytes).getDataBytes()
+        .completionTimeout(bodyTimeout)
+        .fold(ByteString.emptyByteString(), ByteString::concat)
+        .map(body -> new Incoming(request, handler, body, null))
+        .recover(new PFBuilder<Throwable, Incoming>()
+            .match(Throwable.class, e -> new Incoming(request, handler, null, e)).build())
+        .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private CompletableFuture<HttpResponse> handle(Incoming in, Materializer mat) {
+    HttpRequest request = in.request();
+    if (in.handler() == null) {
       try {
         return routes.apply(request).toCompletableFuture();
       } catch (Exception e) {
@@ -87,33 +118,15 @@ public final class HttpEdge {
       request.discardEntityBytes(mat);
       return CompletableFuture.completedFuture(refused);
     }
-    HttpEntity entity = request.entity();
-    if (entity.getContentLengthOption().orElse(0L) > maxBodyBytes) {
+    if (in.bodyError() != null) {
       request.discardEntityBytes(mat);
-      return CompletableFuture.completedFuture(tooLarge());
+      return CompletableFuture.completedFuture(ApiErrors.response(in.bodyError()));
     }
-    if (entity instanceof HttpEntity.Strict strict) {
-      return handler.apply(strict.getData());
-    }
-    CompletableFuture<HttpResponse> response = new CompletableFuture<>();
-    entity.withSizeLimit(maxBodyBytes).toStrict(bodyTimeout.toMillis(), mat).whenComplete((body, error) -> {
-      if (error != null) {
-        response.complete(ApiErrors.response(error));
-        return;
-      }
-      CompletableFuture<HttpResponse> answer = handler.apply(body.getData());
-      response.whenComplete((r, e) -> {
-        if (response.isCancelled()) {
-          answer.cancel(true);
-        }
-      });
-      answer.whenComplete((r, e) -> response.complete(e == null ? r : ApiErrors.response(e)));
-    });
-    return response;
+    return in.handler().apply(in.body());
   }
 
-  private HttpResponse tooLarge() {
-    return ApiErrors.body(413, io.byzerllm.deploy.ErrorKind.TOO_LARGE, "the request body is larger than the "
-        + maxBodyBytes / (1024 * 1024) + " MiB this endpoint accepts; send less", null);
+  private LlmException tooLarge() {
+    return new LlmException(ErrorKind.TOO_LARGE, "the request body is larger than the "
+        + maxBodyBytes / (1024 * 1024) + " MiB this endpoint accepts; send less");
   }
 }
