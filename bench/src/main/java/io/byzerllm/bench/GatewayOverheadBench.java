@@ -37,12 +37,17 @@ import org.HdrHistogram.Recorder;
  */
 public final class GatewayOverheadBench {
   private static final String BODY = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello gateway\"}]}";
+  private static final String STREAM_BODY =
+      "{\"model\":\"%s\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello gateway\"}]}";
 
   private record Result(String name, Histogram latency, long ok, Map<String, Long> errors, double seconds) {
     double rps() {
       return ok / seconds;
     }
   }
+
+  /** The node's own time per request as it reports it ({@code x-llm-overhead-ms}), in microseconds. */
+  private static final Recorder OVERHEAD = new Recorder(3);
 
   public static void main(String[] args) throws Exception {
     io.byzerllm.server.CommonPool.configure(); // as a node JVM has it (Node.JVM_OPTIONS)
@@ -68,6 +73,7 @@ public final class GatewayOverheadBench {
 
       closedLoop(http, direct, "up-model", connections, warmup);
       closedLoop(http, gateway, "bench", connections, warmup);
+      OVERHEAD.getIntervalHistogram(); // forget the warm-up's
       System.out.printf("%n== closed loop, %d connections, %ds ==%n", connections, seconds);
       CpuUse beforeDirect = CpuUse.now();
       Result directResult = closedLoop(http, direct, "up-model", connections, seconds);
@@ -75,12 +81,20 @@ public final class GatewayOverheadBench {
       Result nodeResult = closedLoop(http, gateway, "bench", connections, seconds);
       CpuUse afterNode = CpuUse.now();
       report(directResult, nodeResult);
+      Histogram overhead = OVERHEAD.getIntervalHistogram();
+      System.out.printf(Locale.ROOT, "the node's own time (x-llm-overhead-ms): p50 %.3f ms, p99 %.3f ms%n",
+          ms(overhead, 50), ms(overhead, 99));
       printCpu(beforeNode.microsPerRequestSince(beforeDirect, directResult.ok()),
           afterNode.microsPerRequestSince(beforeNode, nodeResult.ok()));
       for (int rate : rates) {
         System.out.printf("%n== open loop, %d requests/s, %ds ==%n", rate, seconds);
         report(openLoop(http, direct, "up-model", rate, seconds), openLoop(http, gateway, "bench", rate, seconds));
       }
+      int streams = Integer.parseInt(opts.getOrDefault("streams", "300"));
+      System.out.printf("%n== streams, one at a time, %d each: time to the first event ==%n", streams);
+      firstEvents(http, direct, "up-model", streams / 5);
+      firstEvents(http, gateway, "bench", streams / 5);
+      report(firstEvents(http, direct, "up-model", streams), firstEvents(http, gateway, "bench", streams));
     }
     System.exit(0);
   }
@@ -130,6 +144,8 @@ public final class GatewayOverheadBench {
           try {
             HttpResponse<Void> r = http.send(request(uri, model), HttpResponse.BodyHandlers.discarding());
             record(recorder, ok, errors, sent, r.statusCode());
+            r.headers().firstValue("x-llm-overhead-ms").ifPresent(v -> OVERHEAD.recordValue(
+                Math.max(1, Math.round(Double.parseDouble(v) * 1000))));
           } catch (Exception e) {
             errors.merge(e.getClass().getSimpleName(), 1L, Long::sum);
           }
@@ -171,6 +187,34 @@ public final class GatewayOverheadBench {
     } catch (java.util.concurrent.TimeoutException e) {
       // The rate is beyond what this path sustains: report the backlog rather than wait for it.
       errors.put("unanswered 30 s after the last send", all.stream().filter(f -> !f.isDone()).count());
+    }
+    return new Result(uri.getPort() + uri.getPath(), recorder.getIntervalHistogram(), ok.sum(), errors,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Sequential streamed chats: the latency recorded is until the first {@code data:} line arrives. */
+  private static Result firstEvents(HttpClient http, URI uri, String model, int count) throws Exception {
+    Recorder recorder = new Recorder(3);
+    LongAdder ok = new LongAdder();
+    Map<String, Long> errors = new ConcurrentHashMap<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      long sent = System.nanoTime();
+      HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+          .header("Authorization", "Bearer sk-bench-key-000000").timeout(java.time.Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofString(STREAM_BODY.formatted(model))).build();
+      HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+          java.nio.charset.StandardCharsets.UTF_8))) {
+        String line;
+        boolean first = true;
+        while ((line = in.readLine()) != null) {
+          if (first && line.startsWith("data:")) {
+            record(recorder, ok, errors, sent, r.statusCode());
+            first = false;
+          }
+        }
+      }
     }
     return new Result(uri.getPort() + uri.getPath(), recorder.getIntervalHistogram(), ok.sum(), errors,
         (System.nanoTime() - start) / 1e9);
