@@ -8,6 +8,7 @@ import io.byzerllm.deploy.Resources;
 import io.byzerllm.server.cluster.DeploymentController;
 import io.byzerllm.server.cluster.NodeAgent;
 import io.byzerllm.server.http.AudioRoutes;
+import io.byzerllm.server.http.BodyLimits;
 import io.byzerllm.server.http.ChatRoutes;
 import io.byzerllm.server.http.ClusterRoutes;
 import io.byzerllm.server.http.ClusterView;
@@ -109,7 +110,7 @@ public final class Node implements AutoCloseable {
     Route api = Directives.concat(
         new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
         new ClusterRoutes(view, cluster, () -> stopSoon(system)).route());
-    Route all = new HttpApi(settings.apiKey(), nodeName, v1, api).route();
+    Route all = new HttpApi(settings.apiKey(), nodeName, BodyLimits.from(config), v1, api).route();
 
     ServerBinding binding = bind(system, settings, all);
     String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();
