@@ -131,6 +131,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
     return queue(Script.Stall.INSTANCE);
   }
 
+  /**
+   * The next request gets this status and {@code contentType} with a {@code Content-Length} of the
+   * whole OpenAI-shaped error, but only its first half is sent; then the answer stalls until
+   * {@link #releaseStalled()} or {@link #close()} (a provider that hangs mid-body).
+   */
+  public FakeOpenAiServer stallMidBodyNext(int status, String contentType, String message) {
+    byte[] whole = FakeExchange.error(status, message).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return queue(new Script.PartialThenStall(status, contentType, java.util.Arrays.copyOf(whole, whole.length / 2),
+        whole.length));
+  }
+
   /** While on, every request stalls (see {@link #stallNext()}). */
   public FakeOpenAiServer stallAll(boolean on) {
     stallAll = on;
@@ -274,6 +285,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
       }
       Script script = nextScript(ex.path().endsWith("/chat/completions"));
       if (script == Script.Stall.INSTANCE || stallAll) {
+        park(ex);
+        return;
+      }
+      if (script instanceof Script.PartialThenStall partial) {
+        ex.sendHead(partial.status(), partial.contentType(), partial.head(), partial.declaredLength());
         park(ex);
         return;
       }

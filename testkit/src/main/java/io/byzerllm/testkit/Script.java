@@ -39,6 +39,14 @@ sealed interface Script {
     }
   }
 
+  /** Headers with the whole body's length, then only {@code head} of the body, then nothing. */
+  record PartialThenStall(int status, String contentType, byte[] head, int declaredLength) implements Script {
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return true;
+    }
+  }
+
   enum Stall implements Script {
     INSTANCE;
 
