@@ -1,5 +1,6 @@
 package io.byzerllm.worker.actor;
 
+import io.byzerllm.worker.CborSerializable;
 import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatResult;
 
@@ -7,7 +8,8 @@ import io.byzerllm.worker.ChatResult;
  * One element of a streamed answer as it crosses nodes: a delta, or the end (the whole result and
  * the time the backend took), or a failure. Exactly one field is set.
  */
-public record StreamEvent(ChatDelta delta, ChatResult done, Failure failure, long backendNanos) {
+public record StreamEvent(ChatDelta delta, ChatResult done, Failure failure, long backendNanos)
+    implements CborSerializable {
   public static StreamEvent delta(ChatDelta d) {
     return new StreamEvent(d, null, null, 0);
   }
