@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code llm} commands run in-process against a real node whose saas/openai workers call a loopback fake. */
 class LlmCommandIT {
   static final String KEY = "sk-test-cli-0123456789abcdef";
+  static final String HEADER_SECRET = "hdr-cli-7f6e5d4c3b2a1908";
 
   @TempDir static Path home;
   static FakeOpenAiServer fake;
@@ -51,7 +52,7 @@ class LlmCommandIT {
       fake.close();
     }
     // nothing any command printed may hold the upstream key
-    assertThat(runs).allSatisfy(r -> assertThat(r.all()).doesNotContain(KEY));
+    assertThat(runs).allSatisfy(r -> assertThat(r.all()).doesNotContain(KEY).doesNotContain(HEADER_SECRET));
   }
 
   static CliRun run(String... args) {
@@ -70,6 +71,26 @@ class LlmCommandIT {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("Model summary deployed successfully: 1 workers ready",
         "pretrained_model_type: saas/openai", "saas.api_key=***").doesNotContain(KEY);
+  }
+
+  @Test
+  void deploy_credentialsInHeaders_echoMasksThemAndStatNeverShowsThem() {
+    CliRun r = run("deploy", "--model", "headers", "--infer_params", "saas.base_url=" + fake.baseUrl(),
+        "saas.api_key=" + KEY, "saas.headers.Authorization=Bearer " + HEADER_SECRET,
+        "saas.headers.x-api-key=" + HEADER_SECRET, "saas.headers.X-Request-Source=cli-it");
+    CliRun json = run("deploy", "--model", "headers_json", "--json", "--infer_params", "saas.base_url=" + fake.baseUrl(),
+        "saas.api_key=" + KEY, "saas.headers.Authorization=Bearer " + HEADER_SECRET);
+    CliRun stat = run("stat");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("saas.headers.Authorization=***", "saas.headers.x-api-key=***",
+        "saas.headers.X-Request-Source=cli-it");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(stat.exitCode()).as(stat.err()).isZero();
+    assertThat(stat.out()).contains("headers");
+    for (CliRun each : List.of(r, json, stat)) {
+      assertThat(each.all()).doesNotContain(HEADER_SECRET);
+    }
   }
 
   @Test

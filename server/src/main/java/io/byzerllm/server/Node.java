@@ -8,6 +8,7 @@ import io.byzerllm.deploy.Resources;
 import io.byzerllm.server.cluster.DeploymentController;
 import io.byzerllm.server.cluster.NodeAgent;
 import io.byzerllm.server.http.AudioRoutes;
+import io.byzerllm.server.http.BodyLimits;
 import io.byzerllm.server.http.ChatRoutes;
 import io.byzerllm.server.http.ClusterRoutes;
 import io.byzerllm.server.http.ClusterView;
@@ -130,10 +131,10 @@ public final class Node implements AutoCloseable {
         new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
         new ClusterRoutes(view, cluster, () -> stopSoon(system)).route(),
         new StorageRoutes(stores, gateway, forwarding, selfUrl::get).route());
-    HttpApi http = new HttpApi(settings.apiKey(), nodeName, v1, api);
+    BodyLimits limits = BodyLimits.from(config);
+    HttpApi http = new HttpApi(settings.apiKey(), nodeName, limits, v1, api);
     HttpEdge edge = new HttpEdge(Map.of("/v1/chat/completions", chat::handle), http::refusal,
-        http.route().handler(system), config.getBytes("byzerllm.server.max-inference-body"),
-        config.getDuration("byzerllm.server.body-read-timeout"));
+        http.route().handler(system), limits, config.getDuration("byzerllm.server.body-read-timeout"));
 
     ServerBinding binding = bind(system, settings, edge);
     String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();

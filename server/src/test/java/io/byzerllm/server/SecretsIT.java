@@ -22,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +31,13 @@ import org.slf4j.LoggerFactory;
  * key nor a provider's key shows up in listings, error bodies or the node's logs. The provider key
  * is not shaped like {@code sk-...}, so only the deployment's own redaction can hide it.
  */
+@Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS)
 class SecretsIT {
   private static final String NODE_KEY = "node-key";
   private static final String PROVIDER_KEY = "prov-4b1e8d2f7c9a-byzer-secret";
+  // credentials that travel as headers (saas.headers.*), not as saas.api_key
+  private static final String HEADER_TOKEN = "hdrtok-5e6f7a8b9c0d1e2f";
+  private static final String HEADER_KEY = "hdrkey-a1b2c3d4e5f60718";
   @TempDir static Path home;
   static FakeOpenAiServer upstream;        // behind "good": accepts PROVIDER_KEY
   static FakeOpenAiServer strictUpstream;  // behind "refused": wants another key and echoes the one it got
@@ -56,6 +61,10 @@ class SecretsIT {
     Map<String, String> params = Map.of("saas.api_key", PROVIDER_KEY, "saas.max_retries", "0");
     calls.deploy(saasDeployment("good", upstream.baseUrl(), 1, 2, params));
     calls.deploy(saasDeployment("refused", strictUpstream.baseUrl(), 1, 1, params));
+    // no saas.api_key: the Authorization header carries the credential, and the strict upstream echoes it
+    calls.deploy(saasDeployment("headered", strictUpstream.baseUrl(), 1, 1, Map.of("saas.max_retries", "0",
+        "saas.headers.Authorization", "Bearer " + HEADER_TOKEN, "saas.headers.X-Api-Key", HEADER_KEY,
+        "saas.headers.X-Request-Source", "secrets-it")));
   }
 
   private static void captureLogs() {
@@ -147,6 +156,36 @@ class SecretsIT {
   }
 
   @Test
+  void listingsAndStat_headerCredentials_maskedPlainHeadersShown() throws Exception {
+    HttpResponse<String> one = calls.get("/api/deployments/headered");
+    HttpResponse<String> all = calls.get("/api/deployments");
+    HttpResponse<String> cluster = calls.get("/api/cluster");
+
+    assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+    assertThat(json(one).at("/infer_params/saas.headers.Authorization").asText()).isEqualTo("***");
+    assertThat(json(one).at("/infer_params/saas.headers.X-Api-Key").asText()).isEqualTo("***");
+    assertThat(json(one).at("/infer_params/saas.headers.X-Request-Source").asText()).isEqualTo("secrets-it");
+    for (HttpResponse<String> r : List.of(one, all, cluster)) {
+      assertThat(r.body()).doesNotContain(HEADER_TOKEN).doesNotContain(HEADER_KEY);
+    }
+  }
+
+  @Test
+  void chat_providerEchoesTheHeaderCredential_errorBodyHasItRedacted() throws Exception {
+    HttpResponse<String> r = calls.post("/v1/chat/completions", chat("headered", "hi", false));
+    HttpResponse<String> streamed = calls.post("/v1/chat/completions", chat("headered", "hi", true));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+    assertThat(json(r).at("/error/message").asText()).contains("Incorrect API key provided: ***");
+    assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(401);
+    assertThat(strictUpstream.requests()).anySatisfy(req ->
+        assertThat(req.header("Authorization")).isEqualTo("Bearer " + HEADER_TOKEN)); // the provider did get it
+    for (HttpResponse<String> each : List.of(r, streamed)) {
+      assertThat(each.body()).doesNotContain(HEADER_TOKEN).doesNotContain(HEADER_KEY);
+    }
+  }
+
+  @Test
   void chat_providerEchoesTheRefusedKey_errorBodyHasItRedacted() throws Exception {
     HttpResponse<String> r = calls.post("/v1/chat/completions", chat("refused", "hi", false));
 
@@ -160,6 +199,7 @@ class SecretsIT {
     HttpResponse<String> ok = calls.post("/v1/chat/completions", chat("good", "hello", false));
     HttpResponse<String> streamed = calls.post("/v1/chat/completions", chat("good", "hello stream", true));
     HttpResponse<String> refused = calls.post("/v1/chat/completions", chat("refused", "hi", false));
+    HttpResponse<String> headered = calls.post("/v1/chat/completions", chat("headered", "hi", false));
     HttpResponse<String> badDeploy = calls.post("/api/deployments", saasDeployment("broken", upstream.baseUrl(), 1, 1,
         Map.of("saas.api_key", PROVIDER_KEY, "saas.timeout", "soon")));
     HttpResponse<String> undeployed = calls.delete("/api/deployments/refused");
@@ -167,13 +207,16 @@ class SecretsIT {
     assertThat(content(ok)).isEqualTo("echo: hello");
     assertThat(content(streamed)).isEqualTo("echo: hello stream");
     assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(headered.statusCode()).isEqualTo(401);
     assertThat(badDeploy.statusCode()).as(badDeploy.body()).isEqualTo(400);
     assertThat(badDeploy.body()).contains("saas.timeout").doesNotContain(PROVIDER_KEY);
     assertThat(json(undeployed).path("removed").asBoolean()).isTrue();
     List<String> lines = logLines();
     assertThat(lines).anyMatch(l -> l.contains("deployed good")); // the capture works
     assertThat(lines).anyMatch(l -> l.contains("undeployed refused"));
-    assertThat(lines).noneMatch(l -> l.contains(PROVIDER_KEY)).noneMatch(l -> l.contains(NODE_KEY));
+    assertThat(lines).anyMatch(l -> l.contains("deployed headered"));
+    assertThat(lines).noneMatch(l -> l.contains(PROVIDER_KEY)).noneMatch(l -> l.contains(NODE_KEY))
+        .noneMatch(l -> l.contains(HEADER_TOKEN)).noneMatch(l -> l.contains(HEADER_KEY));
   }
 
   /** Every captured message, formatted and raw, with its arguments and its exceptions' messages. */

@@ -76,6 +76,20 @@ class UpstreamErrorsIT {
   }
 
   @Test
+  void stream_providerSendsAnErrorStatusThenStallsMidBody_504WithinTheTimeout() throws Exception {
+    upstream.stallMidBodyNext(500, "application/json", "half of this error never arrives");
+    try {
+      HttpResponse<String> r = calls.postAsync("/v1/chat/completions", chat("chat", "anyone there?", true))
+          .get(60, TimeUnit.SECONDS);
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(504);
+      assertThat(json(r).at("/error/message").asText()).contains("did not answer within 1s");
+    } finally {
+      upstream.releaseStalled();
+    }
+  }
+
+  @Test
   void stream_provider429BeforeTheFirstChunk_429WithRetryAfter() throws Exception {
     upstream.failNext(429, "Rate limit reached for requests per minute", Map.of("Retry-After", "7"));
 
@@ -122,6 +136,28 @@ class UpstreamErrorsIT {
     JsonNode error = json(r).path("error");
     assertThat(error.path("type").asText()).isEqualTo("upstream_error");
     assertThat(error.path("message").asText()).contains("500").contains("The server had an error while processing your request");
+  }
+
+  @Test
+  void chat_providerAnswers499_499WithItsMessage() throws Exception {
+    upstream.failNext(499, "Client Closed Request (the provider's gateway gave up)");
+
+    HttpResponse<String> r = calls.post("/v1/chat/completions", chat("chat", "hi", false));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(499);
+    JsonNode error = json(r).path("error");
+    assertThat(error.path("message").asText()).contains("499").contains("the provider's gateway gave up");
+    assertThat(error.path("code").asText()).isEqualTo("499");
+  }
+
+  @Test
+  void stream_providerAnswers430_430WithItsMessage() throws Exception {
+    upstream.failNext(430, "Request Header Fields Too Large (Shopify-style)");
+
+    HttpResponse<String> r = calls.post("/v1/chat/completions", chat("chat", "hi", true));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(430);
+    assertThat(json(r).at("/error/message").asText()).contains("Shopify-style");
   }
 
   @Test

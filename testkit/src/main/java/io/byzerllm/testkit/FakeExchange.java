@@ -75,6 +75,15 @@ final class FakeExchange implements AutoCloseable {
     }
   }
 
+  /** Headers announcing {@code declaredLength} bytes, then only {@code head}, flushed; the rest never comes. */
+  void sendHead(int status, String contentType, byte[] head, int declaredLength) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, declaredLength);
+    stream = exchange.getResponseBody();
+    stream.write(head);
+    stream.flush();
+  }
+
   /** An OpenAI-shaped error: {@code {"error":{"message","type","param","code"}}}. */
   void sendError(int status, String message, Map<String, String> headers) throws IOException {
     sendJson(status, error(status, message), headers);

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +132,33 @@ public final class FakeOpenAiServer implements AutoCloseable {
   /** The next request gets no answer until {@link #releaseStalled()} or {@link #close()}. */
   public FakeOpenAiServer stallNext() {
     return queue(Script.Stall.INSTANCE);
+  }
+
+  /**
+   * The next request gets this status and {@code contentType} with a {@code Content-Length} of the
+   * whole OpenAI-shaped error, but only its first half is sent; then the answer stalls until
+   * {@link #releaseStalled()} or {@link #close()} (a provider that hangs mid-body).
+   */
+  public FakeOpenAiServer stallMidBodyNext(int status, String contentType, String message) {
+    return queue(partial(status, contentType, message, false));
+  }
+
+  /** Like {@link #stallMidBodyNext} but the connection closes after the first half of the body. */
+  public FakeOpenAiServer breakMidBodyNext(int status, String contentType, String message) {
+    return queue(partial(status, contentType, message, true));
+  }
+
+  /**
+   * The next request's connection closes as soon as the request is read, before a byte of an
+   * answer: what a client sees when it sends on a kept-alive connection the server was closing.
+   */
+  public FakeOpenAiServer dropConnectionNext() {
+    return queue(Script.Drop.INSTANCE);
+  }
+
+  private static Script.Partial partial(int status, String contentType, String message, boolean close) {
+    byte[] whole = FakeExchange.error(status, message).toString().getBytes(StandardCharsets.UTF_8);
+    return new Script.Partial(status, contentType, Arrays.copyOf(whole, whole.length / 2), whole.length, close);
   }
 
   /** While on, every request stalls (see {@link #stallNext()}). */
@@ -281,6 +310,19 @@ public final class FakeOpenAiServer implements AutoCloseable {
       Script script = nextScript(ex.path().endsWith("/chat/completions"));
       if (script == Script.Stall.INSTANCE || stallAll) {
         park(ex);
+        return;
+      }
+      if (script == Script.Drop.INSTANCE) {
+        ex.close();
+        return;
+      }
+      if (script instanceof Script.Partial partial) {
+        ex.sendHead(partial.status(), partial.contentType(), partial.head(), partial.declaredLength());
+        if (partial.close()) {
+          ex.close();
+        } else {
+          park(ex);
+        }
         return;
       }
       answer(ex, script);

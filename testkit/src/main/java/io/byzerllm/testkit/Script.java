@@ -39,6 +39,27 @@ sealed interface Script {
     }
   }
 
+  /**
+   * Headers with the whole body's length, then only {@code head} of the body, then nothing: the
+   * connection stays open, or closes when {@code close}.
+   */
+  record Partial(int status, String contentType, byte[] head, int declaredLength, boolean close) implements Script {
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return true;
+    }
+  }
+
+  /** The connection closes once the request is read, before a byte of an answer. */
+  enum Drop implements Script {
+    INSTANCE;
+
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return true;
+    }
+  }
+
   enum Stall implements Script {
     INSTANCE;
 

@@ -19,5 +19,6 @@ public record ChatResult(
   public ChatResult {
     content = content == null ? "" : content;
     usage = usage == null ? Usage.NONE : usage;
+    toolCalls = toolCalls == null || toolCalls.isNull() ? null : toolCalls; // as ChatDelta's, across nodes
   }
 }

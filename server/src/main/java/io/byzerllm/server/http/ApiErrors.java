@@ -40,8 +40,9 @@ public final class ApiErrors {
     if (e instanceof TimeoutException) {
       return body(504, ErrorKind.UPSTREAM_TIMEOUT, "the cluster did not answer in time: " + e.getMessage(), null);
     }
-    if (e instanceof EntityStreamSizeException) {
-      return body(413, ErrorKind.TOO_LARGE, "the request body is too large: " + e.getMessage(), null);
+    if (e instanceof EntityStreamSizeException s) {
+      return body(413, ErrorKind.TOO_LARGE, "the request body is larger than this endpoint accepts ("
+          + BodyLimits.describe(s.limit()) + ", byzerllm.server.body-limits)", null);
     }
     return body(500, ErrorKind.INTERNAL, "internal error: " + e, null);
   }
@@ -64,7 +65,8 @@ public final class ApiErrors {
   public static RejectionHandler rejectionHandler() {
     return RejectionHandler.newBuilder()
         .handle(MalformedRequestContentRejection.class, r -> Directives.complete(
-            body(400, ErrorKind.INVALID_REQUEST, "the request body could not be read: " + r.message(), null)))
+            unwrap(r.getCause()) instanceof EntityStreamSizeException tooLarge ? response(tooLarge)
+                : body(400, ErrorKind.INVALID_REQUEST, "the request body could not be read: " + r.message(), null)))
         .handle(UnsupportedRequestContentTypeRejection.class, r -> Directives.complete(
             body(400, ErrorKind.INVALID_REQUEST, "unsupported Content-Type; send " + r.getSupported(), null)))
         .handle(AuthorizationFailedRejection.class, r -> Directives.complete(

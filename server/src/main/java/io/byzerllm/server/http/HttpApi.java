@@ -3,16 +3,19 @@ package io.byzerllm.server.http;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.extractUnmatchedPath;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.deploy.ErrorKind;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -21,17 +24,19 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The whole HTTP API of a node: OpenAI-compatible routes under {@code /v1}, management under
  * {@code /api}, {@code /health} open. With an API key set, {@code /v1} and {@code /api} need
- * {@code Authorization: Bearer KEY}.
+ * {@code Authorization: Bearer KEY}. Request bodies are held to {@link BodyLimits}.
  */
 public final class HttpApi {
   private final String apiKey;
   private final String nodeName;
+  private final BodyLimits limits;
   private final Route v1;
   private final Route api;
 
-  public HttpApi(String apiKey, String nodeName, Route v1, Route api) {
+  public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api) {
     this.apiKey = apiKey;
     this.nodeName = nodeName;
+    this.limits = limits;
     this.v1 = v1;
     this.api = api;
   }
@@ -39,8 +44,26 @@ public final class HttpApi {
   public Route route() {
     return handleExceptions(ApiErrors.exceptionHandler(), () -> handleRejections(ApiErrors.rejectionHandler(), () -> concat(
         path("health", () -> get(() -> complete(Json.ok(health())))),
-        pathPrefix("v1", () -> authorized(() -> v1)),
-        pathPrefix("api", () -> authorized(() -> api)))));
+        pathPrefix("v1", () -> authorized(() -> limited(v1))),
+        pathPrefix("api", () -> authorized(() -> limited(api))))));
+  }
+
+  /**
+   * A body whose {@code Content-Length} is over the route's limit is refused before a byte of it
+   * is read; one without a length (chunked) fails with {@code EntityStreamSizeException} once it
+   * passes the limit, which {@link ApiErrors} answers as 413 too.
+   */
+  private Route limited(Route inner) {
+    return extractUnmatchedPath(path -> {
+      long limit = limits.forPath(path);
+      return extractRequest(request -> {
+        OptionalLong length = request.entity().getContentLengthOption();
+        if (length.isPresent() && length.getAsLong() > limit) {
+          return complete(ApiErrors.response(BodyLimits.tooLarge(length.getAsLong(), request.getUri().path(), limit)));
+        }
+        return withSizeLimit(limit, () -> inner);
+      });
+    });
   }
 
   private ObjectNode health() {

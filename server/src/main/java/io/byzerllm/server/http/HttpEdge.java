@@ -14,8 +14,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
-import io.byzerllm.deploy.ErrorKind;
-import io.byzerllm.deploy.LlmException;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.util.ByteString;
 
@@ -34,7 +32,7 @@ public final class HttpEdge {
   private final Map<String, BodyHandler> hot;
   private final org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes;
   private final Function<HttpRequest, HttpResponse> refusal;
-  private final long maxBodyBytes;
+  private final BodyLimits limits;
   private final Duration bodyTimeout;
 
   /**
@@ -43,11 +41,11 @@ public final class HttpEdge {
    */
   public HttpEdge(Map<String, BodyHandler> hot, Function<HttpRequest, HttpResponse> refusal,
                   org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes,
-                  long maxBodyBytes, Duration bodyTimeout) {
+                  BodyLimits limits, Duration bodyTimeout) {
     this.hot = Map.copyOf(hot);
     this.refusal = refusal;
     this.routes = routes;
-    this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
     this.bodyTimeout = bodyTimeout;
   }
 
@@ -92,10 +90,13 @@ public final class HttpEdge {
     if (entity instanceof HttpEntity.Strict strict) {
       return Source.single(new Incoming(request, handler, strict.getData(), null));
     }
-    if (entity.getContentLengthOption().orElse(0L) > maxBodyBytes) {
-      return Source.single(new Incoming(request, handler, null, tooLarge()));
+    long limit = limits.forPath(request.getUri().path().substring("/v1".length()));
+    long length = entity.getContentLengthOption().orElse(0L);
+    if (length > limit) {
+      return Source.single(new Incoming(request, handler, null,
+          BodyLimits.tooLarge(length, request.getUri().path(), limit)));
     }
-    return entity.withSizeLimit(maxBodyBytes).getDataBytes()
+    return entity.withSizeLimit(limit).getDataBytes()
         .completionTimeout(bodyTimeout)
         .fold(ByteString.emptyByteString(), ByteString::concat)
         .map(body -> new Incoming(request, handler, body, null))
@@ -125,8 +126,4 @@ public final class HttpEdge {
     return in.handler().apply(in.body());
   }
 
-  private LlmException tooLarge() {
-    return new LlmException(ErrorKind.TOO_LARGE, "the request body is larger than the "
-        + maxBodyBytes / (1024 * 1024) + " MiB this endpoint accepts; send less");
-  }
 }

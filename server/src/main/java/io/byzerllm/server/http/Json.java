@@ -10,6 +10,7 @@ import io.byzerllm.deploy.LlmException;
 import java.io.IOException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /** The one ObjectMapper of the HTTP edge, and JSON bodies in and out. */
@@ -51,7 +52,17 @@ public final class Json {
   }
 
   public static HttpResponse response(int status, Object body) {
-    return HttpResponse.create().withStatus(StatusCodes.get(status))
+    return HttpResponse.create().withStatus(status(status))
         .withEntity(ContentTypes.APPLICATION_JSON, bytes(body));
+  }
+
+  /**
+   * Any status a provider may answer, kept as it is: Pekko knows the registered ones and refuses
+   * the rest ({@code StatusCodes.get(499)} throws), so an unknown one (nginx's 499, a gateway's
+   * 430 or 460) becomes a custom code rather than a 500 with Pekko's message.
+   */
+  static StatusCode status(int code) {
+    return StatusCodes.lookup(code).orElseGet(() -> StatusCodes.custom(code, code < 500 ? "Client Error" : "Server Error",
+        "", code / 100 == 2, true));
   }
 }

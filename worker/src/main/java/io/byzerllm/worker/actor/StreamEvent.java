@@ -1,5 +1,6 @@
 package io.byzerllm.worker.actor;
 
+import io.byzerllm.worker.CborSerializable;
 import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatResult;
 
@@ -9,7 +10,7 @@ import io.byzerllm.worker.ChatResult;
  * stream ref, so it must serialize like every other cluster message.
  */
 public record StreamEvent(ChatDelta delta, ChatResult done, Failure failure, long backendNanos)
-    implements io.byzerllm.worker.CborSerializable {
+    implements CborSerializable {
   public static StreamEvent delta(ChatDelta d) {
     return new StreamEvent(d, null, null, 0);
   }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,9 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Concurrent {@link #embed} calls are coalesced into shared forward passes by an
  * {@link EmbeddingBatcher} running on a thread of this backend's own; {@link #forwardPasses()} counts
- * them. Workers of one deployment in one JVM share the loaded weights. {@link #close()} stops the
- * thread, fails calls still queued with {@code UNAVAILABLE}, and releases this worker's hold on the
- * weights.
+ * them. Workers of one deployment in one JVM share the loaded weights. {@link #close()} returns at
+ * once and, on the blocking executor (it waits for a forward pass and may free native memory),
+ * stops the thread, fails calls still queued with {@code UNAVAILABLE}, and releases this worker's
+ * hold on the weights; {@link #released()} completes after that.
  */
 public final class BgeBackend implements ModelBackend {
   private final ModelSpec spec;
@@ -41,6 +44,8 @@ public final class BgeBackend implements ModelBackend {
   private final int threads;
   private final EmbeddingBatcher batcher;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Executor blocking;
+  private final CompletableFuture<Void> released = new CompletableFuture<>();
 
   private BgeBackend(BackendContext context, LoadedModels.Key key, LoadedModel model, BatchSettings settings,
                      Device device) {
@@ -50,6 +55,7 @@ public final class BgeBackend implements ModelBackend {
     this.settings = settings;
     this.device = device;
     this.threads = context.cpuThreads();
+    this.blocking = context.blockingExecutor();
     this.batcher = new EmbeddingBatcher(model, settings, context.blockingExecutor(),
         "bge-" + spec.model() + "-" + context.workerIndex());
   }
@@ -172,15 +178,33 @@ public final class BgeBackend implements ModelBackend {
     return d;
   }
 
+  /** Never blocks: a worker actor closes its backend on a dispatcher thread. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
-        batcher.close();
-      } finally {
-        LoadedModels.release(key);
+        blocking.execute(this::release);
+      } catch (RejectedExecutionException e) {
+        release(); // the executor is already shut down: nothing else is left to wait for
       }
     }
+  }
+
+  private void release() {
+    try {
+      batcher.close();
+    } finally {
+      try {
+        LoadedModels.release(key);
+      } finally {
+        released.complete(null);
+      }
+    }
+  }
+
+  /** Completes once {@link #close()}'s work is done: the batching thread stopped, the weights let go. */
+  public CompletionStage<Void> released() {
+    return released;
   }
 
   @Override

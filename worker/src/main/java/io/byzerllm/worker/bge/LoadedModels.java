@@ -2,13 +2,15 @@ package io.byzerllm.worker.bge;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The models loaded in this JVM, counted by reference, so that several workers of one deployment
  * (same weights file, engine, device and threads) hold one copy of the weights. The last
  * {@link #release} closes the model. Loading happens under this class's lock: loads are rare and
- * two workers asking for the same model at once must not load it twice.
+ * two workers asking for the same model at once must not load it twice. Counting readers
+ * ({@link #references}, for stat) never take that lock: a load must not hold up a listing.
  */
 final class LoadedModels {
   /** What makes two workers' models interchangeable. */
@@ -24,6 +26,8 @@ final class LoadedModels {
   }
 
   private static final Map<Key, Entry> LOADED = new HashMap<>();
+  /** The reference counts of LOADED, written under the lock, read without it. */
+  private static final Map<Key, Integer> COUNTS = new ConcurrentHashMap<>();
 
   private LoadedModels() {}
 
@@ -34,20 +38,26 @@ final class LoadedModels {
       LOADED.put(key, entry);
     }
     entry.references++;
+    COUNTS.put(key, entry.references);
     return entry.model;
   }
 
   static synchronized void release(Key key) {
     Entry entry = LOADED.get(key);
-    if (entry != null && --entry.references == 0) {
+    if (entry == null) {
+      return;
+    }
+    if (--entry.references == 0) {
       LOADED.remove(key);
+      COUNTS.remove(key);
       entry.model.close();
+    } else {
+      COUNTS.put(key, entry.references);
     }
   }
 
   /** How many workers hold the model under {@code key}; 0 when it is not loaded. */
-  static synchronized int references(Key key) {
-    Entry entry = LOADED.get(key);
-    return entry == null ? 0 : entry.references;
+  static int references(Key key) {
+    return COUNTS.getOrDefault(key, 0);
   }
 }

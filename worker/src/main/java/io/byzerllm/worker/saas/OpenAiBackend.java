@@ -17,7 +17,6 @@ import io.byzerllm.worker.SpeechResult;
 import io.byzerllm.worker.StreamHandle;
 import io.byzerllm.worker.TranscriptionCall;
 import io.byzerllm.worker.TranscriptionResult;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,11 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -50,8 +45,10 @@ import java.util.function.Supplier;
  */
 public final class OpenAiBackend implements ModelBackend {
   private final String type;
+  private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private final OpenAiSettings settings;
-  private final ExecutorService executor;
+  private final UpstreamClients.Lease upstream;
+  private final Executor executor;
   private final UpstreamErrors errors;
   private final UpstreamTransport transport;
   private final OpenAiRequests requests;
@@ -60,12 +57,13 @@ public final class OpenAiBackend implements ModelBackend {
   private final Set<OpenAiStream> pendingStreams = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private OpenAiBackend(String type, OpenAiSettings settings, ExecutorService executor, HttpClient client) {
+  private OpenAiBackend(String type, OpenAiSettings settings, UpstreamClients.Lease upstream) {
     this.type = type;
     this.settings = settings;
-    this.executor = executor;
+    this.upstream = upstream;
+    this.executor = upstream.executor();
     this.errors = new UpstreamErrors(settings);
-    this.transport = new UpstreamTransport(client, settings, errors, executor);
+    this.transport = new UpstreamTransport(upstream.client(), settings, errors, executor);
     this.requests = new OpenAiRequests(settings);
     this.responses = new OpenAiResponses(errors);
   }
@@ -73,31 +71,13 @@ public final class OpenAiBackend implements ModelBackend {
   /**
    * Builds the backend from {@code ctx.spec()}'s {@code saas.*} infer params; a bad or missing
    * param fails with an {@link io.byzerllm.deploy.InvalidSpecException} that names it. Nothing is
-   * sent upstream until the first call.
+   * sent upstream until the first call. Backends of one provider share its client ({@link UpstreamClients}).
    */
   public static ModelBackend open(BackendContext ctx) {
     OpenAiSettings settings = OpenAiSettings.from(ctx.spec());
-    ExecutorService executor = httpExecutor(ctx.spec().model());
-    HttpClient client = HttpClient.newBuilder()
-        .executor(executor)
-        // plain http is a local server: ask for HTTP/1.1 outright rather than an h2c upgrade it may mishandle
-        .version(settings.baseUrl().startsWith("https:") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-        .connectTimeout(settings.timeout().compareTo(Duration.ofSeconds(30)) < 0 ? settings.timeout() : Duration.ofSeconds(30))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
-    return new OpenAiBackend(ctx.spec().pretrainedModelType().id(), settings, executor, client);
-  }
-
-  private static ExecutorService httpExecutor(String model) {
-    AtomicInteger n = new AtomicInteger();
-    // Threads only run callbacks (no thread waits on the network), so a few idle ones suffice; they die when idle.
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "openai-" + model + "-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    return pool;
+    Duration connectTimeout = settings.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0 ? settings.timeout() : MAX_CONNECT_TIMEOUT;
+    return new OpenAiBackend(ctx.spec().pretrainedModelType().id(), settings,
+        UpstreamClients.acquire(settings.baseUrl(), connectTimeout));
   }
 
   @Override
@@ -215,7 +195,7 @@ public final class OpenAiBackend implements ModelBackend {
         + " was closed (its worker stopped); send the request again");
   }
 
-  /** Fails every call and stream still under way, then stops the HTTP threads. Safe to call more than once. */
+  /** Fails every call and stream still under way, then lets go of the shared client. Safe to call more than once. */
   @Override
   public void close() {
     closed = true;
@@ -225,7 +205,7 @@ public final class OpenAiBackend implements ModelBackend {
     for (OpenAiStream stream : pendingStreams) {
       stream.abort(closedError());
     }
-    executor.shutdownNow();
+    upstream.close();
   }
 
   @Override

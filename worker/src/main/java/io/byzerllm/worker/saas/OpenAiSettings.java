@@ -62,11 +62,6 @@ record OpenAiSettings(
     if (key != null) {
       secrets.add(key); // a key read from saas.api_key_file is not among the spec's own secret values
     }
-    headers.forEach((name, value) -> {
-      if (name.toLowerCase(Locale.ROOT).contains("auth")) {
-        secrets.add(value); // e.g. saas.headers.Authorization carries a credential under a name Secrets does not know
-      }
-    });
     return new OpenAiSettings(baseUrl, key, model,
         spec.param("saas.embedding_model", model),
         spec.param("saas.tts_model", model),

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * One streamed chat completion: SSE chunks become deltas, in order, from one thread at a time.
  * {@code done} completes once: with the whole answer at {@code [DONE]}; with an
- * {@link LlmException} on an upstream error event, a broken connection, or no chunk for longer
- * than {@code saas.timeout}; or with a {@link CancellationException} after {@link #cancel()}.
+ * {@link LlmException} on an upstream error event, a broken connection, or nothing read for
+ * longer than {@code saas.timeout} (headers, an error body, or the next line of the stream); or with a {@link CancellationException} after {@link #cancel()}.
  * No delta is delivered after {@code done} completes.
  */
 final class OpenAiStream implements SseReader.Listener {
@@ -50,7 +50,10 @@ final class OpenAiStream implements SseReader.Listener {
 
   /** Sends the request; {@code done} completes as described on the class. */
   StreamHandle start(UpstreamTransport transport, HttpRequest request) {
-    transport.send(request, this::bodyFor, a -> attempt = a, this::isFinished)
+    // The watch runs from the start: the JDK's request timeout stops at the headers, and an error
+    // status or a JSON answer is read whole, so without it a body that stalls would never end.
+    watchIdle(idleTimeout);
+    transport.send(request, this::bodyFor, this::onAttempt, this::isFinished)
         .whenComplete((response, failure) -> {
           if (failure != null) {
             fail(errors.fromFailure(failure));
@@ -66,6 +69,7 @@ final class OpenAiStream implements SseReader.Listener {
    * or a JSON answer (a provider that ignored {@code stream}) is read whole.
    */
   private HttpResponse.BodySubscriber<byte[]> bodyFor(HttpResponse.ResponseInfo info) {
+    onActivity(); // the headers came: the body (whole, or its next line) has saas.timeout from now
     String type = info.headers().firstValue("Content-Type").orElse("");
     if (info.statusCode() / 100 != 2 || type.contains("json")) {
       return HttpResponse.BodySubscribers.ofByteArray();
@@ -75,9 +79,13 @@ final class OpenAiStream implements SseReader.Listener {
     if (isFinished()) {
       r.cancel(); // cancelled while the headers were on their way
     }
-    onActivity();
-    watchIdle(idleTimeout);
     return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromLineSubscriber(r), nothing -> null);
+  }
+
+  /** Each attempt (a retry included) gets the whole timeout for its headers. */
+  private void onAttempt(CompletableFuture<?> a) {
+    attempt = a;
+    onActivity();
   }
 
   private void watchIdle(Duration wait) {

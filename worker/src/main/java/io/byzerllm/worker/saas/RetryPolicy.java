@@ -1,5 +1,8 @@
 package io.byzerllm.worker.saas;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -11,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  * connection that was refused, or a 429/500/502/503/504 answer), at most {@code maxRetries} times,
  * after an exponential backoff with jitter, or after the provider's {@code Retry-After} when that
  * is at most {@link #MAX_RETRY_AFTER}. Timeouts are never retried: the work may be under way.
+ * Apart from those, a connection that broke before a byte of the answer came is tried once more at
+ * once ({@link #staleConnection}).
  */
 record RetryPolicy(int maxRetries) {
   static final Duration BASE = Duration.ofMillis(200);
@@ -41,6 +46,21 @@ record RetryPolicy(int maxRetries) {
     long cap = BASE.toMillis() << Math.min(retry - 1, 10);
     // "equal jitter": at least half the backoff, so retries spread out without bunching at zero
     return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
+  }
+
+  /**
+   * Whether a failure is a pooled connection the provider had closed while it sat idle: the
+   * connection broke ({@code "HTTP/1.1 header parser received no bytes"}, {@code "Connection
+   * reset"}, a broken pipe) before any byte of an answer arrived. Such a request is sent once more,
+   * at once, on another connection (the pool has dropped the dead one), whatever
+   * {@code saas.max_retries} says, since it is our connection's fault, not the provider's. A
+   * provider that read the request and then closed without a byte cannot be told apart from that,
+   * and may get the request twice; one whose answer began and then broke is never retried, and a
+   * timeout is never retried.
+   */
+  static boolean staleConnection(Throwable failure, boolean answerBegan, boolean alreadyRetried) {
+    return !answerBegan && !alreadyRetried && failure instanceof IOException && !(failure instanceof HttpTimeoutException)
+        && !(failure instanceof ConnectException);
   }
 
   /** Runs {@code task} on {@code executor} after {@code delay}, holding no thread while it waits. */

@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -60,12 +62,23 @@ final class UpstreamTransport {
 
   /**
    * Sends a request whose answer is read whole. Each attempt must finish, body included, within
-   * {@code saas.timeout}: the JDK's request timeout alone stops at the response headers.
+   * {@code saas.timeout}: the JDK's request timeout alone stops at the response headers. Once the
+   * returned future completes (a caller may complete or cancel it), the attempt under way is
+   * cancelled, which closes its exchange.
    */
   CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
     CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
-    attempt(request, info -> HttpResponse.BodySubscribers.ofByteArray(), a -> abortAfterTimeout(a, result), () -> false, 0,
-        result);
+    AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
+    attempt(new Attempts(request, info -> HttpResponse.BodySubscribers.ofByteArray(), a -> {
+      current.set(a);
+      abortAfterTimeout(a, result);
+    }, () -> false, result), 0, false);
+    result.whenComplete((response, failure) -> {
+      CompletableFuture<?> a = current.get();
+      if (a != null && !a.isDone()) {
+        a.cancel(true);
+      }
+    });
     return result;
   }
 
@@ -85,40 +98,51 @@ final class UpstreamTransport {
   }
 
   /**
-   * Sends a request, retrying refused connections and retriable statuses. {@code handler} must
-   * read non-2xx bodies as bytes (they become the error). {@code onAttempt} sees each attempt's
-   * future (to cancel it); no new attempt starts once {@code stopped} is true.
+   * Sends a request, retrying refused connections, stale pooled connections and retriable
+   * statuses. {@code handler} must read non-2xx bodies as bytes (they become the error).
+   * {@code onAttempt} sees each attempt's future (to cancel it); no new attempt starts once
+   * {@code stopped} is true.
    */
   CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
                                                Consumer<CompletableFuture<?>> onAttempt, BooleanSupplier stopped) {
     CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
-    attempt(request, handler, onAttempt, stopped, 0, result);
+    attempt(new Attempts(request, handler, onAttempt, stopped, result), 0, false);
     return result;
   }
 
-  private void attempt(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
-                       Consumer<CompletableFuture<?>> onAttempt, BooleanSupplier stopped, int retry,
-                       CompletableFuture<HttpResponse<byte[]>> result) {
-    if (stopped.getAsBoolean() || result.isDone()) {
+  /** What stays the same from one attempt of a request to the next. */
+  private record Attempts(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
+                          Consumer<CompletableFuture<?>> onAttempt, BooleanSupplier stopped,
+                          CompletableFuture<HttpResponse<byte[]>> result) {}
+
+  private void attempt(Attempts a, int retry, boolean staleRetried) {
+    CompletableFuture<HttpResponse<byte[]>> result = a.result();
+    if (a.stopped().getAsBoolean() || result.isDone()) {
       return;
     }
+    AtomicBoolean answerBegan = new AtomicBoolean();
     CompletableFuture<HttpResponse<byte[]>> call;
     try {
-      call = client.sendAsync(request, handler);
+      call = client.sendAsync(a.request(), info -> {
+        answerBegan.set(true);
+        return a.handler().apply(info);
+      });
     } catch (RuntimeException e) {
       result.completeExceptionally(errors.fromFailure(e)); // e.g. the client's executor is shut down
       return;
     }
-    onAttempt.accept(call);
+    a.onAttempt().accept(call);
     call.whenComplete((response, failure) -> {
       try {
-        Runnable again = () -> attempt(request, handler, onAttempt, stopped, retry + 1, result);
-        if (failure != null) {
-          onFailure(failure, retry, again, result);
-        } else if (response.statusCode() / 100 == 2) {
+        if (failure == null && response.statusCode() / 100 == 2) {
           result.complete(response);
+        } else if (failure != null && RetryPolicy.staleConnection(UpstreamErrors.unwrap(failure), answerBegan.get(), staleRetried)) {
+          LOG.debug("sending again to {}: the connection broke before an answer ({})", settings.host(), failure.toString());
+          executor.execute(() -> attempt(a, retry, true));
+        } else if (failure != null) {
+          onFailure(failure, retry, () -> attempt(a, retry + 1, staleRetried), result);
         } else {
-          onErrorStatus(response, retry, again, result);
+          onErrorStatus(response, retry, () -> attempt(a, retry + 1, staleRetried), result);
         }
       } catch (RuntimeException e) {
         result.completeExceptionally(errors.fromFailure(e));

@@ -49,6 +49,11 @@ final class BgeFixture implements AutoCloseable {
     return ModelSpec.of("emb", ModelType.CUSTOM_BGE, inferParams).withModelPath(modelPath, backend);
   }
 
+  /** The blocking executor the fixture's backends get. */
+  ExecutorService executor() {
+    return executor;
+  }
+
   BackendContext context(ModelSpec spec) {
     return context(spec, HOME);
   }

@@ -112,6 +112,35 @@ class OpenAiBackendStreamTest {
   }
 
   @Test
+  void stream_errorStatusThenBodyStalls_failsWithUpstreamTimeout() throws Exception {
+    upstream.stallMidBodyNext(500, "application/json", "the provider hung while writing this");
+    try (ModelBackend backend = open(upstream, "saas.timeout=1", "saas.max_retries=0")) {
+
+      Throwable failure = failureOf(backend.stream(userSays("hi"), deltas::add).done());
+
+      assertThat(((LlmException) failure).kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT);
+      assertThat(failure.getMessage()).contains("did not answer within 1s (saas.timeout)");
+      assertThat(deltas).isEmpty();
+    } finally {
+      upstream.releaseStalled();
+    }
+  }
+
+  @Test
+  void stream_plainJsonAnswerThenBodyStalls_failsWithUpstreamTimeout() throws Exception {
+    upstream.stallMidBodyNext(200, "application/json", "a 200 JSON body that never ends");
+    try (ModelBackend backend = open(upstream, "saas.timeout=1", "saas.max_retries=0")) {
+
+      Throwable failure = failureOf(backend.stream(userSays("hi"), deltas::add).done());
+
+      assertThat(((LlmException) failure).kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT);
+      assertThat(deltas).isEmpty();
+    } finally {
+      upstream.releaseStalled();
+    }
+  }
+
+  @Test
   void stream_chunksSlowerThanTimeout_failsWithUpstreamTimeoutAfterFirstDeltas() throws Exception {
     upstream.chunkDelay(Duration.ofSeconds(5));
     try (ModelBackend backend = open(upstream, "saas.timeout=1")) {

@@ -1,0 +1,126 @@
+package io.byzerllm.server;
+
+import static io.byzerllm.server.NodeCalls.json;
+import static io.byzerllm.server.NodeCalls.saasDeployment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.byzerllm.testkit.FakeOpenAiServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Request bodies over their route's limit (reference.conf: JSON 8 MiB, uploads 32 MiB) are a 413
+ * in OpenAI's shape and never reach the provider; bodies under it pass.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BodyLimitsIT {
+  private static final int MIB = 1024 * 1024;
+  @TempDir static Path home;
+  static FakeOpenAiServer upstream;
+  static Node node;
+  static NodeCalls calls;
+
+  @BeforeAll
+  static void start() throws Exception {
+    upstream = FakeOpenAiServer.start();
+    node = Node.start(NodeSettings.ephemeral(home));
+    calls = new NodeCalls(node.httpUrl());
+    calls.deploy(saasDeployment("m1", upstream.baseUrl(), 1, 2, Map.of()));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    upstream.close();
+  }
+
+  @Test
+  void chat_20MBBodyWithContentLength_413OpenAiShapedAndNothingUpstream() throws Exception {
+    int before = upstream.requestCount();
+
+    HttpResponse<String> r = post("/v1/chat/completions", HttpRequest.BodyPublishers.ofString(chatOf(20_000_000)));
+
+    assertTooLarge(r, "8 MiB");
+    assertThat(json(r).at("/error/message").asText()).contains("/v1/chat/completions");
+    assertThat(upstream.requestCount()).isEqualTo(before);
+  }
+
+  @Test
+  void chat_chunkedBodyPastTheLimit_413() throws Exception {
+    byte[] body = chatOf(9 * MIB).getBytes(StandardCharsets.UTF_8);
+
+    // a publisher of unknown length: the JDK sends it chunked, so no Content-Length tells the node in advance
+    HttpResponse<String> r = post("/v1/chat/completions",
+        HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+
+    assertTooLarge(r, "8 MiB");
+  }
+
+  @Test
+  void embeddings_9MiBBody_413() throws Exception {
+    String body = "{\"model\": \"m1\", \"input\": \"" + "x".repeat(9 * MIB) + "\"}";
+
+    HttpResponse<String> r = post("/v1/embeddings", HttpRequest.BodyPublishers.ofString(body));
+
+    assertTooLarge(r, "8 MiB");
+  }
+
+  @Test
+  void chat_2MBPrompt_answered() throws Exception {
+    HttpResponse<String> r = post("/v1/chat/completions", HttpRequest.BodyPublishers.ofString(chatOf(2_000_000)));
+
+    assertThat(r.statusCode()).as(r.body().substring(0, Math.min(300, r.body().length()))).isEqualTo(200);
+    assertThat(json(r).at("/choices/0/message/content").asText()).hasSize("echo: ".length() + 2_000_000);
+  }
+
+  @Test
+  void transcription_9MiBUpload_overTheJsonLimitButUnderTheUploadLimit_reachesTheProvider() throws Exception {
+    String boundary = "byzerllm-limits-it-boundary";
+    byte[] audio = new byte[9 * MIB];
+    Arrays.fill(audio, (byte) 'a');
+    ByteArrayOutputStream form = new ByteArrayOutputStream();
+    form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nm1\r\n"
+        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"long.wav\"\r\n"
+        + "Content-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    form.writeBytes(audio);
+    form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> r = calls.send(calls.request("/v1/audio/transcriptions").timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).path("text").asText()).isEqualTo("heard " + audio.length + " bytes");
+  }
+
+  private static HttpResponse<String> post(String path, HttpRequest.BodyPublisher body) throws Exception {
+    return calls.send(calls.request(path).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        .POST(body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String chatOf(int promptChars) {
+    return "{\"model\": \"m1\", \"messages\": [{\"role\": \"user\", \"content\": \"" + "x".repeat(promptChars) + "\"}]}";
+  }
+
+  private static void assertTooLarge(HttpResponse<String> r, String limit) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+    JsonNode error = json(r).path("error");
+    assertThat(error.path("type").asText()).isEqualTo("request_too_large");
+    assertThat(error.path("code").asText()).isEqualTo("413");
+    assertThat(error.path("message").asText()).contains(limit).contains("byzerllm.server.body-limits");
+  }
+}
