@@ -39,6 +39,19 @@ public interface ModelBackend extends AutoCloseable {
     return new StreamHandle(unsupported(Capability.STREAM), () -> {});
   }
 
+  /**
+   * Sends a chat request that is already in the provider's shape as it is (only an
+   * OpenAI-compatible backend can); the answer is the provider's body with our id and model name.
+   */
+  default CompletionStage<ForwardedAnswer> forwardChat(ForwardedChat call) {
+    return unsupported(Capability.CHAT);
+  }
+
+  /** Whether {@link #forwardChat} works here. */
+  default boolean forwardsChat() {
+    return false;
+  }
+
   default CompletionStage<EmbeddingResult> embed(EmbeddingCall call) {
     return unsupported(Capability.EMBEDDING);
   }

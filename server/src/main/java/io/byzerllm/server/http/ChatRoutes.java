@@ -7,6 +7,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.ForwardedAnswer;
+import io.byzerllm.worker.ForwardedChat;
 import io.byzerllm.worker.actor.Work;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +41,12 @@ public final class ChatRoutes {
     long start = System.nanoTime();
     try {
       String id = requestId();
-      ChatRequest request = ChatRequest.parse(Json.object(body.toArray()), id);
+      byte[] bytes = body.toArray();
+      PlainChat plain = PlainChat.scan(bytes);
+      if (plain != null && !plain.stream() && gateway.forwardsChat(plain.model())) {
+        return forward(new ForwardedChat(id, plain.model(), bytes), start);
+      }
+      ChatRequest request = ChatRequest.parse(Json.object(bytes), id);
       return request.stream() ? stream(request, start) : blocking(request, start);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
@@ -50,6 +57,13 @@ public final class ChatRoutes {
   private static String requestId() {
     java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
     return "chatcmpl-" + Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
+  }
+
+  /** An OpenAI-shaped chat for an OpenAI-compatible provider: bytes in, the provider's bytes out. */
+  private CompletableFuture<HttpResponse> forward(ForwardedChat chat, long start) {
+    return ModelGateway.respond(gateway.call(chat.model(), new Work.Forward(chat), ForwardedAnswer.class, start),
+        a -> a.timed(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, a.value().body())
+            .addHeader(RawHeader.create("x-request-id", chat.requestId()))));
   }
 
   private CompletableFuture<HttpResponse> blocking(ChatRequest request, long start) {

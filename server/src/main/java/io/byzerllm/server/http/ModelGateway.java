@@ -52,6 +52,11 @@ public final class ModelGateway {
     return answer;
   }
 
+  /** Whether a plain OpenAI-shaped chat for {@code model} may go to its provider as bytes. */
+  public boolean forwardsChat(String model) {
+    return router.forwardsChat(model);
+  }
+
   /** Streams a chat; the answer completes once the first event is ready. */
   public CompletableFuture<Answer<Source<StreamEvent, NotUsed>>> stream(String model, Work.Stream work, long startNanos) {
     CompletableFuture<RequestRouter.Reply> reply = router.call(model, work);

@@ -63,6 +63,20 @@ public final class RequestRouter {
     this.settings = settings;
   }
 
+  /** Whether {@code model}'s provider takes OpenAI-shaped chat bodies as they are ({@link Work.Forward}). */
+  public boolean forwardsChat(String model) {
+    if (routing.table().forwardsChat(model)) {
+      return true;
+    }
+    // A model deployed a moment ago is known here by its local workers before the table catches up.
+    for (LocalWorker w : local.of(model)) {
+      if (w.forwardsChat()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Does {@code work} on a worker of {@code model}; cancelling the future withdraws or cancels the call. */
   public CompletableFuture<Reply> call(String model, Work work) {
     Attempt attempt = new Attempt(model, work);

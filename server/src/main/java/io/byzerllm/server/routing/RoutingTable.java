@@ -3,20 +3,27 @@ package io.byzerllm.server.routing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a node's request path knows of the cluster, as one immutable snapshot: the deployed models
- * (with each one's call deadline), the workers of each on other nodes (reachable ones only), and
+ * (with each one's call deadline, and which speak OpenAI's wire format), the workers of each on other nodes (reachable ones only), and
  * how many table refreshes have completed. Local workers are not here: they are read live from
  * {@link io.byzerllm.worker.actor.LocalWorkers}.
  */
-public record RoutingTable(boolean loaded, Map<String, Duration> deadlines, Map<String, List<RemoteWorker>> remote,
-                           long refreshes) {
-  static final RoutingTable EMPTY = new RoutingTable(false, Map.of(), Map.of(), 0);
+public record RoutingTable(boolean loaded, Map<String, Duration> deadlines, Set<String> openAiCompatible,
+                           Map<String, List<RemoteWorker>> remote, long refreshes) {
+  static final RoutingTable EMPTY = new RoutingTable(false, Map.of(), Set.of(), Map.of(), 0);
 
   public RoutingTable {
     deadlines = Map.copyOf(deadlines);
+    openAiCompatible = Set.copyOf(openAiCompatible);
     remote = Map.copyOf(remote);
+  }
+
+  /** Whether {@code model}'s provider takes OpenAI-shaped chat bodies as they are. */
+  public boolean forwardsChat(String model) {
+    return openAiCompatible.contains(model);
   }
 
   public boolean isDeployed(String model) {

@@ -1,5 +1,6 @@
 package io.byzerllm.server.routing;
 
+import io.byzerllm.deploy.ModelType;
 import io.byzerllm.server.cluster.DeploymentController;
 import io.byzerllm.server.cluster.DeploymentRecord;
 import io.byzerllm.server.cluster.DeploymentTable;
@@ -65,6 +66,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
   private final Address self;
   private final ActorRef<Receptionist.Listing> listings;
   private final Map<String, Duration> deadlines = new HashMap<>();
+  private final Set<String> openAiCompatible = new HashSet<>();
   private final Set<String> subscribed = new HashSet<>();
   private final Map<String, Map<ActorRef<WorkerActor.Command>, RemoteWorker>> remote = new HashMap<>();
   private final Set<Address> unreachable = new HashSet<>();
@@ -150,8 +152,12 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
   private void deployed(java.util.Collection<DeploymentRecord> records) {
     loaded = true;
     deadlines.clear();
+    openAiCompatible.clear();
     for (DeploymentRecord r : records) {
       deadlines.put(r.model(), CallDeadline.of(r.spec(), settings.queueTimeout(), settings.deadlineSlack()));
+      if (r.spec().pretrainedModelType().family() == ModelType.Family.OPENAI_COMPATIBLE) {
+        openAiCompatible.add(r.model());
+      }
       if (subscribed.add(r.model())) {
         getContext().getSystem().receptionist().tell(Receptionist.subscribe(WorkerKeys.forModel(r.model()), listings));
       }
@@ -220,7 +226,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
       });
       reachable.put(model, List.copyOf(list));
     });
-    routing.publish(new RoutingTable(loaded, deadlines, reachable, refreshes));
+    routing.publish(new RoutingTable(loaded, deadlines, openAiCompatible, reachable, refreshes));
   }
 
   private boolean isLocal(ActorRef<?> ref) {

@@ -66,6 +66,11 @@ public final class LocalWorker {
     return admission.inFlight() + admission.queued();
   }
 
+  /** Whether the backend takes OpenAI-shaped chat bodies as they are ({@link Work.Forward}). */
+  public boolean forwardsChat() {
+    return backend.forwardsChat();
+  }
+
   /** Whether this worker takes new calls (it is neither draining nor stopped). */
   public boolean accepting() {
     return admission.state() == Admission.State.READY;

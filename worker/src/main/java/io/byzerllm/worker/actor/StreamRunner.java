@@ -1,5 +1,7 @@
 package io.byzerllm.worker.actor;
 
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
 import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.ChatConventions;
 import io.byzerllm.worker.ChatDelta;
@@ -60,7 +62,11 @@ final class StreamRunner {
     long start = System.nanoTime();
     Consumer<ChatDelta> onDelta = delta -> {
       BoundedSourceQueue<StreamEvent> q = openOnce(queue, opened, cancel);
-      if (q.offer(StreamEvent.delta(delta)) != QueueOfferResult.enqueued()) {
+      if (q.offer(StreamEvent.delta(delta)) != QueueOfferResult.enqueued() && !readerGone.get()) {
+        // The reader fell a whole buffer behind: stop the provider, and fail the stream so the
+        // caller sees an error rather than an answer that simply stops.
+        q.fail(new LlmException(ErrorKind.UNAVAILABLE, "the reader fell more than " + buffer
+            + " events behind this stream; it was stopped"));
         cancel.run();
       }
     };

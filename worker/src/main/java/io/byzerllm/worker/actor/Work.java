@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.byzerllm.deploy.Capability;
 import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.ForwardedChat;
 import io.byzerllm.worker.ImageCall;
 import io.byzerllm.worker.SpeechCall;
 import io.byzerllm.worker.TranscriptionCall;
@@ -14,6 +15,7 @@ import io.byzerllm.worker.TranscriptionCall;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Work.Chat.class, name = "chat"),
     @JsonSubTypes.Type(value = Work.Stream.class, name = "stream"),
+    @JsonSubTypes.Type(value = Work.Forward.class, name = "forward"),
     @JsonSubTypes.Type(value = Work.Embed.class, name = "embed"),
     @JsonSubTypes.Type(value = Work.Speak.class, name = "speak"),
     @JsonSubTypes.Type(value = Work.Transcribe.class, name = "transcribe"),
@@ -22,6 +24,13 @@ public sealed interface Work {
   Capability capability();
 
   record Chat(ChatCall call) implements Work {
+    public Capability capability() {
+      return Capability.CHAT;
+    }
+  }
+
+  /** A chat in the provider's own shape, forwarded as bytes (an OpenAI-compatible backend only). */
+  record Forward(ForwardedChat call) implements Work {
     public Capability capability() {
       return Capability.CHAT;
     }

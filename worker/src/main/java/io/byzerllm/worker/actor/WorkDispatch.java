@@ -12,6 +12,9 @@ final class WorkDispatch {
     if (work instanceof Work.Chat c) {
       return ChatConventions.chat(backend, c.call());
     }
+    if (work instanceof Work.Forward f) {
+      return backend.forwardChat(f.call());
+    }
     if (work instanceof Work.Embed e) {
       return backend.embed(e.call());
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.EmbeddingResult;
+import io.byzerllm.worker.ForwardedAnswer;
 import io.byzerllm.worker.ImageResult;
 import io.byzerllm.worker.SpeechResult;
 import io.byzerllm.worker.TranscriptionResult;
@@ -24,6 +25,7 @@ public record WorkerReply(
     @JsonSubTypes({
         @JsonSubTypes.Type(value = ChatResult.class, name = "chat"),
         @JsonSubTypes.Type(value = StreamOpened.class, name = "stream"),
+        @JsonSubTypes.Type(value = ForwardedAnswer.class, name = "forwarded"),
         @JsonSubTypes.Type(value = EmbeddingResult.class, name = "embedding"),
         @JsonSubTypes.Type(value = SpeechResult.class, name = "speech"),
         @JsonSubTypes.Type(value = TranscriptionResult.class, name = "transcription"),

@@ -8,6 +8,8 @@ import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.ForwardedAnswer;
+import io.byzerllm.worker.ForwardedChat;
 import io.byzerllm.worker.EmbeddingResult;
 import io.byzerllm.worker.ImageCall;
 import io.byzerllm.worker.ImageResult;
@@ -101,6 +103,18 @@ public final class OpenAiBackend implements ModelBackend {
   public CompletionStage<ChatResult> chat(ChatCall call) {
     return call(() -> transport.postJson("/chat/completions", requests.chat(call, false), "application/json"),
         body -> responses.chat(call.requestId(), body.body()));
+  }
+
+  @Override
+  public boolean forwardsChat() {
+    return true;
+  }
+
+  @Override
+  public CompletionStage<ForwardedAnswer> forwardChat(ForwardedChat call) {
+    return call(() -> transport.post("/chat/completions", "application/json", "application/json",
+            OpenAiForwarding.request(call.body(), settings.model(), settings.reasoning())),
+        r -> new ForwardedAnswer(OpenAiForwarding.answer(r.body(), call.requestId(), call.model())));
   }
 
   @Override
