@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import java.io.ByteArrayInputStream;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +62,23 @@ class BodyLimitsIT {
     assertTooLarge(r, "8 MiB");
     assertThat(json(r).at("/error/message").asText()).contains("/v1/chat/completions");
     assertThat(upstream.requestCount()).isEqualTo(before);
+  }
+
+  @Test
+  void chat_contentLengthOverTheLimitAndNoBodyYet_413WithoutWaitingForTheBody() throws Exception {
+    URI address = URI.create(node.httpUrl());
+    try (Socket socket = new Socket(address.getHost(), address.getPort())) {
+      socket.setSoTimeout(10_000); // a node that waited for the 20 MB would leave this read to time out
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + address.getHost() + "\r\n"
+          + "Content-Type: application/json\r\nContent-Length: 20000000\r\n\r\n{\"model\": ").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+
+      assertThat(statusLine).startsWith("HTTP/1.1 413");
+    }
   }
 
   @Test

@@ -2,7 +2,10 @@ package io.byzerllm.worker.saas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.http.HttpHeaders;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -22,6 +25,23 @@ class OpenAiRetryPolicyTest {
 
     assertThat(first).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
     assertThat(third).isBetween(Duration.ofMillis(400), Duration.ofMillis(800));
+  }
+
+  @Test
+  void staleConnection_brokeBeforeAnyAnswerByte_sentOnceMore() {
+    IOException noBytes = new IOException("HTTP/1.1 header parser received no bytes");
+
+    assertThat(RetryPolicy.staleConnection(noBytes, false, false)).isTrue();
+    assertThat(RetryPolicy.staleConnection(new IOException("Connection reset"), false, false)).isTrue();
+    assertThat(RetryPolicy.staleConnection(noBytes, false, true)).as("only once").isFalse();
+  }
+
+  @Test
+  void staleConnection_answerBeganTimeoutOrRefused_notThisRule() {
+    assertThat(RetryPolicy.staleConnection(new IOException("fixed content-length: 90, bytes received: 45"), true, false))
+        .isFalse();
+    assertThat(RetryPolicy.staleConnection(new HttpTimeoutException("request timed out"), false, false)).isFalse();
+    assertThat(RetryPolicy.staleConnection(new ConnectException("Connection refused"), false, false)).isFalse();
   }
 
   @Test
