@@ -158,7 +158,8 @@ public final class Node implements AutoCloseable {
     Duration queueTimeout = config.getDuration("byzerllm.worker.queue-timeout");
     system.systemActorOf(WorkerDirectory.create(routing, remoteCalls, controller, new WorkerDirectory.Settings(
         queueTimeout, config.getDuration("byzerllm.server.call-deadline-slack"),
-        config.getDuration("byzerllm.server.view-timeout"))), "worker-directory", Props.empty());
+        config.getDuration("byzerllm.server.view-timeout"), config.getDuration("byzerllm.server.table-refresh-interval"))),
+        "worker-directory", Props.empty());
     return new RequestRouter(routing, localWorkers, remoteCalls, system.scheduler(), system.executionContext(),
         system.executionContext(), Materializer.matFromSystem(system), new RequestRouter.Settings(
         config.getDuration("byzerllm.server.listing-grace"), config.getDuration("byzerllm.server.call-deadline-fallback")));

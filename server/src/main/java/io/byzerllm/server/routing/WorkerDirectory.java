@@ -56,8 +56,8 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
 
   private record Refreshed(DeploymentController.Table table) implements Command {}
 
-  /** What sets a remote call's deadline. */
-  public record Settings(Duration queueTimeout, Duration deadlineSlack, Duration refreshTimeout) {}
+  /** What sets a remote call's deadline, and how the deployment table is read again for unknown names. */
+  public record Settings(Duration queueTimeout, Duration deadlineSlack, Duration refreshTimeout, Duration refreshInterval) {}
 
   private final Routing routing;
   private final RemoteCalls remoteCalls;
@@ -72,6 +72,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
   private final Set<Address> unreachable = new HashSet<>();
   private boolean loaded;
   private long refreshes;
+  private long lastRefreshNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
 
   public static Behavior<Command> create(Routing routing, RemoteCalls remoteCalls,
                                          ActorRef<DeploymentController.Command> controller, Settings settings) {
@@ -133,6 +134,13 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
 
   /** The controller's own table, read when a request names a model this node has not heard of yet. */
   private Behavior<Command> onRefresh() {
+    long sinceLast = System.nanoTime() - lastRefreshNanos;
+    if (sinceLast < settings.refreshInterval().toNanos()) {
+      // Requests naming models nobody deployed cost the controller at most one table a refresh interval.
+      getContext().scheduleOnce(settings.refreshInterval().minusNanos(sinceLast), getContext().getSelf(), Refresh.INSTANCE);
+      return this;
+    }
+    lastRefreshNanos = System.nanoTime();
     getContext().ask(DeploymentController.Table.class, controller, settings.refreshTimeout(),
         DeploymentController.GetTable::new, (table, error) -> new Refreshed(table));
     return this;

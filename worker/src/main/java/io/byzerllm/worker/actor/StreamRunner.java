@@ -14,10 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -26,11 +22,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * is cancelled rather than left running.
  */
 final class StreamRunner {
-  private final Materializer materializer;
   private final int buffer;
 
-  StreamRunner(Materializer materializer, int buffer) {
-    this.materializer = materializer;
+  StreamRunner(int buffer) {
     this.buffer = buffer;
   }
 
@@ -42,14 +36,14 @@ final class StreamRunner {
    * Starts the stream. {@code opened} completes once the first event is ready (a delta, or the end
    * of a stream without any) with a source the caller must run at once; a backend that fails before
    * that (the provider refused, timed out) fails {@code opened}, so the caller still gets a status.
-   * The buffer is made only then: a materialized source nobody subscribes to is cancelled after
-   * Pekko's subscription timeout, and the first token of a slow model may take longer than that.
+   * The source is materialized by the reader's own stream (no graph of ours in between, and no
+   * subscription timeout to meet however long the first token takes).
    * {@code finished} completes whatever happened to the reader (it is what holds the worker's slot).
    */
   Running open(ModelBackend backend, ChatCall call) {
     CompletableFuture<Source<StreamEvent, NotUsed>> opened = new CompletableFuture<>();
     CompletableFuture<ChatResult> finished = new CompletableFuture<>();
-    AtomicReference<BoundedSourceQueue<StreamEvent>> queue = new AtomicReference<>();
+    ReaderQueue queue = new ReaderQueue(buffer);
     AtomicReference<StreamHandle> handle = new AtomicReference<>();
     AtomicBoolean readerGone = new AtomicBoolean();
     Runnable cancel = () -> {
@@ -59,16 +53,24 @@ final class StreamRunner {
         h.cancel().run();
       }
     };
+    Runnable open = () -> {
+      if (!opened.isDone()) {
+        opened.complete(queue.source().watchTermination((nu, terminated) -> {
+          terminated.whenComplete((done, error) -> cancel.run());
+          return nu;
+        }));
+      }
+    };
     long start = System.nanoTime();
     Consumer<ChatDelta> onDelta = delta -> {
-      BoundedSourceQueue<StreamEvent> q = openOnce(queue, opened, cancel);
-      if (q.offer(StreamEvent.delta(delta)) != QueueOfferResult.enqueued() && !readerGone.get()) {
+      if (!queue.offer(StreamEvent.delta(delta)) && !readerGone.get()) {
         // The reader fell a whole buffer behind: stop the provider, and fail the stream so the
         // caller sees an error rather than an answer that simply stops.
-        q.fail(new LlmException(ErrorKind.UNAVAILABLE, "the reader fell more than " + buffer
+        queue.fail(new LlmException(ErrorKind.UNAVAILABLE, "the reader fell more than " + buffer
             + " events behind this stream; it was stopped"));
         cancel.run();
       }
+      open.run();
     };
     StreamHandle h;
     try {
@@ -83,12 +85,12 @@ final class StreamRunner {
     }
     h.done().whenComplete((ChatResult result, Throwable error) -> {
       try {
-        BoundedSourceQueue<StreamEvent> q = error == null ? openOnce(queue, opened, cancel) : queue.get();
-        if (q == null) {
-          opened.completeExceptionally(error);
+        if (error != null && !opened.isDone()) {
+          opened.completeExceptionally(error); // nothing streamed yet: the caller gets a status
         } else if (!readerGone.get()) {
-          q.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start) : StreamEvent.failed(Failure.of(error)));
-          q.complete();
+          queue.offer(error == null ? StreamEvent.done(result, System.nanoTime() - start) : StreamEvent.failed(Failure.of(error)));
+          queue.complete();
+          open.run();
         }
       } finally {
         if (error == null) {
@@ -99,24 +101,6 @@ final class StreamRunner {
       }
     });
     return new Running(opened, finished, cancel);
-  }
-
-  /** Makes the buffer at the first event, hands its source to the caller; later calls get the same buffer. */
-  private BoundedSourceQueue<StreamEvent> openOnce(AtomicReference<BoundedSourceQueue<StreamEvent>> queue,
-                                                   CompletableFuture<Source<StreamEvent, NotUsed>> opened,
-                                                   Runnable cancel) {
-    BoundedSourceQueue<StreamEvent> q = queue.get();
-    if (q != null) {
-      return q;
-    }
-    Pair<BoundedSourceQueue<StreamEvent>, Source<StreamEvent, NotUsed>> pre =
-        Source.<StreamEvent>queue(buffer).preMaterialize(materializer);
-    queue.set(pre.first());
-    opened.complete(pre.second().watchTermination((nu, terminated) -> {
-      terminated.whenComplete((done, error) -> cancel.run());
-      return nu;
-    }));
-    return pre.first();
   }
 
   /** Speech, image and transcription answers are not streamed by providers: they arrive as one delta. */

@@ -103,7 +103,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return Behaviors.stopped();
     }
     int buffer = getContext().getSystem().settings().config().getInt("byzerllm.worker.stream-buffer");
-    worker = new LocalWorker(id, msg.backend(), settings, new StreamRunner(materializer, buffer), System::nanoTime);
+    worker = new LocalWorker(id, msg.backend(), settings, new StreamRunner(buffer), System::nanoTime);
     localWorkers.add(worker);
     getContext().getSystem().receptionist().tell(Receptionist.register(WorkerKeys.forModel(id.model()), getContext().getSelf()));
     registered = true;
