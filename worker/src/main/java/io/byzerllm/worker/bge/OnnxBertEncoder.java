@@ -45,7 +45,8 @@ final class OnnxBertEncoder implements BertEncoder {
         throw new LlmException(ErrorKind.INVALID_REQUEST, "the ONNX export " + onnxFile
             + " is not a BERT encoder (inputs " + names + "; expected input_ids, attention_mask[, token_type_ids])");
       }
-      return new OnnxBertEncoder(m, names, Files.size(onnxFile), "OnnxRuntime on " + device);
+      return new OnnxBertEncoder(m, names, Files.size(onnxFile), "OnnxRuntime on " + device + ", " + threads
+          + " intra-op threads");
     });
   }
 
