@@ -72,7 +72,8 @@ public record ModelSpec(
     if (!pretrainedModelType.computesLocally() || cpusPerWorker != DEFAULT_CPUS_PER_WORKER) {
       return (int) Math.max(1, Math.round(cpusPerWorker));
     }
-    return (int) Math.max(1, Math.floor(nodeFreeCpus / Math.max(1, workersOnNode)));
+    // Rounded, as a claim is: the 0.01 CPU of a few SaaS workers must not cost the engine a core.
+    return (int) Math.max(1, Math.round(nodeFreeCpus / Math.max(1, workersOnNode)));
   }
 
   public ModelSpec withWorkers(int numWorkers, int workerConcurrency) {

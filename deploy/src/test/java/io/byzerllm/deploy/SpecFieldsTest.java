@@ -43,7 +43,8 @@ class SpecFieldsTest {
     ModelSpec spec = SpecFields.toSpec(Map.of("model", "emb", "pretrained_model_type", "custom/bge"));
 
     assertThat(spec.engineThreads(8, 1)).isEqualTo(8);
-    assertThat(spec.engineThreads(5.5, 1)).isEqualTo(5);
+    assertThat(spec.engineThreads(1.98, 1)).isEqualTo(2);
+    assertThat(spec.engineThreads(5.4, 1)).isEqualTo(5);
     assertThat(spec.engineThreads(8, 2)).isEqualTo(4);
     assertThat(spec.engineThreads(0.3, 1)).isEqualTo(1);
   }
