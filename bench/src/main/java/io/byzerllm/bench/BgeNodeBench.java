@@ -2,6 +2,7 @@ package io.byzerllm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.model.embedding.onnx.bgesmallzhv15.BgeSmallZhV15EmbeddingModel;
 import io.byzerllm.server.Node;
 import io.byzerllm.server.NodeSettings;
 import io.byzerllm.worker.EmbeddingCall;
@@ -76,6 +77,11 @@ public final class BgeNodeBench {
   /** JIT compilation time in a one-second warm-up step below which the code is taken as compiled. */
   private static final long JIT_SETTLED_MS = 20;
   private static final int MAX_WARMUP_SECONDS = 30;
+  /** The engine and batching label of the README's quick-start deployment, which sets neither. */
+  private static final String QUICKSTART = "default";
+  /** {@code llm deploy --pretrained_model_type custom/bge --model emb}, as the README's quick start runs it. */
+  private static final String QUICKSTART_DEPLOYMENT = "{\"model\": \"emb\", \"pretrained_model_type\": \"custom/bge\"}";
+  private static final String LANGCHAIN4J = "langchain4j";
 
   /** One request of one client: null when it succeeded, else the kind of error. */
   @FunctionalInterface
@@ -115,10 +121,18 @@ public final class BgeNodeBench {
         .map(String::trim).map(Integer::parseInt).toList();
     List<String> engines = List.of(opts.getOrDefault("engines", "onnx").split(",")).stream().map(String::trim).toList();
     Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-node-bench");
+    boolean quickstart = opts.getOrDefault("deploy", "quickstart").equals("quickstart");
+    boolean langchain4j = Boolean.parseBoolean(opts.getOrDefault("langchain4j", "true"));
+    boolean djlInProcess = Boolean.parseBoolean(opts.getOrDefault("in-process", String.valueOf(!quickstart)));
+    if (quickstart) {
+      engines = List.of(QUICKSTART); // the README's deploy names no engine: the worker chooses
+    }
 
     System.out.printf("command: %s%n", BenchSupport.commandLine(BgeNodeBench.class, args));
     System.out.println(BenchSupport.machine());
     System.out.printf("load average at start: %.2f (other processes share these cores)%n", BenchSupport.loadAverage());
+    System.out.printf("deploy=%s langchain4j=%s in-process=%s%n", quickstart ? "quickstart (" + QUICKSTART_DEPLOYMENT
+        + ")" : "tuned", langchain4j, djlInProcess);
     System.out.printf("model=bundled bge-small-zh-v1.5 engines=%s rounds=%d seconds=%d warmup=%d (at least; longer "
         + "until the JIT settles) clients=1,%d threads=%d in-process batches=%s max_wait_ms=%s (batching on) / 0 (off) "
         + "sentences=%d home=%s%n%n", engines, rounds, seconds, warmup, clients, threads, batches, maxWaitMs,
@@ -133,9 +147,14 @@ public final class BgeNodeBench {
         for (int round = 1; round <= rounds; round++) {
           System.out.printf("== %s, round %d of %d (load average %.2f)%n", engine, round, rounds,
               BenchSupport.loadAverage());
-          results.addAll(inProcess(engine, batches, clients, maxWaitMs, threads, seconds, warmup, home, blocking));
+          if (langchain4j) {
+            results.addAll(langChain4j(engine, clients, seconds, warmup));
+          }
+          if (djlInProcess) {
+            results.addAll(inProcess(engine, batches, clients, maxWaitMs, threads, seconds, warmup, home, blocking));
+          }
           try (Node node = Node.start(NodeSettings.ephemeral(home))) {
-            for (String wait : List.of(maxWaitMs, "0")) {
+            for (String wait : quickstart ? List.of(QUICKSTART) : List.of(maxWaitMs, "0")) {
               results.addAll(throughNode(http, node, engine, wait, clients, threads, seconds, warmup));
             }
           }
@@ -146,6 +165,7 @@ public final class BgeNodeBench {
       blocking.shutdownNow();
     }
     print(results, clients);
+    printAgainstLangChain4j(results, clients);
     System.out.printf("%nload average at end: %.2f%n", BenchSupport.loadAverage());
     System.exit(0);
   }
@@ -172,6 +192,27 @@ public final class BgeNodeBench {
     return out;
   }
 
+  /**
+   * The in-process library a Java user would pick: LangChain4j's {@code BgeSmallZhV15EmbeddingModel} (the same
+   * bundled weights, its own ONNX Runtime session with its own settings), one sentence per {@code embed} call,
+   * from 1 thread and from {@code clients} threads.
+   */
+  private static List<Result> langChain4j(String engine, int clients, int seconds, int warmup)
+      throws InterruptedException {
+    long loadStart = System.nanoTime();
+    BgeSmallZhV15EmbeddingModel model = new BgeSmallZhV15EmbeddingModel();
+    System.out.printf("LangChain4j BgeSmallZhV15EmbeddingModel loaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
+    Request request = sentence -> model.embed(sentence).content().vector().length > 0 ? null : "no embedding";
+    List<Result> out = new ArrayList<>();
+    for (int n : List.of(1, clients)) {
+      warmUp(n, warmup, request);
+      Result r = closedLoop(n, seconds, request);
+      out.add(report(new Result(engine, LANGCHAIN4J, "n/a", n, 1, r.sentences(), 0, r.errors(), r.seconds(),
+          r.cpuSeconds(), r.latency(), r.jitMillis(), r.cpuNanosByThread())));
+    }
+    return out;
+  }
+
   /** {@code clients} threads each calling embed() with one sentence at a time. */
   private static Result inProcessClients(BgeBackend backend, String engine, String batching, int clients, int seconds,
                                          int warmup) throws InterruptedException {
@@ -189,8 +230,8 @@ public final class BgeNodeBench {
 
   private static List<Result> throughNode(HttpClient http, Node node, String engine, String maxWaitMs, int clients,
                                           int threads, int seconds, int warmup) throws Exception {
-    String batching = maxWaitMs.equals("0") ? "off" : "on";
-    String deployment = """
+    String batching = maxWaitMs.equals(QUICKSTART) ? QUICKSTART : maxWaitMs.equals("0") ? "off" : "on";
+    String deployment = maxWaitMs.equals(QUICKSTART) ? QUICKSTART_DEPLOYMENT : """
         {"model": "emb", "pretrained_model_type": "custom/bge", "num_workers": 1, "worker_concurrency": %d,
          "cpus_per_worker": %d, "infer_backend": "%s",
          "infer_params": {"bge.max_batch_size": "32", "bge.max_wait_ms": "%s"}}"""
@@ -204,8 +245,8 @@ public final class BgeNodeBench {
     long idleCpu = BenchSupport.processCpuNanos();
     long idleStart = System.nanoTime();
     Thread.sleep(2000);
-    System.out.printf("node: deployed %s, batching %s, in %.1f s; idle, this process then uses %.1f CPU ms/s%n", engine,
-        batching, (idleStart - t0) / 1e9, (BenchSupport.processCpuNanos() - idleCpu) / ((System.nanoTime() - idleStart) / 1e9) / 1e6);
+    System.out.printf("node: deployed %s, batching %s, in %.1f s (%s); idle, this process then uses %.1f CPU ms/s%n",
+        engine, batching, (idleStart - t0) / 1e9, workerSettings(http, node), (BenchSupport.processCpuNanos() - idleCpu) / ((System.nanoTime() - idleStart) / 1e9) / 1e6);
     URI embeddings = URI.create(node.httpUrl() + "/v1/embeddings");
     Request request = sentence -> {
       HttpResponse<String> r = http.send(post(embeddings.toString(),
@@ -226,6 +267,17 @@ public final class BgeNodeBench {
     http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/emb")).DELETE().build(),
         HttpResponse.BodyHandlers.discarding());
     return out;
+  }
+
+  /** What the deployment's first worker runs on, from GET /api/deployments/emb: engine, threads, batching. */
+  private static String workerSettings(HttpClient http, Node node) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/emb"))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode d = JSON.readTree(r.body());
+    JsonNode b = d.path("workers").path(0).path("backend");
+    return "worker_concurrency " + d.at("/spec/worker_concurrency").asText(d.path("worker_concurrency").asText())
+        + ", " + b.path("engine_detail").asText() + ", threads " + b.path("threads").asText() + ", max_batch_size "
+        + b.path("max_batch_size").asText() + ", max_wait_ms " + b.path("max_wait_ms").asText();
   }
 
   /** The forward passes the deployment's worker has run, from its description in GET /api/deployments/emb. */
@@ -390,13 +442,44 @@ public final class BgeNodeBench {
     }
   }
 
+  /**
+   * The issue's aims against LangChain4j: through the node at {@code clients} clients at least 1.5 times its
+   * {@code clients}-thread throughput; 1 client's p50 within 1 ms of its one-thread p50.
+   */
+  private static void printAgainstLangChain4j(List<Result> all, int clients) {
+    for (int n : List.of(clients, 1)) {
+      Result lc4j = best(all, LANGCHAIN4J, n);
+      for (Result node : all.stream().filter(r -> r.path().equals("node HTTP") && r.clients() == n)
+          .map(r -> best(all, r.path(), r.batching(), n)).distinct().toList()) {
+        if (lc4j == null) {
+          continue;
+        }
+        System.out.printf(Locale.ROOT, "node (batching %s) vs LangChain4j, %d client(s): %.1f vs %.1f sentences/s = "
+            + "%.2fx; p50 %.2f vs %.2f ms (%+.2f ms); CPU/sentence %.2f vs %.2f ms%n", node.batching(), n,
+            node.sentencesPerSecond(), lc4j.sentencesPerSecond(), node.sentencesPerSecond() / lc4j.sentencesPerSecond(),
+            ms(node.latency(), 50), ms(lc4j.latency(), 50), ms(node.latency(), 50) - ms(lc4j.latency(), 50),
+            node.cpuMillisPerSentence(), lc4j.cpuMillisPerSentence());
+      }
+    }
+  }
+
+  private static Result best(List<Result> all, String path, int clients) {
+    return best(all, path, null, clients);
+  }
+
+  private static Result best(List<Result> all, String path, String batching, int clients) {
+    return all.stream().filter(r -> r.path().equals(path) && r.clients() == clients
+            && (batching == null || r.batching().equals(batching)))
+        .max(Comparator.comparingDouble(Result::sentencesPerSecond)).orElse(null);
+  }
+
   private static double bestInProcess(List<Result> results, String engine) {
-    return results.stream().filter(r -> r.engine().equals(engine) && r.path().equals("in-process"))
+    return results.stream().filter(r -> r.engine().equals(engine) && !r.path().equals("node HTTP"))
         .mapToDouble(Result::sentencesPerSecond).max().orElse(Double.NaN);
   }
 
   private static double leastCpuInProcess(List<Result> results, String engine) {
-    return results.stream().filter(r -> r.engine().equals(engine) && r.path().equals("in-process"))
+    return results.stream().filter(r -> r.engine().equals(engine) && !r.path().equals("node HTTP"))
         .mapToDouble(Result::cpuMillisPerSentence).min().orElse(Double.NaN);
   }
 
