@@ -138,6 +138,9 @@ public final class BgeNodeBench {
         + "sentences=%d home=%s%n%n", engines, rounds, seconds, warmup, clients, threads, batches, maxWaitMs,
         BgeSentences.ALL.size(), home);
 
+    if (langchain4j) {
+      startDjlOnnxRuntimeFirst(home);
+    }
     List<Result> results = new ArrayList<>();
     ExecutorService blocking = Executors.newCachedThreadPool();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -190,6 +193,18 @@ public final class BgeNodeBench {
       out.add(inProcessClients(backend, engine, "on", clients, seconds, warmup));
     }
     return out;
+  }
+
+  /**
+   * ONNX Runtime has one environment per process, and DJL creates it with thread options, which ONNX Runtime
+   * refuses once another library (LangChain4j) has created it plainly: so DJL's engine starts first, with the
+   * settings a worker gives it (offline, caches under the home).
+   */
+  private static void startDjlOnnxRuntimeFirst(Path home) {
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("DJL_CACHE_DIR", home.resolve("cache").resolve("djl").toString());
+    System.setProperty("ENGINE_CACHE_DIR", home.resolve("cache").resolve("djl").toString());
+    ai.djl.engine.Engine.getEngine("OnnxRuntime");
   }
 
   /**
