@@ -150,6 +150,11 @@ public final class BgeBackend implements ModelBackend {
     return batcher.forwardPasses();
   }
 
+  /** Batching rounds that waited up to {@code bge.max_wait_ms} for other calls to join. */
+  public long roundsThatWaited() {
+    return batcher.roundsThatWaited();
+  }
+
   /** The length of every vector this backend returns. */
   public int dimension() {
     return model.encoder().dimension();
@@ -175,6 +180,7 @@ public final class BgeBackend implements ModelBackend {
     d.put("max_wait_ms", settings.maxWaitMs());
     d.put("forward_passes", batcher.forwardPasses());
     d.put("texts_embedded", batcher.textsEmbedded());
+    d.put("rounds_that_waited", batcher.roundsThatWaited());
     return d;
   }
 
