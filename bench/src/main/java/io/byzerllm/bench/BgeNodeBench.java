@@ -64,8 +64,14 @@ import org.HdrHistogram.Recorder;
  * java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
  *     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.BgeNodeBench \
  *     [--seconds 10] [--warmup 3] [--rounds 2] [--clients 16] [--threads 1] [--batches 32] [--max-wait-ms 2] \
- *     [--engines onnx,pytorch] [--home DIR]
+ *     [--engines onnx,pytorch] [--home DIR] [--deploy quickstart|tuned] [--langchain4j true|false]
+ *     [--in-process true|false] [--precision fp32|int8]
  * </pre>
+ *
+ * <p>By default ({@code --deploy quickstart}) the node's deployment is the README's quick start,
+ * {@code llm deploy --pretrained_model_type custom/bge --model emb} with no other flag, and the in-process
+ * baseline is LangChain4j's {@code BgeSmallZhV15EmbeddingModel} (1 thread, then {@code --clients} threads,
+ * one sentence per call); {@code --deploy tuned} runs the explicit deployments above, batching on and off.
  *
  * The {@code --add-opens} flags are {@link Node#JVM_OPTIONS} (the node's durable deployment table);
  * {@code --home} is the $LLM_HOME of the node and of the in-process backend (default: a temp dir).
@@ -82,6 +88,8 @@ public final class BgeNodeBench {
   /** {@code llm deploy --pretrained_model_type custom/bge --model emb}, as the README's quick start runs it. */
   private static final String QUICKSTART_DEPLOYMENT = "{\"model\": \"emb\", \"pretrained_model_type\": \"custom/bge\"}";
   private static final String LANGCHAIN4J = "langchain4j";
+  /** {@code --precision}: int8 adds {@code --infer_params bge.precision=int8} to the node's deployment. */
+  private static String precision = "fp32";
 
   /** One request of one client: null when it succeeded, else the kind of error. */
   @FunctionalInterface
@@ -122,6 +130,7 @@ public final class BgeNodeBench {
     List<String> engines = List.of(opts.getOrDefault("engines", "onnx").split(",")).stream().map(String::trim).toList();
     Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-node-bench");
     boolean quickstart = opts.getOrDefault("deploy", "quickstart").equals("quickstart");
+    precision = opts.getOrDefault("precision", "fp32");
     boolean langchain4j = Boolean.parseBoolean(opts.getOrDefault("langchain4j", "true"));
     boolean djlInProcess = Boolean.parseBoolean(opts.getOrDefault("in-process", String.valueOf(!quickstart)));
     if (quickstart) {
@@ -131,8 +140,8 @@ public final class BgeNodeBench {
     System.out.printf("command: %s%n", BenchSupport.commandLine(BgeNodeBench.class, args));
     System.out.println(BenchSupport.machine());
     System.out.printf("load average at start: %.2f (other processes share these cores)%n", BenchSupport.loadAverage());
-    System.out.printf("deploy=%s langchain4j=%s in-process=%s%n", quickstart ? "quickstart (" + QUICKSTART_DEPLOYMENT
-        + ")" : "tuned", langchain4j, djlInProcess);
+    System.out.printf("deploy=%s precision=%s langchain4j=%s in-process=%s%n", quickstart ? "quickstart ("
+        + QUICKSTART_DEPLOYMENT + ")" : "tuned", precision, langchain4j, djlInProcess);
     System.out.printf("model=bundled bge-small-zh-v1.5 engines=%s rounds=%d seconds=%d warmup=%d (at least; longer "
         + "until the JIT settles) clients=1,%d threads=%d in-process batches=%s max_wait_ms=%s (batching on) / 0 (off) "
         + "sentences=%d home=%s%n%n", engines, rounds, seconds, warmup, clients, threads, batches, maxWaitMs,
@@ -246,7 +255,9 @@ public final class BgeNodeBench {
   private static List<Result> throughNode(HttpClient http, Node node, String engine, String maxWaitMs, int clients,
                                           int threads, int seconds, int warmup) throws Exception {
     String batching = maxWaitMs.equals(QUICKSTART) ? QUICKSTART : maxWaitMs.equals("0") ? "off" : "on";
-    String deployment = maxWaitMs.equals(QUICKSTART) ? QUICKSTART_DEPLOYMENT : """
+    String quickstart = precision.equals("fp32") ? QUICKSTART_DEPLOYMENT
+        : QUICKSTART_DEPLOYMENT.replace("}", ", \"infer_params\": {\"bge.precision\": \"" + precision + "\"}}");
+    String deployment = maxWaitMs.equals(QUICKSTART) ? quickstart : """
         {"model": "emb", "pretrained_model_type": "custom/bge", "num_workers": 1, "worker_concurrency": %d,
          "cpus_per_worker": %d, "infer_backend": "%s",
          "infer_params": {"bge.max_batch_size": "32", "bge.max_wait_ms": "%s"}}"""
