@@ -112,6 +112,7 @@ class BgeModelFilesTest {
     var spec = BgeFixture.spec("", "", Map.of()).withResources(1, 1);
 
     assertThatThrownBy(() -> BgeBackend.open(fixture.context(spec)))
-        .hasMessageContaining("--gpus_per_worker").hasMessageContaining("no CUDA device");
+        .hasMessageContaining("--gpus_per_worker").hasMessageContaining("no CUDA device")
+        .hasMessageContaining("PYTORCH_LIBRARY_PATH").hasMessageContaining("PYTORCH_FLAVOR=cu128");
   }
 }
