@@ -93,8 +93,8 @@ public final class BgeBackend implements ModelBackend {
                                   int threads, Path cache) {
     BertEncoder encoder = switch (choice.weights()) {
       case ONNX -> precision == Precision.INT8
-          ? OnnxBertEncoder.load(Int8OnnxExport.produce(files.onnx(), cache.resolve("bge-int8").resolve(files.name())),
-              device, threads, "int8 MatMul weights quantized at load from " + files.onnx().getFileName())
+          ? OnnxBertEncoder.load(Int8OnnxExport.produce(files.onnx(), int8Dir(files, cache)), device, threads,
+              "int8 MatMul weights quantized at load from " + files.onnx().getFileName())
           : OnnxBertEncoder.load(files.onnx(), device, threads, "fp32");
       case TORCHSCRIPT -> TorchScriptBertEncoder.load(files.torchScript(), device);
       case BERT_WEIGHTS -> TorchBertEncoder.load(BertWeights.load(files, cache), device);
@@ -108,6 +108,12 @@ public final class BgeBackend implements ModelBackend {
       encoder.close();
       throw e;
     }
+  }
+
+  /** One directory per source file: two models whose folders share a name must not share an int8 copy. */
+  private static Path int8Dir(BgeModelFiles files, Path cache) {
+    String source = files.onnx().toAbsolutePath().normalize().toString();
+    return cache.resolve("bge-int8").resolve(files.name() + "-" + Integer.toHexString(source.hashCode()));
   }
 
   @Override
