@@ -19,11 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -87,7 +83,7 @@ public final class BgeNodeBench {
   private static final String QUICKSTART = "default";
   /** {@code llm deploy --pretrained_model_type custom/bge --model emb}, as the README's quick start runs it. */
   private static final String QUICKSTART_DEPLOYMENT = "{\"model\": \"emb\", \"pretrained_model_type\": \"custom/bge\"}";
-  private static final String LANGCHAIN4J = "langchain4j";
+  static final String LANGCHAIN4J = "langchain4j";
   /** {@code --precision}: int8 adds {@code --infer_params bge.precision=int8} to the node's deployment. */
   private static String precision = "fp32";
 
@@ -95,26 +91,6 @@ public final class BgeNodeBench {
   @FunctionalInterface
   private interface Request {
     String send(String sentence) throws Exception;
-  }
-
-  private record Result(String engine, String path, String batching, int clients, int perCall, long sentences,
-                        long passes, Map<String, Long> errors, double seconds, double cpuSeconds, Histogram latency,
-                        long jitMillis, Map<String, Long> cpuNanosByThread) {
-    String key() {
-      return engine + "|" + path + "|" + batching + "|" + clients + "|" + perCall;
-    }
-
-    double sentencesPerSecond() {
-      return sentences / seconds;
-    }
-
-    double sentencesPerPass() {
-      return passes <= 0 ? Double.NaN : (double) sentences / passes;
-    }
-
-    double cpuMillisPerSentence() {
-      return sentences == 0 ? Double.NaN : cpuSeconds * 1000 / sentences;
-    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -150,7 +126,7 @@ public final class BgeNodeBench {
     if (langchain4j) {
       startDjlOnnxRuntimeFirst(home);
     }
-    List<Result> results = new ArrayList<>();
+    List<BgeCaseResult> results = new ArrayList<>();
     ExecutorService blocking = Executors.newCachedThreadPool();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newFixedThreadPool(4)).build();
@@ -176,16 +152,16 @@ public final class BgeNodeBench {
     } finally {
       blocking.shutdownNow();
     }
-    print(results, clients);
-    printAgainstLangChain4j(results, clients);
+    BgeResultTables.print(results, clients);
+    BgeResultTables.printAgainstLangChain4j(results, clients);
     System.out.printf("%nload average at end: %.2f%n", BenchSupport.loadAverage());
     System.exit(0);
   }
 
-  private static List<Result> inProcess(String engine, List<Integer> batches, int clients, String maxWaitMs,
+  private static List<BgeCaseResult> inProcess(String engine, List<Integer> batches, int clients, String maxWaitMs,
                                         int threads, int seconds, int warmup, Path home, ExecutorService blocking)
       throws Exception {
-    List<Result> out = new ArrayList<>();
+    List<BgeCaseResult> out = new ArrayList<>();
     long loadStart = System.nanoTime();
     try (BgeBackend backend = BgeEngineBench.open(engine, "0", home, threads, blocking)) {
       System.out.printf("%s loaded in-process in %.1f s: %s%n", engine, (System.nanoTime() - loadStart) / 1e9,
@@ -193,7 +169,7 @@ public final class BgeNodeBench {
       for (int batch : batches) {
         BgeEngineBench.measure(backend, batch, warmup);
         BgeEngineBench.Row row = BgeEngineBench.measure(backend, batch, seconds);
-        out.add(report(new Result(engine, "in-process", "n/a", 1, batch, row.calls() * batch, row.passes(), Map.of(),
+        out.add(BgeResultTables.report(new BgeCaseResult(engine, "in-process", "n/a", 1, batch, row.calls() * batch, row.passes(), Map.of(),
             row.seconds(), row.cpuSeconds(), row.latencyMicros(), -1, Map.of())));
       }
       out.add(inProcessClients(backend, engine, "off", clients, seconds, warmup));
@@ -221,24 +197,24 @@ public final class BgeNodeBench {
    * bundled weights, its own ONNX Runtime session with its own settings), one sentence per {@code embed} call,
    * from 1 thread and from {@code clients} threads.
    */
-  private static List<Result> langChain4j(String engine, int clients, int seconds, int warmup)
+  private static List<BgeCaseResult> langChain4j(String engine, int clients, int seconds, int warmup)
       throws InterruptedException {
     long loadStart = System.nanoTime();
     BgeSmallZhV15EmbeddingModel model = new BgeSmallZhV15EmbeddingModel();
     System.out.printf("LangChain4j BgeSmallZhV15EmbeddingModel loaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
     Request request = sentence -> model.embed(sentence).content().vector().length > 0 ? null : "no embedding";
-    List<Result> out = new ArrayList<>();
+    List<BgeCaseResult> out = new ArrayList<>();
     for (int n : List.of(1, clients)) {
       warmUp(n, warmup, request);
-      Result r = closedLoop(n, seconds, request);
-      out.add(report(new Result(engine, LANGCHAIN4J, "n/a", n, 1, r.sentences(), 0, r.errors(), r.seconds(),
+      BgeCaseResult r = closedLoop(n, seconds, request);
+      out.add(BgeResultTables.report(new BgeCaseResult(engine, LANGCHAIN4J, "n/a", n, 1, r.sentences(), 0, r.errors(), r.seconds(),
           r.cpuSeconds(), r.latency(), r.jitMillis(), r.cpuNanosByThread())));
     }
     return out;
   }
 
   /** {@code clients} threads each calling embed() with one sentence at a time. */
-  private static Result inProcessClients(BgeBackend backend, String engine, String batching, int clients, int seconds,
+  private static BgeCaseResult inProcessClients(BgeBackend backend, String engine, String batching, int clients, int seconds,
                                          int warmup) throws InterruptedException {
     Request request = sentence -> {
       backend.embed(EmbeddingCall.of(List.of(sentence))).toCompletableFuture().get(5, TimeUnit.MINUTES);
@@ -246,13 +222,13 @@ public final class BgeNodeBench {
     };
     warmUp(clients, warmup, request);
     long passes = backend.forwardPasses();
-    Result r = closedLoop(clients, seconds, request);
-    return report(new Result(engine, "in-process", batching, clients, 1, r.sentences(),
+    BgeCaseResult r = closedLoop(clients, seconds, request);
+    return BgeResultTables.report(new BgeCaseResult(engine, "in-process", batching, clients, 1, r.sentences(),
         backend.forwardPasses() - passes, r.errors(), r.seconds(), r.cpuSeconds(), r.latency(), r.jitMillis(),
         r.cpuNanosByThread()));
   }
 
-  private static List<Result> throughNode(HttpClient http, Node node, String engine, String maxWaitMs, int clients,
+  private static List<BgeCaseResult> throughNode(HttpClient http, Node node, String engine, String maxWaitMs, int clients,
                                           int threads, int seconds, int warmup) throws Exception {
     String batching = maxWaitMs.equals(QUICKSTART) ? QUICKSTART : maxWaitMs.equals("0") ? "off" : "on";
     String quickstart = precision.equals("fp32") ? QUICKSTART_DEPLOYMENT
@@ -282,12 +258,12 @@ public final class BgeNodeBench {
       }
       return JSON.readTree(r.body()).path("data").path(0).path("embedding").size() > 0 ? null : "no embedding";
     };
-    List<Result> out = new ArrayList<>();
+    List<BgeCaseResult> out = new ArrayList<>();
     for (int n : List.of(1, clients)) {
       warmUp(n, warmup, request);
       long passes = forwardPasses(http, node);
-      Result r = closedLoop(n, seconds, request);
-      out.add(report(new Result(engine, "node HTTP", batching, n, 1, r.sentences(), forwardPasses(http, node) - passes,
+      BgeCaseResult r = closedLoop(n, seconds, request);
+      out.add(BgeResultTables.report(new BgeCaseResult(engine, "node HTTP", batching, n, 1, r.sentences(), forwardPasses(http, node) - passes,
           r.errors(), r.seconds(), r.cpuSeconds(), r.latency(), r.jitMillis(), r.cpuNanosByThread())));
     }
     http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/emb")).DELETE().build(),
@@ -341,7 +317,7 @@ public final class BgeNodeBench {
   }
 
   /** {@code clients} threads, each sending the next sentence as soon as its previous answer is in, for {@code seconds}. */
-  private static Result closedLoop(int clients, int seconds, Request request) throws InterruptedException {
+  private static BgeCaseResult closedLoop(int clients, int seconds, Request request) throws InterruptedException {
     Recorder recorder = new Recorder(TimeUnit.MINUTES.toMicros(10), 3);
     LongAdder ok = new LongAdder();
     Map<String, Long> errors = new ConcurrentHashMap<>();
@@ -379,7 +355,7 @@ public final class BgeNodeBench {
       t.join();
     }
     long cpu = BenchSupport.processCpuNanos() - cpuStart;
-    return new Result("", "", "", clients, 1, ok.sum(), 0, new TreeMap<>(errors), (System.nanoTime() - start) / 1e9,
+    return new BgeCaseResult("", "", "", clients, 1, ok.sum(), 0, new TreeMap<>(errors), (System.nanoTime() - start) / 1e9,
         cpu / 1e9, recorder.getIntervalHistogram(), JIT.getTotalCompilationTime() - jitStart, cpuByThread(threadCpuStart, clientCpu.sum(), cpu));
   }
 
@@ -415,101 +391,5 @@ public final class BgeNodeBench {
     long threads = out.values().stream().mapToLong(Long::longValue).sum();
     out.put("rest of the process (GC, JIT, native threads, ended threads)", Math.max(0, processNanos - threads));
     return out;
-  }
-
-  private static Result report(Result r) {
-    System.out.printf(Locale.ROOT, "  %-10s %-3s %2d client(s) x %2d sentence(s): %7.1f sentences/s  p50 %8.2f ms  "
-        + "p99 %8.2f ms  %5.1f sentences/pass  %6.2f CPU ms/sentence  JIT %s  errors %s%n", r.path(), r.batching(),
-        r.clients(), r.perCall(), r.sentencesPerSecond(), ms(r.latency(), 50), ms(r.latency(), 99), r.sentencesPerPass(),
-        r.cpuMillisPerSentence(), r.jitMillis() < 0 ? "-" : r.jitMillis() + " ms", r.errors());
-    if (r.clients() > 1 && r.sentences() > 0) {
-      r.cpuNanosByThread().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-          .forEach(e -> System.out.printf(Locale.ROOT, "      CPU %6.2f ms/sentence  %s%n",
-              e.getValue() / 1e6 / r.sentences(), e.getKey()));
-    }
-    return r;
-  }
-
-  /**
-   * One row per case: the round with the most sentences/s (the other processes on the machine slow
-   * every round by a different amount), the sentences/s of each round, and the errors of all rounds.
-   */
-  private static void print(List<Result> all, int clients) {
-    Map<String, List<Result>> byCase = new LinkedHashMap<>();
-    all.forEach(r -> byCase.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
-    List<Result> results = byCase.values().stream()
-        .map(rs -> rs.stream().max(Comparator.comparingDouble(Result::sentencesPerSecond)).orElseThrow()).toList();
-    System.out.printf("%n| engine | path | batching | clients | sentences/call | sentences/s | each round | p50 ms | p99 ms "
-        + "| sentences/pass | CPU ms/sentence | errors | / in-process best | CPU: in-process least / this |%n");
-    System.out.printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|%n");
-    for (Result r : results) {
-      List<Result> rounds = byCase.get(r.key());
-      Map<String, Long> errors = new TreeMap<>();
-      rounds.forEach(o -> o.errors().forEach((k, v) -> errors.merge(k, v, Long::sum)));
-      String each = String.join(" / ", rounds.stream()
-          .map(o -> String.format(Locale.ROOT, "%.1f", o.sentencesPerSecond())).toList());
-      System.out.printf(Locale.ROOT, "| %s | %s | %s | %d | %d | %.1f | %s | %.2f | %.2f | %.1f | %.2f | %s | %.2f | %.2f |%n",
-          r.engine(), r.path(), r.batching(), r.clients(), r.perCall(), r.sentencesPerSecond(), each,
-          ms(r.latency(), 50), ms(r.latency(), 99), r.sentencesPerPass(), r.cpuMillisPerSentence(),
-          errors.isEmpty() ? "0" : errors.toString(), r.sentencesPerSecond() / bestInProcess(results, r.engine()),
-          leastCpuInProcess(results, r.engine()) / r.cpuMillisPerSentence());
-    }
-    System.out.println();
-    for (Result r : results) {
-      if (r.path().equals("node HTTP") && r.clients() == clients) {
-        double best = bestInProcess(results, r.engine());
-        double least = leastCpuInProcess(results, r.engine());
-        double ratio = r.sentencesPerSecond() / best;
-        System.out.printf(Locale.ROOT, "%s, node, %d clients, batching %s: %.1f of %.1f sentences/s in-process best "
-            + "= %.1f%% (aim: at least 90%%): %s; CPU per sentence %.2f ms vs %.2f ms in-process (%.0f%%)%n",
-            r.engine(), clients, r.batching(), r.sentencesPerSecond(), best, ratio * 100, ratio >= 0.9 ? "met" : "NOT met",
-            r.cpuMillisPerSentence(), least, 100 * least / r.cpuMillisPerSentence());
-      }
-    }
-  }
-
-  /**
-   * The issue's aims against LangChain4j: through the node at {@code clients} clients at least 1.5 times its
-   * {@code clients}-thread throughput; 1 client's p50 within 1 ms of its one-thread p50.
-   */
-  private static void printAgainstLangChain4j(List<Result> all, int clients) {
-    for (int n : List.of(clients, 1)) {
-      Result lc4j = best(all, LANGCHAIN4J, n);
-      for (Result node : all.stream().filter(r -> r.path().equals("node HTTP") && r.clients() == n)
-          .map(r -> best(all, r.path(), r.batching(), n)).distinct().toList()) {
-        if (lc4j == null) {
-          continue;
-        }
-        System.out.printf(Locale.ROOT, "node (batching %s) vs LangChain4j, %d client(s): %.1f vs %.1f sentences/s = "
-            + "%.2fx; p50 %.2f vs %.2f ms (%+.2f ms); CPU/sentence %.2f vs %.2f ms%n", node.batching(), n,
-            node.sentencesPerSecond(), lc4j.sentencesPerSecond(), node.sentencesPerSecond() / lc4j.sentencesPerSecond(),
-            ms(node.latency(), 50), ms(lc4j.latency(), 50), ms(node.latency(), 50) - ms(lc4j.latency(), 50),
-            node.cpuMillisPerSentence(), lc4j.cpuMillisPerSentence());
-      }
-    }
-  }
-
-  private static Result best(List<Result> all, String path, int clients) {
-    return best(all, path, null, clients);
-  }
-
-  private static Result best(List<Result> all, String path, String batching, int clients) {
-    return all.stream().filter(r -> r.path().equals(path) && r.clients() == clients
-            && (batching == null || r.batching().equals(batching)))
-        .max(Comparator.comparingDouble(Result::sentencesPerSecond)).orElse(null);
-  }
-
-  private static double bestInProcess(List<Result> results, String engine) {
-    return results.stream().filter(r -> r.engine().equals(engine) && !r.path().equals("node HTTP"))
-        .mapToDouble(Result::sentencesPerSecond).max().orElse(Double.NaN);
-  }
-
-  private static double leastCpuInProcess(List<Result> results, String engine) {
-    return results.stream().filter(r -> r.engine().equals(engine) && !r.path().equals("node HTTP"))
-        .mapToDouble(Result::cpuMillisPerSentence).min().orElse(Double.NaN);
-  }
-
-  private static double ms(Histogram h, double percentile) {
-    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
   }
 }
