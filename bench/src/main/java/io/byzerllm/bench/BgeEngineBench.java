@@ -104,8 +104,10 @@ public final class BgeEngineBench {
    * CPU threads would run it, coalescing concurrent calls for at most {@code maxWaitMs} ("0": not at all).
    */
   static BgeBackend open(String engine, String maxWaitMs, Path home, int threads, Executor executor) {
+    // "onnx-int8": the same engine on the int8 variant (bge.precision=int8).
+    boolean int8 = engine.endsWith("-int8");
     ModelSpec spec = ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of("bge.max_batch_size", "32", "bge.max_wait_ms",
-        maxWaitMs)).withModelPath("", engine);
+        maxWaitMs, "bge.precision", int8 ? "int8" : "fp32")).withModelPath("", int8 ? engine.replace("-int8", "") : engine);
     return (BgeBackend) BgeBackend.open(new BackendContext(spec, 0, home, threads, List.of(), executor));
   }
 

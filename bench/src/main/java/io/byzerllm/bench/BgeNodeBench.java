@@ -2,6 +2,7 @@ package io.byzerllm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.model.embedding.onnx.bgesmallzhv15.BgeSmallZhV15EmbeddingModel;
 import io.byzerllm.server.Node;
 import io.byzerllm.server.NodeSettings;
 import io.byzerllm.worker.EmbeddingCall;
@@ -18,11 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -63,8 +60,14 @@ import org.HdrHistogram.Recorder;
  * java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
  *     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.BgeNodeBench \
  *     [--seconds 10] [--warmup 3] [--rounds 2] [--clients 16] [--threads 1] [--batches 32] [--max-wait-ms 2] \
- *     [--engines onnx,pytorch] [--home DIR]
+ *     [--engines onnx,pytorch] [--home DIR] [--deploy quickstart|tuned] [--langchain4j true|false]
+ *     [--in-process true|false] [--precision fp32|int8]
  * </pre>
+ *
+ * <p>By default ({@code --deploy quickstart}) the node's deployment is the README's quick start,
+ * {@code llm deploy --pretrained_model_type custom/bge --model emb} with no other flag, and the in-process
+ * baseline is LangChain4j's {@code BgeSmallZhV15EmbeddingModel} (1 thread, then {@code --clients} threads,
+ * one sentence per call); {@code --deploy tuned} runs the explicit deployments above, batching on and off.
  *
  * The {@code --add-opens} flags are {@link Node#JVM_OPTIONS} (the node's durable deployment table);
  * {@code --home} is the $LLM_HOME of the node and of the in-process backend (default: a temp dir).
@@ -76,31 +79,18 @@ public final class BgeNodeBench {
   /** JIT compilation time in a one-second warm-up step below which the code is taken as compiled. */
   private static final long JIT_SETTLED_MS = 20;
   private static final int MAX_WARMUP_SECONDS = 30;
+  /** The engine and batching label of the README's quick-start deployment, which sets neither. */
+  private static final String QUICKSTART = "default";
+  /** {@code llm deploy --pretrained_model_type custom/bge --model emb}, as the README's quick start runs it. */
+  private static final String QUICKSTART_DEPLOYMENT = "{\"model\": \"emb\", \"pretrained_model_type\": \"custom/bge\"}";
+  static final String LANGCHAIN4J = "langchain4j";
+  /** {@code --precision}: int8 adds {@code --infer_params bge.precision=int8} to the node's deployment. */
+  private static String precision = "fp32";
 
   /** One request of one client: null when it succeeded, else the kind of error. */
   @FunctionalInterface
   private interface Request {
     String send(String sentence) throws Exception;
-  }
-
-  private record Result(String engine, String path, String batching, int clients, int perCall, long sentences,
-                        long passes, Map<String, Long> errors, double seconds, double cpuSeconds, Histogram latency,
-                        long jitMillis, Map<String, Long> cpuNanosByThread) {
-    String key() {
-      return engine + "|" + path + "|" + batching + "|" + clients + "|" + perCall;
-    }
-
-    double sentencesPerSecond() {
-      return sentences / seconds;
-    }
-
-    double sentencesPerPass() {
-      return passes <= 0 ? Double.NaN : (double) sentences / passes;
-    }
-
-    double cpuMillisPerSentence() {
-      return sentences == 0 ? Double.NaN : cpuSeconds * 1000 / sentences;
-    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -115,16 +105,28 @@ public final class BgeNodeBench {
         .map(String::trim).map(Integer::parseInt).toList();
     List<String> engines = List.of(opts.getOrDefault("engines", "onnx").split(",")).stream().map(String::trim).toList();
     Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-node-bench");
+    boolean quickstart = opts.getOrDefault("deploy", "quickstart").equals("quickstart");
+    precision = opts.getOrDefault("precision", "fp32");
+    boolean langchain4j = Boolean.parseBoolean(opts.getOrDefault("langchain4j", "true"));
+    boolean djlInProcess = Boolean.parseBoolean(opts.getOrDefault("in-process", String.valueOf(!quickstart)));
+    if (quickstart) {
+      engines = List.of(QUICKSTART); // the README's deploy names no engine: the worker chooses
+    }
 
     System.out.printf("command: %s%n", BenchSupport.commandLine(BgeNodeBench.class, args));
     System.out.println(BenchSupport.machine());
     System.out.printf("load average at start: %.2f (other processes share these cores)%n", BenchSupport.loadAverage());
+    System.out.printf("deploy=%s precision=%s langchain4j=%s in-process=%s%n", quickstart ? "quickstart ("
+        + QUICKSTART_DEPLOYMENT + ")" : "tuned", precision, langchain4j, djlInProcess);
     System.out.printf("model=bundled bge-small-zh-v1.5 engines=%s rounds=%d seconds=%d warmup=%d (at least; longer "
         + "until the JIT settles) clients=1,%d threads=%d in-process batches=%s max_wait_ms=%s (batching on) / 0 (off) "
         + "sentences=%d home=%s%n%n", engines, rounds, seconds, warmup, clients, threads, batches, maxWaitMs,
         BgeSentences.ALL.size(), home);
 
-    List<Result> results = new ArrayList<>();
+    if (langchain4j) {
+      startDjlOnnxRuntimeFirst(home);
+    }
+    List<BgeCaseResult> results = new ArrayList<>();
     ExecutorService blocking = Executors.newCachedThreadPool();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newFixedThreadPool(4)).build();
@@ -133,9 +135,14 @@ public final class BgeNodeBench {
         for (int round = 1; round <= rounds; round++) {
           System.out.printf("== %s, round %d of %d (load average %.2f)%n", engine, round, rounds,
               BenchSupport.loadAverage());
-          results.addAll(inProcess(engine, batches, clients, maxWaitMs, threads, seconds, warmup, home, blocking));
+          if (langchain4j) {
+            results.addAll(langChain4j(engine, clients, seconds, warmup));
+          }
+          if (djlInProcess) {
+            results.addAll(inProcess(engine, batches, clients, maxWaitMs, threads, seconds, warmup, home, blocking));
+          }
           try (Node node = Node.start(NodeSettings.ephemeral(home))) {
-            for (String wait : List.of(maxWaitMs, "0")) {
+            for (String wait : quickstart ? List.of(QUICKSTART) : List.of(maxWaitMs, "0")) {
               results.addAll(throughNode(http, node, engine, wait, clients, threads, seconds, warmup));
             }
           }
@@ -145,15 +152,16 @@ public final class BgeNodeBench {
     } finally {
       blocking.shutdownNow();
     }
-    print(results, clients);
+    BgeResultTables.print(results, clients);
+    BgeResultTables.printAgainstLangChain4j(results, clients);
     System.out.printf("%nload average at end: %.2f%n", BenchSupport.loadAverage());
     System.exit(0);
   }
 
-  private static List<Result> inProcess(String engine, List<Integer> batches, int clients, String maxWaitMs,
+  private static List<BgeCaseResult> inProcess(String engine, List<Integer> batches, int clients, String maxWaitMs,
                                         int threads, int seconds, int warmup, Path home, ExecutorService blocking)
       throws Exception {
-    List<Result> out = new ArrayList<>();
+    List<BgeCaseResult> out = new ArrayList<>();
     long loadStart = System.nanoTime();
     try (BgeBackend backend = BgeEngineBench.open(engine, "0", home, threads, blocking)) {
       System.out.printf("%s loaded in-process in %.1f s: %s%n", engine, (System.nanoTime() - loadStart) / 1e9,
@@ -161,7 +169,7 @@ public final class BgeNodeBench {
       for (int batch : batches) {
         BgeEngineBench.measure(backend, batch, warmup);
         BgeEngineBench.Row row = BgeEngineBench.measure(backend, batch, seconds);
-        out.add(report(new Result(engine, "in-process", "n/a", 1, batch, row.calls() * batch, row.passes(), Map.of(),
+        out.add(BgeResultTables.report(new BgeCaseResult(engine, "in-process", "n/a", 1, batch, row.calls() * batch, row.passes(), Map.of(),
             row.seconds(), row.cpuSeconds(), row.latencyMicros(), -1, Map.of())));
       }
       out.add(inProcessClients(backend, engine, "off", clients, seconds, warmup));
@@ -172,8 +180,41 @@ public final class BgeNodeBench {
     return out;
   }
 
+  /**
+   * ONNX Runtime has one environment per process, and DJL creates it with thread options, which ONNX Runtime
+   * refuses once another library (LangChain4j) has created it plainly: so DJL's engine starts first, with the
+   * settings a worker gives it (offline, caches under the home).
+   */
+  private static void startDjlOnnxRuntimeFirst(Path home) {
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("DJL_CACHE_DIR", home.resolve("cache").resolve("djl").toString());
+    System.setProperty("ENGINE_CACHE_DIR", home.resolve("cache").resolve("djl").toString());
+    ai.djl.engine.Engine.getEngine("OnnxRuntime");
+  }
+
+  /**
+   * The in-process library a Java user would pick: LangChain4j's {@code BgeSmallZhV15EmbeddingModel} (the same
+   * bundled weights, its own ONNX Runtime session with its own settings), one sentence per {@code embed} call,
+   * from 1 thread and from {@code clients} threads.
+   */
+  private static List<BgeCaseResult> langChain4j(String engine, int clients, int seconds, int warmup)
+      throws InterruptedException {
+    long loadStart = System.nanoTime();
+    BgeSmallZhV15EmbeddingModel model = new BgeSmallZhV15EmbeddingModel();
+    System.out.printf("LangChain4j BgeSmallZhV15EmbeddingModel loaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
+    Request request = sentence -> model.embed(sentence).content().vector().length > 0 ? null : "no embedding";
+    List<BgeCaseResult> out = new ArrayList<>();
+    for (int n : List.of(1, clients)) {
+      warmUp(n, warmup, request);
+      BgeCaseResult r = closedLoop(n, seconds, request);
+      out.add(BgeResultTables.report(new BgeCaseResult(engine, LANGCHAIN4J, "n/a", n, 1, r.sentences(), 0, r.errors(), r.seconds(),
+          r.cpuSeconds(), r.latency(), r.jitMillis(), r.cpuNanosByThread())));
+    }
+    return out;
+  }
+
   /** {@code clients} threads each calling embed() with one sentence at a time. */
-  private static Result inProcessClients(BgeBackend backend, String engine, String batching, int clients, int seconds,
+  private static BgeCaseResult inProcessClients(BgeBackend backend, String engine, String batching, int clients, int seconds,
                                          int warmup) throws InterruptedException {
     Request request = sentence -> {
       backend.embed(EmbeddingCall.of(List.of(sentence))).toCompletableFuture().get(5, TimeUnit.MINUTES);
@@ -181,16 +222,18 @@ public final class BgeNodeBench {
     };
     warmUp(clients, warmup, request);
     long passes = backend.forwardPasses();
-    Result r = closedLoop(clients, seconds, request);
-    return report(new Result(engine, "in-process", batching, clients, 1, r.sentences(),
+    BgeCaseResult r = closedLoop(clients, seconds, request);
+    return BgeResultTables.report(new BgeCaseResult(engine, "in-process", batching, clients, 1, r.sentences(),
         backend.forwardPasses() - passes, r.errors(), r.seconds(), r.cpuSeconds(), r.latency(), r.jitMillis(),
         r.cpuNanosByThread()));
   }
 
-  private static List<Result> throughNode(HttpClient http, Node node, String engine, String maxWaitMs, int clients,
+  private static List<BgeCaseResult> throughNode(HttpClient http, Node node, String engine, String maxWaitMs, int clients,
                                           int threads, int seconds, int warmup) throws Exception {
-    String batching = maxWaitMs.equals("0") ? "off" : "on";
-    String deployment = """
+    String batching = maxWaitMs.equals(QUICKSTART) ? QUICKSTART : maxWaitMs.equals("0") ? "off" : "on";
+    String quickstart = precision.equals("fp32") ? QUICKSTART_DEPLOYMENT
+        : QUICKSTART_DEPLOYMENT.replace("}", ", \"infer_params\": {\"bge.precision\": \"" + precision + "\"}}");
+    String deployment = maxWaitMs.equals(QUICKSTART) ? quickstart : """
         {"model": "emb", "pretrained_model_type": "custom/bge", "num_workers": 1, "worker_concurrency": %d,
          "cpus_per_worker": %d, "infer_backend": "%s",
          "infer_params": {"bge.max_batch_size": "32", "bge.max_wait_ms": "%s"}}"""
@@ -204,8 +247,8 @@ public final class BgeNodeBench {
     long idleCpu = BenchSupport.processCpuNanos();
     long idleStart = System.nanoTime();
     Thread.sleep(2000);
-    System.out.printf("node: deployed %s, batching %s, in %.1f s; idle, this process then uses %.1f CPU ms/s%n", engine,
-        batching, (idleStart - t0) / 1e9, (BenchSupport.processCpuNanos() - idleCpu) / ((System.nanoTime() - idleStart) / 1e9) / 1e6);
+    System.out.printf("node: deployed %s, batching %s, in %.1f s (%s); idle, this process then uses %.1f CPU ms/s%n",
+        engine, batching, (idleStart - t0) / 1e9, workerSettings(http, node), (BenchSupport.processCpuNanos() - idleCpu) / ((System.nanoTime() - idleStart) / 1e9) / 1e6);
     URI embeddings = URI.create(node.httpUrl() + "/v1/embeddings");
     Request request = sentence -> {
       HttpResponse<String> r = http.send(post(embeddings.toString(),
@@ -215,17 +258,28 @@ public final class BgeNodeBench {
       }
       return JSON.readTree(r.body()).path("data").path(0).path("embedding").size() > 0 ? null : "no embedding";
     };
-    List<Result> out = new ArrayList<>();
+    List<BgeCaseResult> out = new ArrayList<>();
     for (int n : List.of(1, clients)) {
       warmUp(n, warmup, request);
       long passes = forwardPasses(http, node);
-      Result r = closedLoop(n, seconds, request);
-      out.add(report(new Result(engine, "node HTTP", batching, n, 1, r.sentences(), forwardPasses(http, node) - passes,
+      BgeCaseResult r = closedLoop(n, seconds, request);
+      out.add(BgeResultTables.report(new BgeCaseResult(engine, "node HTTP", batching, n, 1, r.sentences(), forwardPasses(http, node) - passes,
           r.errors(), r.seconds(), r.cpuSeconds(), r.latency(), r.jitMillis(), r.cpuNanosByThread())));
     }
     http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/emb")).DELETE().build(),
         HttpResponse.BodyHandlers.discarding());
     return out;
+  }
+
+  /** What the deployment's first worker runs on, from GET /api/deployments/emb: engine, threads, batching. */
+  private static String workerSettings(HttpClient http, Node node) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments/emb"))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode d = JSON.readTree(r.body());
+    JsonNode b = d.path("workers").path(0).path("backend");
+    return "worker_concurrency " + d.at("/spec/worker_concurrency").asText(d.path("worker_concurrency").asText())
+        + ", " + b.path("engine_detail").asText() + ", threads " + b.path("threads").asText() + ", max_batch_size "
+        + b.path("max_batch_size").asText() + ", max_wait_ms " + b.path("max_wait_ms").asText();
   }
 
   /** The forward passes the deployment's worker has run, from its description in GET /api/deployments/emb. */
@@ -263,7 +317,7 @@ public final class BgeNodeBench {
   }
 
   /** {@code clients} threads, each sending the next sentence as soon as its previous answer is in, for {@code seconds}. */
-  private static Result closedLoop(int clients, int seconds, Request request) throws InterruptedException {
+  private static BgeCaseResult closedLoop(int clients, int seconds, Request request) throws InterruptedException {
     Recorder recorder = new Recorder(TimeUnit.MINUTES.toMicros(10), 3);
     LongAdder ok = new LongAdder();
     Map<String, Long> errors = new ConcurrentHashMap<>();
@@ -301,7 +355,7 @@ public final class BgeNodeBench {
       t.join();
     }
     long cpu = BenchSupport.processCpuNanos() - cpuStart;
-    return new Result("", "", "", clients, 1, ok.sum(), 0, new TreeMap<>(errors), (System.nanoTime() - start) / 1e9,
+    return new BgeCaseResult("", "", "", clients, 1, ok.sum(), 0, new TreeMap<>(errors), (System.nanoTime() - start) / 1e9,
         cpu / 1e9, recorder.getIntervalHistogram(), JIT.getTotalCompilationTime() - jitStart, cpuByThread(threadCpuStart, clientCpu.sum(), cpu));
   }
 
@@ -337,70 +391,5 @@ public final class BgeNodeBench {
     long threads = out.values().stream().mapToLong(Long::longValue).sum();
     out.put("rest of the process (GC, JIT, native threads, ended threads)", Math.max(0, processNanos - threads));
     return out;
-  }
-
-  private static Result report(Result r) {
-    System.out.printf(Locale.ROOT, "  %-10s %-3s %2d client(s) x %2d sentence(s): %7.1f sentences/s  p50 %8.2f ms  "
-        + "p99 %8.2f ms  %5.1f sentences/pass  %6.2f CPU ms/sentence  JIT %s  errors %s%n", r.path(), r.batching(),
-        r.clients(), r.perCall(), r.sentencesPerSecond(), ms(r.latency(), 50), ms(r.latency(), 99), r.sentencesPerPass(),
-        r.cpuMillisPerSentence(), r.jitMillis() < 0 ? "-" : r.jitMillis() + " ms", r.errors());
-    if (r.clients() > 1 && r.sentences() > 0) {
-      r.cpuNanosByThread().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-          .forEach(e -> System.out.printf(Locale.ROOT, "      CPU %6.2f ms/sentence  %s%n",
-              e.getValue() / 1e6 / r.sentences(), e.getKey()));
-    }
-    return r;
-  }
-
-  /**
-   * One row per case: the round with the most sentences/s (the other processes on the machine slow
-   * every round by a different amount), the sentences/s of each round, and the errors of all rounds.
-   */
-  private static void print(List<Result> all, int clients) {
-    Map<String, List<Result>> byCase = new LinkedHashMap<>();
-    all.forEach(r -> byCase.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
-    List<Result> results = byCase.values().stream()
-        .map(rs -> rs.stream().max(Comparator.comparingDouble(Result::sentencesPerSecond)).orElseThrow()).toList();
-    System.out.printf("%n| engine | path | batching | clients | sentences/call | sentences/s | each round | p50 ms | p99 ms "
-        + "| sentences/pass | CPU ms/sentence | errors | / in-process best | CPU: in-process least / this |%n");
-    System.out.printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|%n");
-    for (Result r : results) {
-      List<Result> rounds = byCase.get(r.key());
-      Map<String, Long> errors = new TreeMap<>();
-      rounds.forEach(o -> o.errors().forEach((k, v) -> errors.merge(k, v, Long::sum)));
-      String each = String.join(" / ", rounds.stream()
-          .map(o -> String.format(Locale.ROOT, "%.1f", o.sentencesPerSecond())).toList());
-      System.out.printf(Locale.ROOT, "| %s | %s | %s | %d | %d | %.1f | %s | %.2f | %.2f | %.1f | %.2f | %s | %.2f | %.2f |%n",
-          r.engine(), r.path(), r.batching(), r.clients(), r.perCall(), r.sentencesPerSecond(), each,
-          ms(r.latency(), 50), ms(r.latency(), 99), r.sentencesPerPass(), r.cpuMillisPerSentence(),
-          errors.isEmpty() ? "0" : errors.toString(), r.sentencesPerSecond() / bestInProcess(results, r.engine()),
-          leastCpuInProcess(results, r.engine()) / r.cpuMillisPerSentence());
-    }
-    System.out.println();
-    for (Result r : results) {
-      if (r.path().equals("node HTTP") && r.clients() == clients) {
-        double best = bestInProcess(results, r.engine());
-        double least = leastCpuInProcess(results, r.engine());
-        double ratio = r.sentencesPerSecond() / best;
-        System.out.printf(Locale.ROOT, "%s, node, %d clients, batching %s: %.1f of %.1f sentences/s in-process best "
-            + "= %.1f%% (aim: at least 90%%): %s; CPU per sentence %.2f ms vs %.2f ms in-process (%.0f%%)%n",
-            r.engine(), clients, r.batching(), r.sentencesPerSecond(), best, ratio * 100, ratio >= 0.9 ? "met" : "NOT met",
-            r.cpuMillisPerSentence(), least, 100 * least / r.cpuMillisPerSentence());
-      }
-    }
-  }
-
-  private static double bestInProcess(List<Result> results, String engine) {
-    return results.stream().filter(r -> r.engine().equals(engine) && r.path().equals("in-process"))
-        .mapToDouble(Result::sentencesPerSecond).max().orElse(Double.NaN);
-  }
-
-  private static double leastCpuInProcess(List<Result> results, String engine) {
-    return results.stream().filter(r -> r.engine().equals(engine) && r.path().equals("in-process"))
-        .mapToDouble(Result::cpuMillisPerSentence).min().orElse(Double.NaN);
-  }
-
-  private static double ms(Histogram h, double percentile) {
-    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
   }
 }

@@ -51,10 +51,10 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = {"--num_workers", "--num-workers"}, paramLabel = "N", description = "Workers (default 1).")
   Integer numWorkers;
 
-  @Option(names = {"--worker_concurrency", "--worker-concurrency"}, paramLabel = "N", description = "Calls in flight per worker (default 1).")
+  @Option(names = {"--worker_concurrency", "--worker-concurrency"}, paramLabel = "N", description = "Calls in flight per worker (default 1; 32 for custom/bge, whose worker batches them).")
   Integer workerConcurrency;
 
-  @Option(names = {"--cpus_per_worker", "--cpus-per-worker"}, paramLabel = "CPUS", description = "CPUs per worker (default 0.01).")
+  @Option(names = {"--cpus_per_worker", "--cpus-per-worker"}, paramLabel = "CPUS", description = "CPUs per worker (default 0.01; a custom/bge worker then computes on the node's free cores).")
   Double cpusPerWorker;
 
   @Option(names = {"--gpus_per_worker", "--gpus-per-worker"}, paramLabel = "GPUS", description = "GPUs per worker (default 0).")

@@ -129,6 +129,12 @@ class LlmCommandIT {
     assertThat(deployed.exitCode()).as(deployed.err()).isZero();
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).matches("dim=512 \\[(-?\\d\\.\\d{4}, ){8}\\.\\.\\.\\]\\R");
+    // No --cpus_per_worker, no --worker_concurrency: the engine computes on the node's cores and batches 32 calls.
+    CliRun stat = run("stat", "--model", "emb");
+    CliRun json = run("stat", "--json", "--model", "emb");
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(stat.out()).contains("OnnxRuntime, " + cores + " threads", "concurrency 32");
+    assertThat(json.out()).contains("\"threads\" : " + cores, "\"worker_concurrency\" : 32");
   }
 
   @Test

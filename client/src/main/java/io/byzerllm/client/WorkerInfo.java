@@ -25,12 +25,15 @@ public record WorkerInfo(
   public WorkerInfo {
     node = node == null ? "" : node;
     state = state == null ? "" : state;
-    backend = backend == null ? new Backend("", "") : backend;
+    backend = backend == null ? new Backend("", "", 0) : backend;
   }
 
-  /** The engine behind a worker, e.g. {@code openai-compatible} calling {@code deepseek-chat}. */
+  /**
+   * The engine behind a worker, e.g. {@code openai-compatible} calling {@code deepseek-chat}, or a local
+   * engine and the threads it computes on ({@code threads} 0 for a backend that computes nothing here).
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Backend(String engine, @JsonProperty("upstream_model") String upstreamModel) {
+  public record Backend(String engine, @JsonProperty("upstream_model") String upstreamModel, int threads) {
     public Backend {
       engine = engine == null ? "" : engine;
       upstreamModel = upstreamModel == null ? "" : upstreamModel;

@@ -52,9 +52,28 @@ public record ModelSpec(
     placement = placement == null ? PlacementStrategy.SPREAD : placement;
   }
 
-  /** A spec with byzerllm's defaults: 1 worker, concurrency 1, 0.01 CPU, 0 GPU. */
+  /** A spec with byzerllm's defaults: 1 worker, the type's default concurrency, 0.01 CPU, 0 GPU. */
   public static ModelSpec of(String model, ModelType type, Map<String, String> inferParams) {
-    return new ModelSpec(model, type, "", "", inferParams, 1, 1, DEFAULT_CPUS_PER_WORKER, 0, PlacementStrategy.SPREAD);
+    return new ModelSpec(model, type, "", "", inferParams, 1, type.defaultWorkerConcurrency(), DEFAULT_CPUS_PER_WORKER,
+        0, PlacementStrategy.SPREAD);
+  }
+
+  /**
+   * How many threads one worker's engine computes on. A worker that claims CPUs
+   * ({@code --cpus_per_worker}) gets that many (at least 1). A local model's worker left at the
+   * default claim (0.01, i.e. no {@code --cpus_per_worker}) gets the cores its node has free, shared
+   * with the other such workers of this deployment on the node: otherwise the quick start's deploy
+   * would compute on one core of a machine with many.
+   *
+   * @param nodeFreeCpus the node's CPUs less those claimed by the workers already running there
+   * @param workersOnNode this deployment's workers placed on the node (at least 1)
+   */
+  public int engineThreads(double nodeFreeCpus, int workersOnNode) {
+    if (!pretrainedModelType.computesLocally() || cpusPerWorker != DEFAULT_CPUS_PER_WORKER) {
+      return (int) Math.max(1, Math.round(cpusPerWorker));
+    }
+    // Rounded, as a claim is: the 0.01 CPU of a few SaaS workers must not cost the engine a core.
+    return (int) Math.max(1, Math.round(nodeFreeCpus / Math.max(1, workersOnNode)));
   }
 
   public ModelSpec withWorkers(int numWorkers, int workerConcurrency) {

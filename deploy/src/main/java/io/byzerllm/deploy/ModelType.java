@@ -16,6 +16,24 @@ public enum ModelType {
   SAAS_REASONING_OPENAI("saas/reasoning_openai", Family.OPENAI_COMPATIBLE, true, allSaas()),
   CUSTOM_BGE("custom/bge", Family.LOCAL_BGE, false, EnumSet.of(Capability.EMBEDDING));
 
+  /**
+   * {@code --worker_concurrency} when the user gives none. A local BGE worker coalesces the calls it
+   * holds into shared forward passes, so it needs room for many at once (one call at a time would
+   * never batch); a SaaS worker keeps byzerllm's 1.
+   */
+  public int defaultWorkerConcurrency() {
+    return family == Family.LOCAL_BGE ? 32 : 1;
+  }
+
+  /**
+   * Whether a worker given no {@code --cpus_per_worker} runs its engine on the cores its node has
+   * free: true for the local engine, which computes on this machine; a SaaS worker only waits on
+   * the network.
+   */
+  public boolean computesLocally() {
+    return family == Family.LOCAL_BGE;
+  }
+
   /** Which backend implementation serves the type. */
   public enum Family { OPENAI_COMPATIBLE, LOCAL_BGE }
 

@@ -27,14 +27,15 @@ public final class SpecFields {
         throw new InvalidSpecException("unknown deployment field '" + k + "'; known fields: " + KNOWN.stream().sorted().toList());
       }
     }
+    ModelType type = ModelType.parse(string(fields, "pretrained_model_type", DEFAULT_TYPE));
     return new ModelSpec(
         string(fields, "model", null),
-        ModelType.parse(string(fields, "pretrained_model_type", DEFAULT_TYPE)),
+        type,
         string(fields, "model_path", ""),
         string(fields, "infer_backend", ""),
         InferParams.parse(fields.get("infer_params")),
         integer(fields, "num_workers", 1),
-        integer(fields, "worker_concurrency", 1),
+        integer(fields, "worker_concurrency", type.defaultWorkerConcurrency()),
         number(fields, "cpus_per_worker", ModelSpec.DEFAULT_CPUS_PER_WORKER),
         number(fields, "gpus_per_worker", 0),
         PlacementStrategy.parse(string(fields, "placement", "spread")));

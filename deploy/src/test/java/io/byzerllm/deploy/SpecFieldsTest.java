@@ -17,10 +17,46 @@ class SpecFieldsTest {
     ModelSpec spec = SpecFields.toSpec(Map.of("model", "emb", "pretrained_model_type", "custom/bge"));
 
     assertThat(spec.numWorkers()).isEqualTo(1);
-    assertThat(spec.workerConcurrency()).isEqualTo(1);
+    assertThat(spec.workerConcurrency()).isEqualTo(32);
     assertThat(spec.cpusPerWorker()).isEqualTo(0.01);
     assertThat(spec.gpusPerWorker()).isZero();
     assertThat(spec.placement()).isEqualTo(PlacementStrategy.SPREAD);
+  }
+
+  @Test
+  void toSpec_saasWithoutConcurrency_keepsByzerllmsOne() {
+    ModelSpec spec = SpecFields.toSpec(Map.of("model", "chat"));
+
+    assertThat(spec.workerConcurrency()).isEqualTo(1);
+  }
+
+  @Test
+  void toSpec_bgeWithConcurrencyGiven_keepsTheUsersValue() {
+    ModelSpec spec = SpecFields.toSpec(Map.of("model", "emb", "pretrained_model_type", "custom/bge",
+        "worker_concurrency", 4));
+
+    assertThat(spec.workerConcurrency()).isEqualTo(4);
+  }
+
+  @Test
+  void engineThreads_bgeWithoutCpus_followsTheNodesFreeCores() {
+    ModelSpec spec = SpecFields.toSpec(Map.of("model", "emb", "pretrained_model_type", "custom/bge"));
+
+    assertThat(spec.engineThreads(8, 1)).isEqualTo(8);
+    assertThat(spec.engineThreads(1.98, 1)).isEqualTo(2);
+    assertThat(spec.engineThreads(5.4, 1)).isEqualTo(5);
+    assertThat(spec.engineThreads(8, 2)).isEqualTo(4);
+    assertThat(spec.engineThreads(0.3, 1)).isEqualTo(1);
+  }
+
+  @Test
+  void engineThreads_cpusGiven_followsTheClaimNotTheNode() {
+    ModelSpec bge = SpecFields.toSpec(Map.of("model", "emb", "pretrained_model_type", "custom/bge",
+        "cpus_per_worker", 2));
+    ModelSpec saas = SpecFields.toSpec(Map.of("model", "chat"));
+
+    assertThat(bge.engineThreads(16, 1)).isEqualTo(2);
+    assertThat(saas.engineThreads(16, 1)).isEqualTo(1);
   }
 
   @Test

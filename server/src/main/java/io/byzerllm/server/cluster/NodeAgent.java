@@ -73,6 +73,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Executor blocking;
   private final ActorRef<WorkerEvent> lifecycleAdapter;
   private final Map<WorkerId, ActorRef<WorkerActor.Command>> workers = new HashMap<>();
+  /** The CPUs each running worker claims (--cpus_per_worker): what a local engine must leave free. */
+  private final Map<WorkerId, Double> cpusClaimed = new HashMap<>();
   private final Map<WorkerId, PendingStart> pending = new HashMap<>();
   private final List<ActorRef<Drained>> awaitingDrain = new ArrayList<>();
 
@@ -114,12 +116,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       return this;
     }
     Set<WorkerId> waiting = new HashSet<>();
+    double freeCpus = total.cpus() - cpusClaimed.values().stream().mapToDouble(Double::doubleValue).sum();
     for (WorkerPlacement p : msg.placements()) {
       WorkerId id = new WorkerId(spec.model(), msg.generation(), p.index());
       if (workers.containsKey(id)) {
         continue;
       }
-      int threads = (int) Math.max(1, Math.round(spec.cpusPerWorker()));
+      int threads = spec.engineThreads(freeCpus, msg.placements().size());
+      cpusClaimed.put(id, spec.cpusPerWorker());
       BackendContext context = new BackendContext(spec, p.index(), home, threads, p.gpuIndices(), blocking);
       ActorRef<WorkerActor.Command> ref = getContext().spawn(
           WorkerActor.create(id, context, settings, lifecycleAdapter, localWorkers), id.actorName());
@@ -191,6 +195,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       if (!e.getValue().equals(t.getRef())) {
         return false;
       }
+      cpusClaimed.remove(e.getKey());
       // A worker that stops before it said ready counts as failed, so a deploy never waits forever.
       getContext().getSelf().tell(new Lifecycle(new WorkerEvent.FailedToStart(e.getKey(),
           Failure.of(io.byzerllm.deploy.ErrorKind.INTERNAL, "the worker stopped while starting"))));

@@ -6,18 +6,15 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.EmbeddingResult;
 import io.byzerllm.worker.actor.Work;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -53,7 +50,8 @@ public final class EmbeddingRoutes {
       EmbeddingCall call = new EmbeddingCall(inputs(body.get("input")), "query".equals(inputType), null,
           Fields.optionalPositiveInt(body, "dimensions"));
       return gateway.call(model, new Work.Embed(call), EmbeddingResult.class, start)
-          .thenApply(a -> a.timed(Json.ok(response(model, a.value(), base64))))
+          .thenApply(a -> a.timed(HttpResponse.create()
+              .withEntity(ContentTypes.APPLICATION_JSON, EmbeddingJson.write(model, a.value(), base64))))
           .exceptionally(ApiErrors::response);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
@@ -86,35 +84,5 @@ public final class EmbeddingRoutes {
       }
     }
     return out;
-  }
-
-  private static ObjectNode response(String model, EmbeddingResult r, boolean base64) {
-    ObjectNode root = Json.newObject();
-    root.put("object", "list");
-    ArrayNode data = root.putArray("data");
-    for (int i = 0; i < r.vectors().size(); i++) {
-      ObjectNode item = data.addObject();
-      item.put("object", "embedding");
-      item.put("index", i);
-      float[] v = r.vectors().get(i);
-      if (base64) {
-        ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-          buf.putFloat(f);
-        }
-        item.put("embedding", Base64.getEncoder().encodeToString(buf.array()));
-      } else {
-        ArrayNode arr = item.putArray("embedding");
-        for (float f : v) {
-          arr.add(f);
-        }
-      }
-    }
-    root.put("model", model);
-    ObjectNode usage = root.putObject("usage");
-    usage.put("prompt_tokens", r.usage().promptTokens());
-    usage.put("total_tokens", r.usage().totalTokens());
-    usage.put("truncated_inputs", r.truncatedInputs());
-    return root;
   }
 }

@@ -73,13 +73,14 @@ public final class BgeBackend implements ModelBackend {
     InferEngine requested = InferEngine.parseOrAuto(spec.inferBackend());
     try {
       BgeModelFiles files = BgeModelFiles.resolve(spec.modelPath(), context.cacheDir());
-      EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0);
+      Precision precision = Precision.from(spec);
+      EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0, precision);
       DjlRuntime.prepare(context.cacheDir(), context.cpuThreads());
       Device device = DjlRuntime.device(choice.engine(), spec.gpusPerWorker(), context.gpuIndices());
-      LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString(), choice.engine(),
-          device.toString(), context.cpuThreads());
+      LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString() + precision.fileSuffix(),
+          choice.engine(), device.toString(), context.cpuThreads());
       LoadedModel model = LoadedModels.acquire(key,
-          () -> load(files, choice, device, context.cpuThreads(), context.cacheDir()));
+          () -> load(files, choice, precision, device, context.cpuThreads(), context.cacheDir()));
       try {
         return new BgeBackend(context, key, model, settings, device);
       } catch (RuntimeException e) {
@@ -94,9 +95,13 @@ public final class BgeBackend implements ModelBackend {
     }
   }
 
-  private static LoadedModel load(BgeModelFiles files, EngineChoice choice, Device device, int threads, Path cache) {
+  private static LoadedModel load(BgeModelFiles files, EngineChoice choice, Precision precision, Device device,
+                                  int threads, Path cache) {
     BertEncoder encoder = switch (choice.weights()) {
-      case ONNX -> OnnxBertEncoder.load(files.onnx(), device, threads);
+      case ONNX -> precision == Precision.INT8
+          ? OnnxBertEncoder.load(Int8OnnxExport.produce(files.onnx(), int8Dir(files, cache)), device, threads,
+              "int8 MatMul weights quantized at load from " + files.onnx().getFileName())
+          : OnnxBertEncoder.load(files.onnx(), device, threads, "fp32");
       case TORCHSCRIPT -> TorchScriptBertEncoder.load(files.torchScript(), device);
       case BERT_WEIGHTS -> TorchBertEncoder.load(BertWeights.load(files, cache), device);
     };
@@ -109,6 +114,12 @@ public final class BgeBackend implements ModelBackend {
       encoder.close();
       throw e;
     }
+  }
+
+  /** One directory per source file: two models whose folders share a name must not share an int8 copy. */
+  private static Path int8Dir(BgeModelFiles files, Path cache) {
+    String source = files.onnx().toAbsolutePath().normalize().toString();
+    return cache.resolve("bge-int8").resolve(files.name() + "-" + Integer.toHexString(source.hashCode()));
   }
 
   @Override
@@ -151,6 +162,11 @@ public final class BgeBackend implements ModelBackend {
     return batcher.forwardPasses();
   }
 
+  /** Batching rounds that waited up to {@code bge.max_wait_ms} for other calls to join. */
+  public long roundsThatWaited() {
+    return batcher.roundsThatWaited();
+  }
+
   /** The length of every vector this backend returns. */
   public int dimension() {
     return model.encoder().dimension();
@@ -167,6 +183,7 @@ public final class BgeBackend implements ModelBackend {
     d.put("dimension", model.encoder().dimension());
     d.put("max_tokens", BgeTokenizer.MAX_TOKENS);
     d.put("device", device.toString());
+    d.put("precision", Precision.from(spec).word());
     // PyTorch's intra-op pool is one per process (the first worker to load the engine sized it).
     d.put("threads", model.engine() == InferEngine.PYTORCH ? JniUtils.getNumThreads() : threads);
     d.put("weights_bytes", model.encoder().weightsBytes());
@@ -175,6 +192,7 @@ public final class BgeBackend implements ModelBackend {
     d.put("max_wait_ms", settings.maxWaitMs());
     d.put("forward_passes", batcher.forwardPasses());
     d.put("texts_embedded", batcher.textsEmbedded());
+    d.put("rounds_that_waited", batcher.roundsThatWaited());
     return d;
   }
 

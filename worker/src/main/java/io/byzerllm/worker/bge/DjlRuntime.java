@@ -33,6 +33,15 @@ final class DjlRuntime {
   }
 
   /**
+   * What a GPU user sets before starting the node, so that DJL's PyTorch engine loads a CUDA build of
+   * libtorch they provide (DJL 0.36 ships the matching CUDA 12.8 JNI library in pytorch-jni): DJL's
+   * documented variables, read from the environment or as system properties. Nothing is downloaded.
+   */
+  static final String CUDA_FIX = "start the node with PYTORCH_LIBRARY_PATH set to the lib directory of a CUDA 12.8 "
+      + "build of libtorch 2.7.1 (e.g. .../site-packages/torch/lib of pip's torch==2.7.1+cu128), PYTORCH_VERSION=2.7.1 "
+      + "and PYTORCH_FLAVOR=cu128 (README, 'custom/bge on a GPU')";
+
+  /**
    * The device a worker runs on: the CPU, or with GPUs placed ({@code --gpus_per_worker > 0}) the
    * first of {@code gpuIndices} (device 0 when placement named none).
    *
@@ -45,13 +54,23 @@ final class DjlRuntime {
     Engine djl = engine(engine);
     // A CPU-only build of the engine cannot use a GPU even where the driver reports one.
     int available = djl.hasCapability(StandardCapabilities.CUDA) ? djl.getGpuCount() : 0;
+    return device(engine, gpusPerWorker, gpuIndices, available);
+  }
+
+  /** The choice itself, given how many CUDA devices the engine can use. */
+  static Device device(InferEngine engine, double gpusPerWorker, List<Integer> gpuIndices, int available) {
+    if (gpusPerWorker <= 0) {
+      return Device.cpu();
+    }
     int index = gpuIndices.isEmpty() ? 0 : gpuIndices.get(0);
     if (available == 0 || index >= available) {
+      String fix = engine == InferEngine.PYTORCH ? CUDA_FIX
+          : "ONNX Runtime runs on CPU here: deploy with --infer_backend transformers and " + CUDA_FIX;
       throw new LlmException(ErrorKind.INVALID_REQUEST, "--gpus_per_worker " + gpusPerWorker + " asks for a GPU, but "
           + engine.djlName() + " finds "
           + (available == 0 ? "no CUDA device it can use" : "only " + available + " CUDA device(s)")
-          + " on this node (GPU " + index + " wanted); deploy with --gpus_per_worker 0 or on a node with a GPU and "
-          + "the CUDA build of the engine");
+          + " on this node (GPU " + index + " wanted). To run on a GPU, " + fix
+          + "; or deploy with --gpus_per_worker 0");
     }
     return Device.gpu(index);
   }

@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * takes the first, waits at most {@code maxWaitMs} for more (up to a few batches' worth), sorts
  * them by token count, and runs passes of at most {@code maxBatchSize} texts of similar length, so
  * that padding stays small. With {@code maxWaitMs = 0} a pass takes texts of one call only.
+ *
+ * <p>The wait is for company, so it is only spent where company is likely: when other calls are
+ * already queued, or the previous round held several calls. A caller alone (one client at a time)
+ * runs at once, as with {@code maxWaitMs = 0}; under load, while a pass runs the next callers queue,
+ * and the pass itself becomes the batching window.
  * Callers never block; their futures complete on the completer executor.
  */
 final class EmbeddingBatcher implements AutoCloseable {
@@ -34,6 +39,9 @@ final class EmbeddingBatcher implements AutoCloseable {
   private final WorkQueue<Item> queue = new WorkQueue<>();
   private final AtomicLong forwardPasses = new AtomicLong();
   private final AtomicLong textsEmbedded = new AtomicLong();
+  private final AtomicLong roundsThatWaited = new AtomicLong();
+  /** Calls in the previous round (only the batching thread reads and writes it). */
+  private int previousRoundCalls = 1;
   private final Thread thread;
   private volatile boolean closed;
 
@@ -72,6 +80,11 @@ final class EmbeddingBatcher implements AutoCloseable {
     return textsEmbedded.get();
   }
 
+  /** Rounds that waited for company (the others ran what was queued at once). */
+  long roundsThatWaited() {
+    return roundsThatWaited.get();
+  }
+
   private void run() {
     while (!closed) {
       Item first;
@@ -106,11 +119,15 @@ final class EmbeddingBatcher implements AutoCloseable {
       }
       return;
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxWaitMs());
+    boolean company = previousRoundCalls > 1 || queue.peek() != null;
+    if (company) {
+      roundsThatWaited.incrementAndGet();
+    }
+    long deadline = company ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxWaitMs()) : 0;
     while (round.size() < limit) {
       long left = deadline - System.nanoTime();
       // Once a full batch is here there is no reason to wait: take only what is already queued.
-      Item next = left <= 0 || round.size() >= settings.maxBatchSize() ? queue.poll()
+      Item next = !company || left <= 0 || round.size() >= settings.maxBatchSize() ? queue.poll()
           : queue.poll(left, TimeUnit.NANOSECONDS);
       if (next == null) {
         break;
@@ -119,7 +136,20 @@ final class EmbeddingBatcher implements AutoCloseable {
     }
   }
 
+  private static int calls(List<Item> round) {
+    int calls = 0;
+    PendingCall last = null;
+    for (Item item : round) {
+      if (item.call() != last) { // a call's texts are queued together, so they arrive next to each other
+        calls++;
+        last = item.call();
+      }
+    }
+    return calls;
+  }
+
   private void embed(List<Item> round) {
+    previousRoundCalls = calls(round);
     List<Tokenized> tokenized = new ArrayList<>(round.size());
     for (Item item : round) {
       try {

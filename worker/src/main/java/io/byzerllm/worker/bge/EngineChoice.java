@@ -16,7 +16,16 @@ record EngineChoice(InferEngine engine, Weights weights, String reason) {
   /** Which of the model's files the engine reads. */
   enum Weights { ONNX, TORCHSCRIPT, BERT_WEIGHTS }
 
-  static EngineChoice choose(BgeModelFiles files, InferEngine requested, boolean gpu) {
+  static EngineChoice choose(BgeModelFiles files, InferEngine requested, boolean gpu, Precision precision) {
+    if (precision == Precision.INT8) {
+      if (requested == InferEngine.PYTORCH || files.onnx() == null || gpu) {
+        throw new InvalidSpecException("--infer_params " + Precision.PARAM + "=int8 runs an ONNX export on ONNX Runtime "
+            + "on CPU; " + (files.onnx() == null ? "--model_path " + files.dir() + " holds no *.onnx"
+            : requested == InferEngine.PYTORCH ? "drop --infer_backend " + requested.djlName() : "use --gpus_per_worker 0")
+            + ", or leave " + Precision.PARAM + " at fp32");
+      }
+      return new EngineChoice(InferEngine.ONNX, Weights.ONNX, Precision.PARAM + "=int8: OnnxRuntime");
+    }
     if (requested == InferEngine.ONNX) {
       if (files.onnx() == null) {
         throw new InvalidSpecException("--infer_backend onnx needs an ONNX export (*.onnx) in --model_path "

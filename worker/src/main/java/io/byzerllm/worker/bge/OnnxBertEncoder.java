@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import java.nio.file.Files;
@@ -22,31 +24,59 @@ import java.util.Map;
  */
 final class OnnxBertEncoder implements BertEncoder {
   private final Model model;
+  private final OrtSession.SessionOptions options;
   private final List<String> inputNames;
   private final long weightsBytes;
   private final String description;
   private final int dimension;
 
-  private OnnxBertEncoder(Model model, List<String> inputNames, long weightsBytes, String description) {
+  private OnnxBertEncoder(Model model, OrtSession.SessionOptions options, List<String> inputNames, long weightsBytes,
+                          String description) {
     this.model = model;
+    this.options = options;
     this.inputNames = inputNames;
     this.weightsBytes = weightsBytes;
     this.description = description;
     this.dimension = clsStates(TokenBatch.of(List.of(new TokenizedText(new long[] {101, 102}, false))))[0].length;
   }
 
-  static OnnxBertEncoder load(Path onnxFile, Device device, int threads) {
+  static OnnxBertEncoder load(Path onnxFile, Device device, int threads, String precision) {
+    OrtSession.SessionOptions options = sessionOptions();
     Model model = Model.newInstance("bge", device, InferEngine.ONNX.djlName());
-    return DjlModelLoading.load(model, "ONNX", onnxFile, m -> {
-      // One intra-op pool sized to the worker's CPU share; inter-op parallelism buys nothing for a BERT graph.
-      m.load(onnxFile, null, Map.of("intraOpNumThreads", String.valueOf(threads), "interOpNumThreads", "1"));
-      List<String> names = m.describeInput().keys();
-      if (!names.contains("input_ids") || !names.contains("attention_mask")) {
-        throw new LlmException(ErrorKind.INVALID_REQUEST, "the ONNX export " + onnxFile
-            + " is not a BERT encoder (inputs " + names + "; expected input_ids, attention_mask[, token_type_ids])");
-      }
-      return new OnnxBertEncoder(m, names, Files.size(onnxFile), "OnnxRuntime on " + device);
-    });
+    try {
+      return DjlModelLoading.load(model, "ONNX", onnxFile, m -> {
+        // One intra-op pool sized to the worker's CPU share; inter-op parallelism buys nothing for a BERT graph.
+        m.load(onnxFile, null, Map.of("sessionOptions", options, "intraOpNumThreads", String.valueOf(threads),
+            "interOpNumThreads", "1"));
+        List<String> names = m.describeInput().keys();
+        if (!names.contains("input_ids") || !names.contains("attention_mask")) {
+          throw new LlmException(ErrorKind.INVALID_REQUEST, "the ONNX export " + onnxFile
+              + " is not a BERT encoder (inputs " + names + "; expected input_ids, attention_mask[, token_type_ids])");
+        }
+        return new OnnxBertEncoder(m, options, names, Files.size(onnxFile), "OnnxRuntime on " + device + ", "
+            + threads + " intra-op threads (no spinning), " + precision);
+      });
+    } catch (RuntimeException e) {
+      options.close();
+      throw e;
+    }
+  }
+
+  /**
+   * ONNX Runtime's intra-op threads spin between operations by default, which pays only on cores
+   * nobody else wants. A worker shares its node's cores with the HTTP path and other workers: measured
+   * on 2 busy cores with 2 intra-op threads (docs/benchmarks.md), spinning doubled the CPU per sentence
+   * and cut the throughput to a third.
+   */
+  private static OrtSession.SessionOptions sessionOptions() {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    try {
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      return options;
+    } catch (OrtException e) {
+      options.close();
+      throw new LlmException(ErrorKind.INTERNAL, "ONNX Runtime refused a session option: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -102,6 +132,10 @@ final class OnnxBertEncoder implements BertEncoder {
 
   @Override
   public void close() {
-    model.close();
+    try {
+      model.close();
+    } finally {
+      options.close();
+    }
   }
 }

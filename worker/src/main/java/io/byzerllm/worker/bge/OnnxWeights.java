@@ -29,7 +29,6 @@ final class OnnxWeights {
   private static final int GRAPH_NODE = 1;
   private static final int GRAPH_INITIALIZER = 5;
   private static final int FLOAT = 1;
-  private static final int INT64 = 7;
   private static final String FIRST_ATTENTION = "/encoder/layer.0/attention/self/";
 
   private OnnxWeights() {}
@@ -44,8 +43,8 @@ final class OnnxWeights {
     ByteBuffer file = map(onnxFile);
     ProtoReader model = new ProtoReader(file);
     Map<String, FloatTensor> initializers = new LinkedHashMap<>();
-    List<Node> matMuls = new ArrayList<>();
-    List<Node> attentionNodes = new ArrayList<>();
+    List<OnnxNode> matMuls = new ArrayList<>();
+    List<OnnxNode> attentionNodes = new ArrayList<>();
     while (model.next()) {
       if (model.field() != GRAPH) {
         model.skip();
@@ -55,7 +54,7 @@ final class OnnxWeights {
       while (graph.next()) {
         switch (graph.field()) {
           case GRAPH_NODE -> {
-            Node node = Node.read(graph.bytes());
+            OnnxNode node = OnnxNode.read(graph.bytes());
             if (node.opType().equals("MatMul") && node.inputs().size() == 2) {
               matMuls.add(node);
             } else if (node.name().startsWith(FIRST_ATTENTION)) {
@@ -83,11 +82,11 @@ final class OnnxWeights {
    * The head count, read off the first attention layer's reshape to {@code [batch, seq, heads,
    * head_size]}: a Concat of two constants whose product is the hidden size. 0 when not found.
    */
-  private static int attentionHeads(List<Node> attentionNodes, int hidden) {
+  private static int attentionHeads(List<OnnxNode> attentionNodes, int hidden) {
     Map<String, Long> constants = new HashMap<>();
     attentionNodes.stream().filter(n -> n.opType().equals("Constant") && n.intValue() != null)
         .forEach(n -> n.outputs().forEach(o -> constants.put(o, n.intValue())));
-    for (Node concat : attentionNodes) {
+    for (OnnxNode concat : attentionNodes) {
       if (!concat.opType().equals("Concat")) {
         continue;
       }
@@ -103,14 +102,14 @@ final class OnnxWeights {
     return 0;
   }
 
-  private static Map<String, FloatTensor> huggingFaceNames(Map<String, FloatTensor> initializers, List<Node> matMuls) {
+  private static Map<String, FloatTensor> huggingFaceNames(Map<String, FloatTensor> initializers, List<OnnxNode> matMuls) {
     Map<String, FloatTensor> out = new HashMap<>();
     for (FloatTensor t : initializers.values()) {
       if (t.name().endsWith(".weight") || t.name().endsWith(".bias")) {
         out.put(canonical(t.name()), t.renamed(canonical(t.name())));
       }
     }
-    for (Node node : matMuls) {
+    for (OnnxNode node : matMuls) {
       FloatTensor weight = initializers.get(node.inputs().get(1));
       if (weight == null || weight.shape().length != 2 || !node.name().endsWith("/MatMul")) {
         continue;
@@ -128,6 +127,14 @@ final class OnnxWeights {
   }
 
   private static void readTensor(ByteBuffer bytes, Path file, Map<String, FloatTensor> out) {
+    FloatTensor t = floatTensor(bytes, file);
+    if (t != null) {
+      out.put(t.name(), t);
+    }
+  }
+
+  /** An initializer (TensorProto) as a view of its float32 data, or null when it holds another type or no data. */
+  static FloatTensor floatTensor(ByteBuffer bytes, Path file) {
     ProtoReader t = new ProtoReader(bytes);
     List<Long> dims = new ArrayList<>();
     long dataType = 0;
@@ -142,20 +149,21 @@ final class OnnxWeights {
         case 14 -> {
           if (t.varint() == 1) {
             throw new LlmException(ErrorKind.INVALID_REQUEST, "the ONNX export " + file
-                + " keeps its weights in external data files; the PyTorch engine reads single-file exports only"
-                + " (use --infer_backend onnx, or give model.safetensors)");
+                + " keeps its weights in external data files; the PyTorch engine and bge.precision=int8 read "
+                + "single-file exports only (use --infer_backend onnx with fp32, or give model.safetensors)");
           }
         }
         default -> t.skip();
       }
     }
-    if (dataType == FLOAT && data != null) {
-      long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-      out.put(name, new FloatTensor(name, shape, data.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()));
+    if (dataType != FLOAT || data == null) {
+      return null;
     }
+    long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+    return new FloatTensor(name, shape, data.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
   }
 
-  private static ByteBuffer map(Path file) {
+  static ByteBuffer map(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       if (channel.size() > Integer.MAX_VALUE) {
         throw new LlmException(ErrorKind.INVALID_REQUEST, "the ONNX export " + file + " is over 2 GiB; the PyTorch "
@@ -164,67 +172,6 @@ final class OnnxWeights {
       return channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the ONNX export " + file, e);
-    }
-  }
-
-  /** The parts of an ONNX NodeProto this reader needs: names, operands, and a Constant's int64 scalar. */
-  private record Node(String name, String opType, List<String> inputs, List<String> outputs, Long intValue) {
-    static Node read(ByteBuffer bytes) {
-      ProtoReader r = new ProtoReader(bytes);
-      String name = "";
-      String op = "";
-      List<String> inputs = new ArrayList<>();
-      List<String> outputs = new ArrayList<>();
-      Long value = null;
-      while (r.next()) {
-        switch (r.field()) {
-          case 1 -> inputs.add(r.string());
-          case 2 -> outputs.add(r.string());
-          case 3 -> name = r.string();
-          case 4 -> op = r.string();
-          case 5 -> value = attributeInt(r.bytes());
-          default -> r.skip();
-        }
-      }
-      return new Node(name, op, inputs, outputs, value);
-    }
-
-    /** An AttributeProto's tensor value when it holds exactly one int64, else null. */
-    private static Long attributeInt(ByteBuffer bytes) {
-      ProtoReader a = new ProtoReader(bytes);
-      Long value = null;
-      while (a.next()) {
-        if (a.field() == 5) {
-          value = scalarInt64(a.bytes());
-        } else {
-          a.skip();
-        }
-      }
-      return value;
-    }
-
-    private static Long scalarInt64(ByteBuffer bytes) {
-      ProtoReader t = new ProtoReader(bytes);
-      List<Long> dims = new ArrayList<>();
-      List<Long> ints = new ArrayList<>();
-      long type = 0;
-      ByteBuffer raw = null;
-      while (t.next()) {
-        switch (t.field()) {
-          case 1 -> t.varints(dims);
-          case 2 -> type = t.varint();
-          case 7 -> t.varints(ints);
-          case 9 -> raw = t.bytes();
-          default -> t.skip();
-        }
-      }
-      if (type != INT64 || dims.stream().anyMatch(d -> d != 1)) {
-        return null;
-      }
-      if (raw != null && raw.remaining() == 8) {
-        return raw.getLong(0);
-      }
-      return ints.size() == 1 ? ints.get(0) : null;
     }
   }
 }

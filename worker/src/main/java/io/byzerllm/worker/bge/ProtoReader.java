@@ -61,6 +61,14 @@ final class ProtoReader {
     return new String(out, StandardCharsets.UTF_8);
   }
 
+  long fixed64() {
+    return buffer.getLong();
+  }
+
+  int fixed32() {
+    return buffer.getInt();
+  }
+
   /** Skips the current field's value, whatever its wire type. */
   void skip() {
     switch (wireType) {

@@ -1,6 +1,8 @@
 package io.byzerllm.worker.bge;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.Function;
 
@@ -11,12 +13,15 @@ import java.util.function.Function;
  */
 final class TorchEncoderLayer {
   private final BertConfig config;
+  /** Query, key and value projections in one [3 * hidden, hidden] matrix, the query's scaled by 1/sqrt(head size). */
+  private final NDArray qkvWeight;
+  private final NDArray qkvBias;
+  /** The scaled query projection alone, for the last layer, where only [CLS] asks. */
   private final NDArray queryWeight;
   private final NDArray queryBias;
-  private final NDArray keyWeight;
-  private final NDArray keyBias;
-  private final NDArray valueWeight;
-  private final NDArray valueBias;
+  /** Key and value projections in one [2 * hidden, hidden] matrix, for the last layer. */
+  private final NDArray kvWeight;
+  private final NDArray kvBias;
   private final NDArray attentionOutWeight;
   private final NDArray attentionOutBias;
   private final NDArray attentionNormWeight;
@@ -28,14 +33,23 @@ final class TorchEncoderLayer {
   private final NDArray outputNormWeight;
   private final NDArray outputNormBias;
 
+  /**
+   * Fuses the projections once, at load: one matrix multiply instead of three per layer, and the
+   * attention's 1/sqrt(head size) folded into the query weights instead of a division per pass.
+   */
   TorchEncoderLayer(BertConfig config, Function<String, NDArray> weight) {
     this.config = config;
-    queryWeight = weight.apply("attention.self.query.weight");
-    queryBias = weight.apply("attention.self.query.bias");
-    keyWeight = weight.apply("attention.self.key.weight");
-    keyBias = weight.apply("attention.self.key.bias");
-    valueWeight = weight.apply("attention.self.value.weight");
-    valueBias = weight.apply("attention.self.value.bias");
+    float scale = (float) (1 / Math.sqrt(config.headSize()));
+    queryWeight = weight.apply("attention.self.query.weight").mul(scale);
+    queryBias = weight.apply("attention.self.query.bias").mul(scale);
+    NDArray keyWeight = weight.apply("attention.self.key.weight");
+    NDArray keyBias = weight.apply("attention.self.key.bias");
+    NDArray valueWeight = weight.apply("attention.self.value.weight");
+    NDArray valueBias = weight.apply("attention.self.value.bias");
+    qkvWeight = NDArrays.concat(new NDList(queryWeight, keyWeight, valueWeight), 0);
+    qkvBias = NDArrays.concat(new NDList(queryBias, keyBias, valueBias), 0);
+    kvWeight = NDArrays.concat(new NDList(keyWeight, valueWeight), 0);
+    kvBias = NDArrays.concat(new NDList(keyBias, valueBias), 0);
     attentionOutWeight = weight.apply("attention.output.dense.weight");
     attentionOutBias = weight.apply("attention.output.dense.bias");
     attentionNormWeight = weight.apply("attention.output.LayerNorm.weight");
@@ -55,16 +69,26 @@ final class TorchEncoderLayer {
   NDArray forward(NDArray x, NDArray maskBias, boolean clsOnly) {
     long batch = x.getShape().get(0);
     long length = x.getShape().get(1);
-    NDArray query = clsOnly ? x.get(":, 0:1, :") : x;
-    long queries = clsOnly ? 1 : length;
     int heads = config.heads();
     int headSize = config.headSize();
 
-    NDArray q = linear(query, queryWeight, queryBias).reshape(batch, queries, heads, headSize).transpose(0, 2, 1, 3);
-    NDArray kT = linear(x, keyWeight, keyBias).reshape(batch, length, heads, headSize).transpose(0, 2, 3, 1);
-    NDArray v = linear(x, valueWeight, valueBias).reshape(batch, length, heads, headSize).transpose(0, 2, 1, 3);
-    NDArray probabilities = q.matMul(kT).div((float) Math.sqrt(headSize)).add(maskBias).softmax(-1);
-    NDArray context = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(batch, queries, config.hidden());
+    NDArray query;
+    NDArray q;
+    NDArray kv;
+    if (clsOnly) {
+      query = x.get(":, 0:1, :");
+      q = linear(query, queryWeight, queryBias).reshape(batch, 1, heads, headSize).transpose(0, 2, 1, 3);
+      // [2, batch, heads, length, headSize]: keys then values
+      kv = linear(x, kvWeight, kvBias).reshape(batch, length, 2, heads, headSize).transpose(2, 0, 3, 1, 4);
+    } else {
+      query = x;
+      NDArray qkv = linear(x, qkvWeight, qkvBias).reshape(batch, length, 3, heads, headSize).transpose(2, 0, 3, 1, 4);
+      q = qkv.get(0);
+      kv = qkv.get("1:");
+    }
+    long queries = clsOnly ? 1 : length;
+    NDArray probabilities = q.matMul(kv.get(0).transpose(0, 1, 3, 2)).add(maskBias).softmax(-1);
+    NDArray context = probabilities.matMul(kv.get(1)).transpose(0, 2, 1, 3).reshape(batch, queries, config.hidden());
 
     NDArray attended = layerNorm(linear(context, attentionOutWeight, attentionOutBias).add(query),
         attentionNormWeight, attentionNormBias, config);

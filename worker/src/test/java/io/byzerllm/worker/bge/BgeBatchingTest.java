@@ -30,7 +30,10 @@ class BgeBatchingTest {
       .toList();
 
   private static BgeFixture fixture;
-  /** Waits up to 10 s for a batch of 16 to fill, so that 16 concurrent calls always meet in one pass. */
+  /**
+   * Waits up to 1 s for a batch of 16 to fill once other calls are about, so that 16 concurrent calls meet in
+   * few passes (the first may start alone, before the others are queued).
+   */
   private static BgeBackend coalescing;
   /** max_wait_ms = 0: every call runs alone, texts of one call in passes of at most 16. */
   private static BgeBackend alone;
@@ -39,7 +42,7 @@ class BgeBatchingTest {
   static void load() {
     fixture = new BgeFixture();
     coalescing = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx",
-        Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "10000"))));
+        Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "1000"))));
     alone = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx",
         Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "0"))));
   }
@@ -70,6 +73,22 @@ class BgeBatchingTest {
       float[] batched = calls.get(i).get().vectors().get(0);
       float[] unbatched = embed(alone, EmbeddingCall.of(List.of(TEXTS.get(i)))).vectors().get(0);
       assertThat(cosine(batched, unbatched)).as("text %d", i).isGreaterThanOrEqualTo(0.999);
+    }
+  }
+
+  @Test
+  void embed_oneCallerAtATime_runsWithoutWaitingForCompany() throws Exception {
+    BgeBackend patient = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx",
+        Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "10000"))));
+    try {
+      for (String text : TEXTS.subList(0, 3)) {
+        assertThat(embed(patient, EmbeddingCall.of(List.of(text))).vectors().get(0)).hasSize(512);
+      }
+
+      assertThat(patient.roundsThatWaited()).isZero();
+      assertThat(patient.forwardPasses()).isEqualTo(3);
+    } finally {
+      patient.close();
     }
   }
 
@@ -123,7 +142,7 @@ class BgeBatchingTest {
   @Test
   void open_twoWorkersOfOneModel_shareOneCopyOfTheWeights() {
     assertThat(coalescing.describe()).containsEntry("weights_shared_by_workers", 2)
-        .containsEntry("max_batch_size", 16).containsEntry("max_wait_ms", 10000);
+        .containsEntry("max_batch_size", 16).containsEntry("max_wait_ms", 1000);
     assertThat(alone.describe()).containsEntry("weights_shared_by_workers", 2).containsEntry("max_wait_ms", 0);
   }
 }

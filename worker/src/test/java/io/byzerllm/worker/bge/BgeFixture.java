@@ -62,6 +62,11 @@ final class BgeFixture implements AutoCloseable {
     return new BackendContext(spec, 0, home, 1, List.of(), executor);
   }
 
+  /** A context for a worker that holds {@code cpuThreads} CPUs. */
+  BackendContext context(ModelSpec spec, int cpuThreads) {
+    return new BackendContext(spec, 0, HOME, cpuThreads, List.of(), executor);
+  }
+
   static EmbeddingResult embed(ModelBackend backend, EmbeddingCall call) throws Exception {
     return backend.embed(call).toCompletableFuture().get(120, SECONDS);
   }

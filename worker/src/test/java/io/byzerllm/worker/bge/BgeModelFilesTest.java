@@ -92,9 +92,9 @@ class BgeModelFilesTest {
     Files.writeString(dir.resolve("tokenizer.json"), "{}");
     BgeModelFiles files = BgeModelFiles.resolve(dir.toString(), home.resolve("cache"));
 
-    assertThatThrownBy(() -> EngineChoice.choose(files, InferEngine.ONNX, false))
+    assertThatThrownBy(() -> EngineChoice.choose(files, InferEngine.ONNX, false, Precision.FP32))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("--infer_backend onnx needs an ONNX export");
-    assertThat(EngineChoice.choose(files, null, false).engine()).isEqualTo(InferEngine.PYTORCH);
+    assertThat(EngineChoice.choose(files, null, false, Precision.FP32).engine()).isEqualTo(InferEngine.PYTORCH);
   }
 
   @Test
@@ -112,6 +112,7 @@ class BgeModelFilesTest {
     var spec = BgeFixture.spec("", "", Map.of()).withResources(1, 1);
 
     assertThatThrownBy(() -> BgeBackend.open(fixture.context(spec)))
-        .hasMessageContaining("--gpus_per_worker").hasMessageContaining("no CUDA device");
+        .hasMessageContaining("--gpus_per_worker").hasMessageContaining("no CUDA device")
+        .hasMessageContaining("PYTORCH_LIBRARY_PATH").hasMessageContaining("PYTORCH_FLAVOR=cu128");
   }
 }
