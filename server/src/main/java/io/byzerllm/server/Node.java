@@ -125,7 +125,8 @@ public final class Node implements AutoCloseable {
         config.getDuration("byzerllm.storage.locations-timeout"));
 
     ChatRoutes chat = new ChatRoutes(gateway);
-    Route v1 = Directives.concat(chat.route(), new EmbeddingRoutes(gateway).route(),
+    EmbeddingRoutes embeddings = new EmbeddingRoutes(gateway);
+    Route v1 = Directives.concat(chat.route(), embeddings.route(),
         new AudioRoutes(gateway).route(), new ImageRoutes(gateway).route(), new ModelRoutes(view).route());
     Route api = Directives.concat(
         new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
@@ -133,7 +134,8 @@ public final class Node implements AutoCloseable {
         new StorageRoutes(stores, gateway, forwarding, selfUrl::get).route());
     BodyLimits limits = BodyLimits.from(config);
     HttpApi http = new HttpApi(settings.apiKey(), nodeName, limits, v1, api);
-    HttpEdge edge = new HttpEdge(Map.of("/v1/chat/completions", chat::handle), http::refusal,
+    HttpEdge edge = new HttpEdge(Map.of("/v1/chat/completions", chat::handle, "/v1/embeddings", embeddings::handle),
+        http::refusal,
         http.route().handler(system), limits, config.getDuration("byzerllm.server.body-read-timeout"));
 
     ServerBinding binding = bind(system, settings, edge);

@@ -13,7 +13,6 @@ import io.byzerllm.worker.actor.Work;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -30,10 +29,11 @@ public final class EmbeddingRoutes {
 
   public Route route() {
     return path("embeddings", () -> post(() ->
-        entity(Unmarshaller.entityToByteString(), body -> completeWithFuture(embed(body)))));
+        entity(Unmarshaller.entityToByteString(), body -> completeWithFuture(handle(body)))));
   }
 
-  private CompletionStage<HttpResponse> embed(ByteString bytes) {
+  /** Answers one embeddings request's body; cancelling the answer cancels the call. */
+  public CompletableFuture<HttpResponse> handle(ByteString bytes) {
     long start = System.nanoTime();
     try {
       ObjectNode body = Json.object(bytes.toArray());
@@ -49,10 +49,9 @@ public final class EmbeddingRoutes {
       }
       EmbeddingCall call = new EmbeddingCall(inputs(body.get("input")), "query".equals(inputType), null,
           Fields.optionalPositiveInt(body, "dimensions"));
-      return gateway.call(model, new Work.Embed(call), EmbeddingResult.class, start)
-          .thenApply(a -> a.timed(HttpResponse.create()
-              .withEntity(ContentTypes.APPLICATION_JSON, EmbeddingJson.write(model, a.value(), base64))))
-          .exceptionally(ApiErrors::response);
+      return ModelGateway.respond(gateway.call(model, new Work.Embed(call), EmbeddingResult.class, start),
+          a -> a.timed(HttpResponse.create()
+              .withEntity(ContentTypes.APPLICATION_JSON, EmbeddingJson.write(model, a.value(), base64))));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
     }
