@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -40,7 +41,7 @@ public final class TableSearch {
    * The HNSW beam of a vector recall is at least this wide, even for limit 10: a wider beam costs a little latency
    * and buys recall (measured in StorageBench: recall@10 against exact cosine).
    */
-  static final int MIN_KNN_CANDIDATES = 100;
+  static final int MIN_KNN_CANDIDATES = Integer.getInteger("byzer.storage.knn.candidates", 100);
 
   private final TableSchema schema;
   private final FilterQueries filters;
@@ -74,8 +75,9 @@ public final class TableSearch {
       Query all = filter == null ? new MatchAllDocsQuery() : filter;
       TopDocs top = sorts.isEmpty() ? searcher.search(all, q.limit()) : searcher.search(all, q.limit(), luceneSort(sorts));
       var out = new ArrayList<Map<String, Object>>(top.scoreDocs.length);
+      StoredFields stored = searcher.storedFields();
       for (ScoreDoc hit : top.scoreDocs) {
-        out.add(rows.read(searcher, hit.doc, loaded));
+        out.add(rows.read(searcher, stored, hit.doc, loaded));
       }
       return project(out, returned);
     }
@@ -88,8 +90,9 @@ public final class TableSearch {
       hits = hybrid(searcher, q, filter, dimensions);
     }
     var out = new ArrayList<Map<String, Object>>(hits.size());
+    StoredFields stored = searcher.storedFields();
     for (Hit hit : hits) {
-      Map<String, Object> row = rows.read(searcher, hit.doc(), loaded);
+      Map<String, Object> row = rows.read(searcher, stored, hit.doc(), loaded);
       row.put(Store.SCORE, hit.score());
       out.add(row);
     }
@@ -133,7 +136,7 @@ public final class TableSearch {
     if (!f.isVector()) {
       throw new LlmException(ErrorKind.INVALID_REQUEST, "vector_field '" + name + "' is not a vector (float array) field");
     }
-    float[] vector = Values.vector(q.vector(), "query vector for field '" + name + "'");
+    float[] vector = Values.unitVector(q.vector(), "query vector for field '" + name + "'");
     Integer dim = dimensions.get(name);
     if (dim == null) {
       return List.of(); // nothing written to this field yet
