@@ -49,8 +49,13 @@ public final class LuceneTable {
   /** A larger buffer means fewer, larger segments: faster ingest and fewer HNSW graphs to search per query. */
   private static final double RAM_BUFFER_MB = 128;
 
-  static final int HNSW_MAX_CONN = Integer.getInteger("byzer.storage.hnsw.m", 16);
-  static final int HNSW_BEAM_WIDTH = Integer.getInteger("byzer.storage.hnsw.beam", 100);
+  /**
+   * Lucene's HNSW defaults (16 neighbours, beam 100 while building). A beam of 32 built about 1.5x faster in a 10k
+   * trial with the same recall on synthetic vectors, but graph quality on real embeddings is what the beam buys, so it
+   * stays at the default; the codec is spelled out to make the choice visible.
+   */
+  static final int HNSW_MAX_CONN = 16;
+  static final int HNSW_BEAM_WIDTH = 100;
   private static final Codec VECTOR_CODEC = new Lucene912Codec() {
     @Override
     public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

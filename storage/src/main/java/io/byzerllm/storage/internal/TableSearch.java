@@ -38,10 +38,11 @@ import org.apache.lucene.util.QueryBuilder;
  */
 public final class TableSearch {
   /**
-   * The HNSW beam of a vector recall is at least this wide, even for limit 10: a wider beam costs a little latency
-   * and buys recall (measured in StorageBench: recall@10 against exact cosine).
+   * Each segment's HNSW search keeps at least this many candidates, even for limit 10. Measured by StorageBench at
+   * 100k x 512-d (docs/benchmarks.md): 100 gave recall@10 0.992 at 12.7 ms CPU p50, 30 gave 0.956 at 7.7 ms. Real
+   * embeddings are harder to search than the synthetic ones, so recall gets the margin.
    */
-  static final int MIN_KNN_CANDIDATES = Integer.getInteger("byzer.storage.knn.candidates", 100);
+  static final int MIN_KNN_CANDIDATES = 100;
 
   private final TableSchema schema;
   private final FilterQueries filters;
