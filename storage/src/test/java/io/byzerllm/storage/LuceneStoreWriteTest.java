@@ -2,6 +2,7 @@ package io.byzerllm.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.byzerllm.deploy.ErrorKind;
@@ -41,7 +42,9 @@ class LuceneStoreWriteTest {
         .containsEntry("d", 2.25).containsEntry("ok", true).doesNotContainKey("vector").doesNotContainKey("_score");
     Map<String, Object> v = temp.store().search(docs, SearchQuery.all(1).withSelect("vector", "_id")).get(0);
     assertThat(v.keySet()).containsExactly("vector", "_id");
-    assertThat((float[]) v.get("vector")).containsExactly(1f, 2f, 3f);
+    float[] unit = (float[]) v.get("vector");
+    double len = Math.sqrt(14);
+    assertThat(unit).containsExactly(new float[] {(float) (1 / len), (float) (2 / len), (float) (3 / len)}, within(1e-6f));
   }
 
   @Test

@@ -20,6 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
@@ -44,6 +48,20 @@ public final class LuceneTable {
   private static final String COMMITTED_AT = "committed_at";
   /** A larger buffer means fewer, larger segments: faster ingest and fewer HNSW graphs to search per query. */
   private static final double RAM_BUFFER_MB = 128;
+
+  /**
+   * Lucene's HNSW defaults (16 neighbours, beam 100 while building). A beam of 32 built about 1.5x faster in a 10k
+   * trial with the same recall on synthetic vectors, but graph quality on real embeddings is what the beam buys, so it
+   * stays at the default; the codec is spelled out to make the choice visible.
+   */
+  static final int HNSW_MAX_CONN = 16;
+  static final int HNSW_BEAM_WIDTH = 100;
+  private static final Codec VECTOR_CODEC = new Lucene912Codec() {
+    @Override
+    public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+      return new Lucene99HnswVectorsFormat(HNSW_MAX_CONN, HNSW_BEAM_WIDTH);
+    }
+  };
 
   private final TableRef ref;
   private final TableSchema schema;
@@ -96,7 +114,8 @@ public final class LuceneTable {
       var config = new IndexWriterConfig(analyzer)
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
           .setRAMBufferSizeMB(RAM_BUFFER_MB)
-          .setCommitOnClose(false);
+          .setCommitOnClose(false)
+          .setCodec(VECTOR_CODEC);
       writer = new IndexWriter(directory, config);
       return new LuceneTable(ref, schema, dir, directory, writer, new SearcherManager(writer, null), analyzer);
     } catch (LockObtainFailedException e) {

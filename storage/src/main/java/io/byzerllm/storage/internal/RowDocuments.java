@@ -112,13 +112,13 @@ public final class RowDocuments {
     boolean indexed = !f.has(FieldOption.NO_INDEX);
     boolean sort = f.has(FieldOption.SORT);
     if (f.isVector()) {
-      float[] v = Values.vector(value, where);
+      float[] v = Values.unitVector(value, where);
       Integer dim = dimensions.putIfAbsent(name, v.length);
       if (dim != null && dim != v.length) {
         throw new LlmException(ErrorKind.INVALID_REQUEST, where + ": the vector has " + v.length
             + " dimensions, the field has " + dim + "; embed with the same model");
       }
-      doc.add(new KnnFloatVectorField(name, v, VectorSimilarityFunction.COSINE));
+      doc.add(new KnnFloatVectorField(name, v, VectorSimilarityFunction.DOT_PRODUCT));
       return;
     }
     switch (f.type()) {

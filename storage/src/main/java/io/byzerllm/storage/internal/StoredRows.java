@@ -16,11 +16,13 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
 
 /**
  * Reads result rows back with the schema's types. Vectors are returned only when selected by name: they are large
- * and a RAG caller wants the text; they come from the vector index, not from a second stored copy.
+ * and a RAG caller wants the text; they come from the vector index, not from a second stored copy, so they come back
+ * scaled to length 1 (cosine ignores length; BGE embeddings are unit vectors already).
  */
 public final class StoredRows {
   private final TableSchema schema;
@@ -45,19 +47,19 @@ public final class StoredRows {
     return select;
   }
 
-  /** Reads {@code fields} of one document, in that order; absent values are left out. */
-  public Map<String, Object> read(IndexSearcher searcher, int doc, List<String> fields) throws IOException {
-    var stored = new HashSet<String>();
-    List<FieldSpec> vectors = new ArrayList<>(0);
+  /**
+   * Reads {@code fields} of one document, in that order; absent values are left out. Pass one {@code stored} per
+   * query: it keeps the last decompressed block, which neighbouring hits share.
+   */
+  public Map<String, Object> read(IndexSearcher searcher, StoredFields stored, int doc, List<String> fields)
+      throws IOException {
+    var names = new HashSet<String>();
     for (String name : fields) {
-      FieldSpec f = schema.field(name).orElseThrow();
-      if (f.isVector()) {
-        vectors.add(f);
-      } else {
-        stored.add(name);
+      if (!schema.field(name).orElseThrow().isVector()) {
+        names.add(name);
       }
     }
-    Document d = stored.isEmpty() ? new Document() : searcher.storedFields().document(doc, stored);
+    Document d = names.isEmpty() ? new Document() : stored.document(doc, names);
     var row = new LinkedHashMap<String, Object>();
     for (String name : fields) {
       FieldSpec f = schema.field(name).orElseThrow();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -37,8 +38,9 @@ import org.apache.lucene.util.QueryBuilder;
  */
 public final class TableSearch {
   /**
-   * The HNSW beam of a vector recall is at least this wide, even for limit 10: a wider beam costs a little latency
-   * and buys recall (measured in StorageBench: recall@10 against exact cosine).
+   * Each segment's HNSW search keeps at least this many candidates, even for limit 10. Measured by StorageBench at
+   * 100k x 512-d (docs/benchmarks.md): 100 gave recall@10 0.992 at 12.7 ms CPU p50, 30 gave 0.956 at 7.7 ms. Real
+   * embeddings are harder to search than the synthetic ones, so recall gets the margin.
    */
   static final int MIN_KNN_CANDIDATES = 100;
 
@@ -74,8 +76,9 @@ public final class TableSearch {
       Query all = filter == null ? new MatchAllDocsQuery() : filter;
       TopDocs top = sorts.isEmpty() ? searcher.search(all, q.limit()) : searcher.search(all, q.limit(), luceneSort(sorts));
       var out = new ArrayList<Map<String, Object>>(top.scoreDocs.length);
+      StoredFields stored = searcher.storedFields();
       for (ScoreDoc hit : top.scoreDocs) {
-        out.add(rows.read(searcher, hit.doc, loaded));
+        out.add(rows.read(searcher, stored, hit.doc, loaded));
       }
       return project(out, returned);
     }
@@ -88,8 +91,9 @@ public final class TableSearch {
       hits = hybrid(searcher, q, filter, dimensions);
     }
     var out = new ArrayList<Map<String, Object>>(hits.size());
+    StoredFields stored = searcher.storedFields();
     for (Hit hit : hits) {
-      Map<String, Object> row = rows.read(searcher, hit.doc(), loaded);
+      Map<String, Object> row = rows.read(searcher, stored, hit.doc(), loaded);
       row.put(Store.SCORE, hit.score());
       out.add(row);
     }
@@ -133,7 +137,7 @@ public final class TableSearch {
     if (!f.isVector()) {
       throw new LlmException(ErrorKind.INVALID_REQUEST, "vector_field '" + name + "' is not a vector (float array) field");
     }
-    float[] vector = Values.vector(q.vector(), "query vector for field '" + name + "'");
+    float[] vector = Values.unitVector(q.vector(), "query vector for field '" + name + "'");
     Integer dim = dimensions.get(name);
     if (dim == null) {
       return List.of(); // nothing written to this field yet
