@@ -1,11 +1,9 @@
 package io.byzerllm.server;
 
 import static io.byzerllm.server.NodeCalls.json;
-import static io.byzerllm.server.NodeCalls.saasDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.byzerllm.testkit.FakeOpenAiServer;
 import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -16,16 +14,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Request bodies over their route's limit (reference.conf: JSON 8 MiB, uploads 32 MiB) are a 413
@@ -33,40 +27,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BodyLimitsIT {
+  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("m1", 1, 2);
   private static final int MIB = 1024 * 1024;
-  @TempDir static Path home;
-  static FakeOpenAiServer upstream;
-  static Node node;
-  static NodeCalls calls;
-
-  @BeforeAll
-  static void start() throws Exception {
-    upstream = FakeOpenAiServer.start();
-    node = Node.start(NodeSettings.ephemeral(home));
-    calls = new NodeCalls(node.httpUrl());
-    calls.deploy(saasDeployment("m1", upstream.baseUrl(), 1, 2, Map.of()));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    upstream.close();
-  }
 
   @Test
   void chat_20MBBodyWithContentLength_413OpenAiShapedAndNothingUpstream() throws Exception {
-    int before = upstream.requestCount();
+    int before = NODE.upstream().requestCount();
 
     HttpResponse<String> r = post("/v1/chat/completions", HttpRequest.BodyPublishers.ofString(chatOf(20_000_000)));
 
     assertTooLarge(r, "8 MiB");
     assertThat(json(r).at("/error/message").asText()).contains("/v1/chat/completions");
-    assertThat(upstream.requestCount()).isEqualTo(before);
+    assertThat(NODE.upstream().requestCount()).isEqualTo(before);
   }
 
   @Test
   void chat_contentLengthOverTheLimitAndNoBodyYet_413WithoutWaitingForTheBody() throws Exception {
-    URI address = URI.create(node.httpUrl());
+    URI address = URI.create(NODE.node().httpUrl());
     try (Socket socket = new Socket(address.getHost(), address.getPort())) {
       socket.setSoTimeout(10_000); // a node that waited for the 20 MB would leave this read to time out
       OutputStream out = socket.getOutputStream();
@@ -121,7 +98,7 @@ class BodyLimitsIT {
     form.writeBytes(audio);
     form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
 
-    HttpResponse<String> r = calls.send(calls.request("/v1/audio/transcriptions").timeout(Duration.ofSeconds(60))
+    HttpResponse<String> r = NODE.calls().send(NODE.calls().request("/v1/audio/transcriptions").timeout(Duration.ofSeconds(60))
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())), HttpResponse.BodyHandlers.ofString());
 
@@ -130,7 +107,7 @@ class BodyLimitsIT {
   }
 
   private static HttpResponse<String> post(String path, HttpRequest.BodyPublisher body) throws Exception {
-    return calls.send(calls.request(path).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+    return NODE.calls().send(NODE.calls().request(path).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
         .POST(body), HttpResponse.BodyHandlers.ofString());
   }
 

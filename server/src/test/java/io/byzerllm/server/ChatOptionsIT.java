@@ -2,41 +2,18 @@ package io.byzerllm.server;
 
 import static io.byzerllm.server.NodeCalls.JSON;
 import static io.byzerllm.server.NodeCalls.chat;
-import static io.byzerllm.server.NodeCalls.saasDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.byzerllm.testkit.FakeOpenAiServer;
 import io.byzerllm.testkit.RecordedRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** byzerllm's llm_config keys and OpenAI's own options, as the provider receives them. */
 class ChatOptionsIT {
-  @TempDir static Path home;
-  static FakeOpenAiServer upstream;
-  static Node node;
-  static NodeCalls calls;
-
-  @BeforeAll
-  static void start() throws Exception {
-    upstream = FakeOpenAiServer.start();
-    node = Node.start(NodeSettings.ephemeral(home));
-    calls = new NodeCalls(node.httpUrl());
-    calls.deploy(saasDeployment("chat", upstream.baseUrl(), 1, 2, Map.of()));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    upstream.close();
-  }
+  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("chat", 1, 2);
 
   @Test
   void chat_maxLength_reachesTheProviderAsMaxTokens() throws Exception {
@@ -103,12 +80,12 @@ class ChatOptionsIT {
 
   /** Sends the chat request, checks it succeeded, and answers the body the provider received for it. */
   private static JsonNode sentFor(String body) throws Exception {
-    upstream.clearRequests();
+    NODE.upstream().clearRequests();
 
-    HttpResponse<String> r = calls.post("/v1/chat/completions", body);
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", body);
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    List<RecordedRequest> sent = upstream.requests();
+    List<RecordedRequest> sent = NODE.upstream().requests();
     assertThat(sent).hasSize(1);
     return sent.get(0).json();
   }

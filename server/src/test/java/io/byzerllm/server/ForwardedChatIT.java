@@ -1,21 +1,15 @@
 package io.byzerllm.server;
 
 import static io.byzerllm.server.NodeCalls.json;
-import static io.byzerllm.server.NodeCalls.saasDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.byzerllm.testkit.FakeOpenAiServer;
 import io.byzerllm.testkit.RecordedRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A chat request in OpenAI's own shape goes to an OpenAI-compatible provider as it came (but for
@@ -24,28 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class ForwardedChatIT {
-  @TempDir static Path home;
-  static FakeOpenAiServer upstream;
-  static Node node;
-  static NodeCalls calls;
-
-  @BeforeAll
-  static void start() throws Exception {
-    upstream = FakeOpenAiServer.start();
-    node = Node.start(NodeSettings.ephemeral(home));
-    calls = new NodeCalls(node.httpUrl());
-    calls.deploy(saasDeployment("fwd", upstream.baseUrl(), 1, 4, Map.of()));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    upstream.close();
-  }
+  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("fwd", 1, 4);
 
   @Test
   void chat_openAiShaped_reachesTheProviderAsSentButForTheModel() throws Exception {
-    upstream.clearRequests();
+    NODE.upstream().clearRequests();
     String body = """
         {"model": "fwd", "seed": 42, "logit_bias": {"50256": -100},
          "messages": [{"role": "user", "content": "what is 6*7"},
@@ -53,14 +30,14 @@ class ForwardedChatIT {
                        "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "mul", "arguments": "{}"}}]},
                       {"role": "tool", "tool_call_id": "call_1", "content": "42"}]}""";
 
-    HttpResponse<String> r = calls.post("/v1/chat/completions", body);
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", body);
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode answer = json(r);
     assertThat(answer.path("model").asText()).isEqualTo("fwd");
     assertThat(answer.path("id").asText()).isEqualTo(r.headers().firstValue("x-request-id").orElseThrow());
     assertThat(answer.at("/choices/0/message/content").asText()).isNotEmpty();
-    List<RecordedRequest> sent = upstream.requests();
+    List<RecordedRequest> sent = NODE.upstream().requests();
     assertThat(sent).hasSize(1);
     JsonNode upstreamBody = NodeCalls.JSON.readTree(sent.get(0).body());
     assertThat(upstreamBody.path("model").asText()).isEqualTo("up-fwd");
@@ -72,13 +49,13 @@ class ForwardedChatIT {
 
   @Test
   void chat_withByzerllmOptions_isTranslatedAsBefore() throws Exception {
-    upstream.clearRequests();
+    NODE.upstream().clearRequests();
 
-    HttpResponse<String> r = calls.post("/v1/chat/completions",
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions",
         "{\"model\": \"fwd\", \"max_length\": 12, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    JsonNode upstreamBody = NodeCalls.JSON.readTree(upstream.requests().get(0).body());
+    JsonNode upstreamBody = NodeCalls.JSON.readTree(NODE.upstream().requests().get(0).body());
     assertThat(upstreamBody.path("max_tokens").asInt()).isEqualTo(12);
     assertThat(upstreamBody.has("max_length")).isFalse();
   }

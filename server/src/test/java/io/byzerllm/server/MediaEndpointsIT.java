@@ -3,12 +3,10 @@ package io.byzerllm.server;
 import static io.byzerllm.server.NodeCalls.JSON;
 import static io.byzerllm.server.NodeCalls.content;
 import static io.byzerllm.server.NodeCalls.json;
-import static io.byzerllm.server.NodeCalls.saasDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.byzerllm.testkit.FakeOpenAiServer;
 import io.byzerllm.testkit.RecordedRequest;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
@@ -16,54 +14,33 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Embeddings, speech, transcription, images and vision through the node, as OpenAI's wire format has them. */
 class MediaEndpointsIT {
+  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("media", 1, 4).upstream(u -> u.embeddingDimension(6));
   private static final String PNG_1X1 =
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-  @TempDir static Path home;
-  static FakeOpenAiServer upstream;
-  static Node node;
-  static NodeCalls calls;
-
-  @BeforeAll
-  static void start() throws Exception {
-    upstream = FakeOpenAiServer.start().embeddingDimension(6);
-    node = Node.start(NodeSettings.ephemeral(home));
-    calls = new NodeCalls(node.httpUrl());
-    calls.deploy(saasDeployment("media", upstream.baseUrl(), 1, 4, Map.of()));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    upstream.close();
-  }
 
   @BeforeEach
   void forgetRequests() {
-    upstream.clearRequests();
+    NODE.upstream().clearRequests();
   }
 
   @Test
   void embeddings_floatAndBase64_decodeToTheSameNumbersInInputOrder() throws Exception {
-    upstream.reverseEmbeddingOrder(true); // the provider's items arrive last index first
+    NODE.upstream().reverseEmbeddingOrder(true); // the provider's items arrive last index first
     try {
       String body = "{\"model\": \"media\", \"input\": [\"alpha\", \"beta gamma\", \"delta\"]%s}";
 
-      HttpResponse<String> floats = calls.post("/v1/embeddings", body.formatted(""));
-      HttpResponse<String> base64 = calls.post("/v1/embeddings", body.formatted(", \"encoding_format\": \"base64\""));
-      HttpResponse<String> beta = calls.post("/v1/embeddings", "{\"model\": \"media\", \"input\": \"beta gamma\"}");
+      HttpResponse<String> floats = NODE.calls().post("/v1/embeddings", body.formatted(""));
+      HttpResponse<String> base64 = NODE.calls().post("/v1/embeddings", body.formatted(", \"encoding_format\": \"base64\""));
+      HttpResponse<String> beta = NODE.calls().post("/v1/embeddings", "{\"model\": \"media\", \"input\": \"beta gamma\"}");
 
       assertThat(floats.statusCode()).as(floats.body()).isEqualTo(200);
       assertThat(base64.statusCode()).as(base64.body()).isEqualTo(200);
@@ -82,13 +59,13 @@ class MediaEndpointsIT {
       assertThat(f.at("/usage/total_tokens").asInt()).isEqualTo(4);
       assertThat(f.path("model").asText()).isEqualTo("media");
     } finally {
-      upstream.reverseEmbeddingOrder(false);
+      NODE.upstream().reverseEmbeddingOrder(false);
     }
   }
 
   @Test
   void speech_text_answersTheProvidersBytesAndContentType() throws Exception {
-    HttpResponse<byte[]> r = calls.send(calls.request("/v1/audio/speech").header("Content-Type", "application/json")
+    HttpResponse<byte[]> r = NODE.calls().send(NODE.calls().request("/v1/audio/speech").header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"media\", \"input\": \"good morning\", \"voice\": \"nova\","
             + " \"response_format\": \"wav\"}")), HttpResponse.BodyHandlers.ofByteArray());
 
@@ -108,7 +85,7 @@ class MediaEndpointsIT {
     form.writeBytes(audio);
     form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
 
-    HttpResponse<String> r = calls.send(calls.request("/v1/audio/transcriptions")
+    HttpResponse<String> r = NODE.calls().send(NODE.calls().request("/v1/audio/transcriptions")
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())), HttpResponse.BodyHandlers.ofString());
 
@@ -124,7 +101,7 @@ class MediaEndpointsIT {
 
   @Test
   void images_prompt_b64JsonOfThePng() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/images/generations", "{\"model\": \"media\", \"prompt\": \"a red dot\"}");
+    HttpResponse<String> r = NODE.calls().post("/v1/images/generations", "{\"model\": \"media\", \"prompt\": \"a red dot\"}");
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode image = json(r).at("/data/0");
@@ -141,7 +118,7 @@ class MediaEndpointsIT {
         + " {\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/png;base64," + PNG_1X1 + "\"}}]");
     body.putArray("messages").addObject().put("role", "user").set("content", parts);
 
-    HttpResponse<String> r = calls.post("/v1/chat/completions", body.toString());
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", body.toString());
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(content(r)).isEqualTo("echo: what is this?");
@@ -154,7 +131,7 @@ class MediaEndpointsIT {
     ObjectNode body = JSON.createObjectNode().put("model", "media");
     body.putArray("messages").addObject().put("role", "user").put("content", byzer);
 
-    HttpResponse<String> r = calls.post("/v1/chat/completions", body.toString());
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", body.toString());
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode sent = lastRequest("/chat/completions").json().at("/messages/0/content");
@@ -167,7 +144,7 @@ class MediaEndpointsIT {
     ObjectNode body = JSON.createObjectNode().put("model", "media");
     body.putArray("messages").addObject().put("role", "user").put("content", "{\"input\": \"hi\", \"voice\": \"alloy\"}");
 
-    HttpResponse<String> r = calls.post("/v1/chat/completions", body.toString());
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", body.toString());
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     byte[] audio = Base64.getDecoder().decode(content(r));
@@ -177,7 +154,7 @@ class MediaEndpointsIT {
 
   private static RecordedRequest lastRequest(String pathEnd) {
     List<RecordedRequest> matching = new ArrayList<>();
-    upstream.requests().stream().filter(r -> r.path().endsWith(pathEnd)).forEach(matching::add);
+    NODE.upstream().requests().stream().filter(r -> r.path().endsWith(pathEnd)).forEach(matching::add);
     assertThat(matching).as("requests to " + pathEnd).isNotEmpty();
     return matching.get(matching.size() - 1);
   }

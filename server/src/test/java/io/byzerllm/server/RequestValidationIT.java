@@ -1,58 +1,35 @@
 package io.byzerllm.server;
 
 import static io.byzerllm.server.NodeCalls.json;
-import static io.byzerllm.server.NodeCalls.saasDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.byzerllm.testkit.FakeOpenAiServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad requests get an OpenAI-shaped error with the right status and the field named, and never reach the provider. */
 class RequestValidationIT {
-  @TempDir static Path home;
-  static FakeOpenAiServer upstream;
-  static Node node;
-  static NodeCalls calls;
-
-  @BeforeAll
-  static void start() throws Exception {
-    upstream = FakeOpenAiServer.start();
-    node = Node.start(NodeSettings.ephemeral(home));
-    calls = new NodeCalls(node.httpUrl());
-    calls.deploy(saasDeployment("m1", upstream.baseUrl(), 1, 2, Map.of()));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    upstream.close();
-  }
+  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("m1", 1, 2);
 
   @Test
   void chat_missingModel_400NamesModel() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
 
     assertInvalid(r, "model");
   }
 
   @Test
   void chat_messageWithoutRole_400NamesTheMessage() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/chat/completions", "{\"model\": \"m1\", \"messages\": [{\"content\": \"hi\"}]}");
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", "{\"model\": \"m1\", \"messages\": [{\"content\": \"hi\"}]}");
 
     assertInvalid(r, "messages[0].role");
   }
 
   @Test
   void chat_bodyIsAJsonArray_400SaysItMustBeAnObject() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/chat/completions", "[{\"model\": \"m1\"}]");
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", "[{\"model\": \"m1\"}]");
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(json(r).at("/error/message").asText()).contains("must be a JSON object");
@@ -60,7 +37,7 @@ class RequestValidationIT {
 
   @Test
   void embeddings_malformedJson_400InvalidRequest() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/embeddings", "{\"model\": \"m1\", \"input\": [");
+    HttpResponse<String> r = NODE.calls().post("/v1/embeddings", "{\"model\": \"m1\", \"input\": [");
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(json(r).at("/error/type").asText()).isEqualTo("invalid_request_error");
@@ -69,7 +46,7 @@ class RequestValidationIT {
 
   @Test
   void embeddings_emptyInputList_400NamesInput() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/embeddings", "{\"model\": \"m1\", \"input\": []}");
+    HttpResponse<String> r = NODE.calls().post("/v1/embeddings", "{\"model\": \"m1\", \"input\": []}");
 
     assertInvalid(r, "input");
     assertThat(json(r).at("/error/message").asText()).contains("empty list");
@@ -77,7 +54,7 @@ class RequestValidationIT {
 
   @Test
   void embeddings_emptyString_400NamesInput() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/embeddings", "{\"model\": \"m1\", \"input\": \"\"}");
+    HttpResponse<String> r = NODE.calls().post("/v1/embeddings", "{\"model\": \"m1\", \"input\": \"\"}");
 
     assertInvalid(r, "input");
     assertThat(json(r).at("/error/message").asText()).contains("empty string");
@@ -85,21 +62,21 @@ class RequestValidationIT {
 
   @Test
   void embeddings_missingInput_400NamesInput() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/embeddings", "{\"model\": \"m1\"}");
+    HttpResponse<String> r = NODE.calls().post("/v1/embeddings", "{\"model\": \"m1\"}");
 
     assertInvalid(r, "input");
   }
 
   @Test
   void speech_missingInput_400NamesInput() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/audio/speech", "{\"model\": \"m1\", \"voice\": \"alloy\"}");
+    HttpResponse<String> r = NODE.calls().post("/v1/audio/speech", "{\"model\": \"m1\", \"voice\": \"alloy\"}");
 
     assertInvalid(r, "input");
   }
 
   @Test
   void images_missingPrompt_400NamesPrompt() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/images/generations", "{\"model\": \"m1\", \"size\": \"1024x1024\"}");
+    HttpResponse<String> r = NODE.calls().post("/v1/images/generations", "{\"model\": \"m1\", \"size\": \"1024x1024\"}");
 
     assertInvalid(r, "prompt");
   }
@@ -109,7 +86,7 @@ class RequestValidationIT {
     String boundary = "byzerllm-validation-boundary";
     String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nm1\r\n--" + boundary + "--\r\n";
 
-    HttpResponse<String> r = calls.send(calls.request("/v1/audio/transcriptions")
+    HttpResponse<String> r = NODE.calls().send(NODE.calls().request("/v1/audio/transcriptions")
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(HttpRequest.BodyPublishers.ofString(form)), HttpResponse.BodyHandlers.ofString());
 
@@ -118,7 +95,7 @@ class RequestValidationIT {
 
   @Test
   void embeddings_unknownModel_404ListsTheDeployedOnes() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/embeddings", "{\"model\": \"no-such-model\", \"input\": \"hi\"}");
+    HttpResponse<String> r = NODE.calls().post("/v1/embeddings", "{\"model\": \"no-such-model\", \"input\": \"hi\"}");
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
     JsonNode error = json(r).path("error");
@@ -128,7 +105,7 @@ class RequestValidationIT {
 
   @Test
   void unknownPath_404OpenAiShaped() throws Exception {
-    HttpResponse<String> r = calls.post("/v1/completely/unknown", "{}");
+    HttpResponse<String> r = NODE.calls().post("/v1/completely/unknown", "{}");
 
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -139,7 +116,7 @@ class RequestValidationIT {
 
   @Test
   void chat_wrongMethod_405OpenAiShapedNamingPost() throws Exception {
-    HttpResponse<String> r = calls.get("/v1/chat/completions");
+    HttpResponse<String> r = NODE.calls().get("/v1/chat/completions");
 
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -153,6 +130,6 @@ class RequestValidationIT {
     JsonNode error = json(r).path("error");
     assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
     assertThat(error.path("param").asText()).isEqualTo(param);
-    assertThat(upstream.requestCount()).as("a bad request reached the provider").isZero();
+    assertThat(NODE.upstream().requestCount()).as("a bad request reached the provider").isZero();
   }
 }

@@ -1,23 +1,17 @@
 package io.byzerllm.server;
 
 import static io.byzerllm.server.NodeCalls.chat;
-import static io.byzerllm.server.NodeCalls.saasDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.byzerllm.testkit.FakeOpenAiServer;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No thread per request: continuations of the request path run on the node's pools. (On 2 cores
@@ -26,24 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class ThreadsPerRequestIT {
-  @TempDir static Path home;
-  static FakeOpenAiServer upstream;
-  static Node node;
-  static NodeCalls calls;
-
-  @BeforeAll
-  static void start() throws Exception {
-    upstream = FakeOpenAiServer.start();
-    node = Node.start(NodeSettings.ephemeral(home));
-    calls = new NodeCalls(node.httpUrl());
-    calls.deploy(saasDeployment("t", upstream.baseUrl(), 1, 16, Map.of()));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    upstream.close();
-  }
+  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("t", 1, 16);
 
   @Test
   void chats_manyRequestsThroughTheNode_startFarFewerThreadsThanRequests() throws Exception {
@@ -54,7 +31,7 @@ class ThreadsPerRequestIT {
     for (int round = 0; round < requests / 10; round++) {
       List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        batch.add(calls.postAsync("/v1/chat/completions", chat("t", "hi " + i, round % 2 == 0)));
+        batch.add(NODE.calls().postAsync("/v1/chat/completions", chat("t", "hi " + i, round % 2 == 0)));
       }
       for (CompletableFuture<HttpResponse<String>> f : batch) {
         assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -67,7 +44,7 @@ class ThreadsPerRequestIT {
 
   private static void warmUp() throws Exception {
     for (int i = 0; i < 30; i++) {
-      calls.post("/v1/chat/completions", chat("t", "warm " + i, i % 2 == 0));
+      NODE.calls().post("/v1/chat/completions", chat("t", "warm " + i, i % 2 == 0));
     }
   }
 }

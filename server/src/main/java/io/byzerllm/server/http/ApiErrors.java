@@ -37,6 +37,10 @@ public final class ApiErrors {
       }
       return r;
     }
+    if (e instanceof java.util.concurrent.CancellationException) {
+      // nginx's "client closed request": nobody reads it, the connection is gone
+      return body(499, ErrorKind.INVALID_REQUEST, "the caller closed the connection before the answer", null);
+    }
     if (e instanceof TimeoutException) {
       return body(504, ErrorKind.UPSTREAM_TIMEOUT, "the cluster did not answer in time: " + e.getMessage(), null);
     }

@@ -77,7 +77,8 @@ public final class HttpEdge {
         .mapAsync(1, in -> {
           CompletableFuture<HttpResponse> response = handle(in, mat);
           inFlight.set(response);
-          return response;
+          // A call cancelled because its caller left still needs an answer for the (closed) connection.
+          return response.exceptionally(ApiErrors::response);
         });
   }
 
