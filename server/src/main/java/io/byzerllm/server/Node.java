@@ -159,6 +159,7 @@ public final class Node implements AutoCloseable {
         NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home(), localWorkers, gate),
         "node-agent", Props.empty());
     drainOnShutdown(system, agent, config.getDuration("byzerllm.server.drain-timeout"));
+    logCrashReports(system, nodeDir(settings));
     awaitControllerKnows(view, nodeName);
     system.log().info("node {} up: HTTP {}", nodeName, httpUrl);
     return new Node(system, binding, httpUrl, gate);
@@ -189,6 +190,18 @@ public final class Node implements AutoCloseable {
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-workers", () ->
         AskPattern.<NodeAgent.Command, NodeAgent.Drained>ask(agent, NodeAgent.DrainAll::new, deadline, system.scheduler())
             .handle((drained, timedOut) -> Done.getInstance()));
+  }
+
+  /** Says where a crash of this JVM would be reported, and what earlier crashes of this node left behind. */
+  private static void logCrashReports(ActorSystem<Void> system, java.nio.file.Path dir) {
+    CrashReports.errorFileOfThisJvm().ifPresentOrElse(
+        f -> system.log().info("a JVM crash report of this node would be written to {}", f),
+        () -> system.log().warn("this JVM has no -XX:ErrorFile: a crash report would land in the directory it was"
+            + " started from ({}); start nodes with {}", System.getProperty("user.dir"),
+            String.join(" ", CrashReports.jvmOptions(dir))));
+    for (java.nio.file.Path earlier : CrashReports.find(dir, 1)) {
+      system.log().warn("an earlier run of this node crashed or ran out of memory: see {}", earlier);
+    }
   }
 
   /**
