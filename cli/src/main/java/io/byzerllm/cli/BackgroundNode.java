@@ -3,6 +3,7 @@ package io.byzerllm.cli;
 import io.byzerllm.client.ByzerLLM;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
+import io.byzerllm.server.CrashReports;
 import io.byzerllm.server.Node;
 import java.io.File;
 import java.io.IOException;
@@ -74,6 +75,7 @@ final class BackgroundNode {
     command.add(ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(Node.JVM_OPTIONS);
+    command.addAll(CrashReports.jvmOptions(log.getParent()));
     String javaOpts = env.get("LLM_JAVA_OPTS");
     if (javaOpts != null) {
       command.addAll(List.of(javaOpts.trim().split("\\s+")));

@@ -2,6 +2,7 @@ package io.byzerllm.cli;
 
 import io.byzerllm.client.ClusterInfo;
 import io.byzerllm.client.NodeInfo;
+import io.byzerllm.server.CrashReports;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -38,7 +39,20 @@ final class ServerStatusCommand implements Callable<Integer> {
           ratio(n.used().gpus(), n.resources().gpus()));
     }
     table.print(out);
+    printCrashReports(out, CliEnv.of(spec).home().resolve("nodes"));
     return 0;
+  }
+
+  /** Nodes of this machine that died in a JVM crash or ran out of memory left a report; say where. */
+  static void printCrashReports(PrintWriter out, java.nio.file.Path nodes) {
+    java.util.List<java.nio.file.Path> reports = CrashReports.find(nodes, 2);
+    if (reports.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("crash reports and heap dumps of nodes on this machine (newest first):");
+    reports.stream().limit(5).forEach(r -> out.println("  " + r));
+    out.flush();
   }
 
   static String ratio(double used, double total) {

@@ -23,6 +23,7 @@ import io.byzerllm.server.routing.RemoteCalls;
 import io.byzerllm.server.routing.RequestRouter;
 import io.byzerllm.server.routing.Routing;
 import io.byzerllm.server.routing.WorkerDirectory;
+import io.byzerllm.worker.actor.BackendGate;
 import io.byzerllm.worker.actor.LocalWorkers;
 import org.apache.pekko.stream.Materializer;
 import io.byzerllm.server.storage.NodeStores;
@@ -79,11 +80,17 @@ public final class Node implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final String httpUrl;
+  /** Completes when the actor system has stopped and no backend of this node is loading or freeing a model. */
+  private final CompletableFuture<Void> stopped;
 
-  private Node(ActorSystem<Void> system, ServerBinding binding, String httpUrl) {
+  private Node(ActorSystem<Void> system, ServerBinding binding, String httpUrl, BackendGate gate) {
     this.system = system;
     this.binding = binding;
     this.httpUrl = httpUrl;
+    Duration bound = system.settings().config().getDuration("byzerllm.server.backend-release-timeout");
+    this.stopped = system.getWhenTerminated().toCompletableFuture()
+        .thenCompose(done -> gate.whenIdle())
+        .toCompletableFuture().completeOnTimeout(null, bound.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Starts a node and waits until it serves; fails with a clear message (e.g. port in use). */
@@ -116,6 +123,12 @@ public final class Node implements AutoCloseable {
         .init(SingletonActor.of(DeploymentController.create(), "deployment-controller"));
     Routing routing = new Routing();
     LocalWorkers localWorkers = new LocalWorkers(routing::changed);
+    BackendGate gate = new BackendGate();
+    // From the first moment of a stop, no model starts loading on this node (see BackendGate).
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "refuse-backend-opens", () -> {
+      gate.shut();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
     ModelGateway gateway = new ModelGateway(requestRouter(system, config, controller, routing, localWorkers));
     ClusterView view = new ClusterView(controller, system.scheduler(), config.getDuration("byzerllm.server.view-timeout"));
     String nodeName = NodeName.of(system);
@@ -143,12 +156,13 @@ public final class Node implements AutoCloseable {
     selfUrl.set(httpUrl);
     announceStores(stores, forwarding);
     ActorRef<NodeAgent.Command> agent = system.systemActorOf(
-        NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home(), localWorkers),
+        NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home(), localWorkers, gate),
         "node-agent", Props.empty());
     drainOnShutdown(system, agent, config.getDuration("byzerllm.server.drain-timeout"));
+    logCrashReports(system, nodeDir(settings));
     awaitControllerKnows(view, nodeName);
     system.log().info("node {} up: HTTP {}", nodeName, httpUrl);
-    return new Node(system, binding, httpUrl);
+    return new Node(system, binding, httpUrl, gate);
   }
 
   /** The request path: a directory actor publishes the routing table; requests read it and call workers directly. */
@@ -176,6 +190,18 @@ public final class Node implements AutoCloseable {
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-workers", () ->
         AskPattern.<NodeAgent.Command, NodeAgent.Drained>ask(agent, NodeAgent.DrainAll::new, deadline, system.scheduler())
             .handle((drained, timedOut) -> Done.getInstance()));
+  }
+
+  /** Says where a crash of this JVM would be reported, and what earlier crashes of this node left behind. */
+  private static void logCrashReports(ActorSystem<Void> system, java.nio.file.Path dir) {
+    CrashReports.errorFileOfThisJvm().ifPresentOrElse(
+        f -> system.log().info("a JVM crash report of this node would be written to {}", f),
+        () -> system.log().warn("this JVM has no -XX:ErrorFile: a crash report would land in the directory it was"
+            + " started from ({}); start nodes with {}", System.getProperty("user.dir"),
+            String.join(" ", CrashReports.jvmOptions(dir))));
+    for (java.nio.file.Path earlier : CrashReports.find(dir, 1)) {
+      system.log().warn("an earlier run of this node crashed or ran out of memory: see {}", earlier);
+    }
   }
 
   /**
@@ -322,16 +348,21 @@ public final class Node implements AutoCloseable {
     return NodeName.of(system);
   }
 
-  /** Completes when the node has stopped, whoever stopped it (close, HTTP shutdown, signal). */
+  /**
+   * Completes when the node has stopped, whoever stopped it (close, HTTP shutdown, signal), and no
+   * model of its is still loading or being freed (bounded by byzerllm.server.backend-release-timeout):
+   * only then may its JVM exit.
+   */
   public CompletionStage<Void> whenTerminated() {
-    return system.getWhenTerminated().thenApply(done -> null);
+    return stopped;
   }
 
   @Override
   public void close() {
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      stopped.get(30 + system.settings().config().getDuration("byzerllm.server.backend-release-timeout").toSeconds(),
+          TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

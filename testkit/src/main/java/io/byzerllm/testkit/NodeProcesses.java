@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Node JVMs started by a test or benchmark on 127.0.0.1, each with its own home and free ports,
@@ -26,11 +27,26 @@ public final class NodeProcesses implements AutoCloseable {
   }
 
   private final List<String> jvmOptions;
+  private final Function<Path, List<String>> nodeDirOptions;
   private final List<Process> processes = new ArrayList<>();
 
   /** {@code jvmOptions}: what every node JVM needs, e.g. the server's {@code Node.JVM_OPTIONS}. */
   public NodeProcesses(List<String> jvmOptions) {
+    this(jvmOptions, dir -> List.of());
+  }
+
+  /**
+   * {@code nodeDirOptions}: options that name the node's own directory ({@link #nodeDir}), e.g. the
+   * server's {@code CrashReports::jvmOptions}.
+   */
+  public NodeProcesses(List<String> jvmOptions, Function<Path, List<String>> nodeDirOptions) {
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.nodeDirOptions = nodeDirOptions;
+  }
+
+  /** {@code HOME/nodes/127.0.0.1_<http port>}: the node's logs, durable table and crash reports. */
+  public static Path nodeDir(Spec spec) {
+    return spec.home().resolve("nodes").resolve("127.0.0.1_" + spec.httpPort());
   }
 
   public static Spec spec(Path home, double cpus) throws IOException {
@@ -43,6 +59,7 @@ public final class NodeProcesses implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(jvmOptions);
+    cmd.addAll(nodeDirOptions.apply(nodeDir(spec)));
     cmd.add("-Xmx384m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

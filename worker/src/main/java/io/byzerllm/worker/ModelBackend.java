@@ -72,6 +72,14 @@ public interface ModelBackend extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * Completes once what {@link #close} started is finished (native model memory freed), so a node
+   * lets its JVM exit only after that. A backend that frees nothing natively completes at once.
+   */
+  default CompletionStage<Void> released() {
+    return CompletableFuture.completedFuture(null);
+  }
+
   static <T> CompletionStage<T> unsupported(Capability capability) {
     return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST,
         "this model does not support " + capability.name().toLowerCase() + "; deploy a model type that does"));

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.cluster.MemberStatus;
 
 /**
  * What the controller knows of the cluster as it is: the live nodes and the workers each one runs
@@ -20,7 +21,28 @@ final class ClusterState {
   /** Workers asked of a node and not yet seen running there, with when they were asked. */
   final Map<WorkerId, Starting> starting = new HashMap<>();
 
+  /** Nodes whose agent last said it is draining (the node is stopping): never a placement target again. */
+  private final Set<String> draining = new java.util.HashSet<>();
+
   record Starting(String node, Resources resources, long sinceNanos) {}
+
+  /**
+   * Whether a member in this status may be given workers. A member that is leaving, exiting or
+   * down is on its way out: a worker placed there is killed with it (and a native model loading
+   * while its JVM exits can crash it).
+   */
+  static boolean takesWorkers(MemberStatus status) {
+    return status == MemberStatus.up() || status == MemberStatus.weaklyUp();
+  }
+
+  /** The nodes workers may be placed on: known, not draining, and not named in {@code leaving} (members on their way out). */
+  List<NodeDescription> placeable(Set<String> leaving) {
+    return nodes.values().stream().filter(n -> !draining.contains(n.address()) && !leaving.contains(n.address())).toList();
+  }
+
+  boolean isDraining(String node) {
+    return draining.contains(node);
+  }
 
   boolean allReported() {
     return running.keySet().containsAll(nodes.keySet());
@@ -33,7 +55,14 @@ final class ClusterState {
   void removeNode(String node) {
     nodes.remove(node);
     running.remove(node);
+    draining.remove(node);
     starting.values().removeIf(s -> s.node().equals(node));
+  }
+
+  /** A start the node refused or failed: ask again (elsewhere, if the node is leaving) on the next reconcile. */
+  void startFailed(String node, String model, long generation) {
+    starting.entrySet().removeIf(e -> e.getValue().node().equals(node) && e.getKey().model().equals(model)
+        && e.getKey().generation() == generation);
   }
 
   void reported(NodeAgent.WorkerRefs refs) {
@@ -41,6 +70,12 @@ final class ClusterState {
       return;
     }
     running.put(refs.node(), List.copyOf(refs.workers()));
+    // A report that no longer lists a drained worker also says the node drains: that worker is not re-placed there.
+    if (refs.draining()) {
+      draining.add(refs.node());
+    } else {
+      draining.remove(refs.node());
+    }
     refs.workers().forEach(w -> starting.remove(w.id()));
   }
 

@@ -79,7 +79,8 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
 
   private record TableWritten(Replicator.UpdateResponse<LWWMap<String, DeploymentRecord>> response) implements Command {}
 
-  private enum Reconcile implements Command { INSTANCE }
+  /** A reconcile tick; the timer sends it every reconcile-interval (and a test may send one). */
+  enum Reconcile implements Command { INSTANCE }
 
   private record PendingDeploy(DeploymentRecord record, Deploy request, Set<String> awaiting, List<String> failures) {}
 
@@ -233,13 +234,28 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
     return this;
   }
 
-  /** Free room per node; a deployment being replaced counts as free, since its successor takes its place. */
+  /**
+   * Free room per node that takes workers (not leaving, not draining); a deployment being replaced
+   * counts as free, since its successor takes its place.
+   */
   private List<NodeCapacity> capacities(String replacing, ModelSpec incoming) {
     Map<String, Resources> used = usedByNode(replacing);
-    return cluster.nodes.values().stream()
+    return cluster.placeable(leavingMembers()).stream()
         .map(n -> new NodeCapacity(n.address(), n.total(), used.getOrDefault(n.address(), Resources.NONE),
             gpuFree(n, replacing)))
         .toList();
+  }
+
+  /** Members on their way out (leaving, exiting, down), by node name; read from this node's view of the cluster. */
+  private Set<String> leavingMembers() {
+    Set<String> leaving = new HashSet<>();
+    for (org.apache.pekko.cluster.Member m : org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem())
+        .state().getMembers()) {
+      if (!ClusterState.takesWorkers(m.status())) {
+        leaving.add(io.byzerllm.worker.actor.NodeName.of(m.address()));
+      }
+    }
+    return leaving;
   }
 
   private Map<String, Resources> usedByNode(String except) {
@@ -275,6 +291,7 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
     if (p == null || p.record().generation() != answer.generation()) {
       if (!answer.failures().isEmpty()) {
         getContext().getLog().warn("re-placing workers of {} failed: {}", answer.model(), answer.failures());
+        cluster.startFailed(answer.node(), answer.model(), answer.generation());
       }
       return this;
     }

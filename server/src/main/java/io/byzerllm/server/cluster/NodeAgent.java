@@ -5,6 +5,7 @@ import io.byzerllm.deploy.Resources;
 import io.byzerllm.deploy.WorkerPlacement;
 import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.CborSerializable;
+import io.byzerllm.worker.actor.BackendGate;
 import io.byzerllm.worker.actor.Failure;
 import io.byzerllm.worker.actor.NodeName;
 import io.byzerllm.worker.actor.LocalWorkers;
@@ -57,8 +58,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public enum Drained { INSTANCE }
 
-  /** The workers this node runs (starting ones included), each with its identity. */
-  public record WorkerRefs(String node, List<RunningWorker> workers) implements CborSerializable {}
+  /**
+   * The workers this node runs (starting ones included), each with its identity; {@code draining}:
+   * the node is stopping and takes no new workers. A worker a drain removed is only ever missing
+   * from a report that also says {@code draining}, so the controller never re-places it here.
+   */
+  public record WorkerRefs(String node, List<RunningWorker> workers, boolean draining) implements CborSerializable {}
 
   public record RunningWorker(WorkerId id, ActorRef<WorkerActor.Command> ref) implements CborSerializable {}
 
@@ -70,6 +75,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Resources total;
   private final Path home;
   private final LocalWorkers localWorkers;
+  private final BackendGate gate;
   private final Executor blocking;
   private final ActorRef<WorkerEvent> lifecycleAdapter;
   private final Map<WorkerId, ActorRef<WorkerActor.Command>> workers = new HashMap<>();
@@ -77,13 +83,18 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Map<WorkerId, Double> cpusClaimed = new HashMap<>();
   private final Map<WorkerId, PendingStart> pending = new HashMap<>();
   private final List<ActorRef<Drained>> awaitingDrain = new ArrayList<>();
+  /** Set by {@link DrainAll}: the node is leaving, and refuses every worker it is asked to start from then on. */
+  private boolean draining;
 
-  public static Behavior<Command> create(String httpUrl, Resources total, Path home, LocalWorkers localWorkers) {
-    return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home, localWorkers));
+  public static Behavior<Command> create(String httpUrl, Resources total, Path home, LocalWorkers localWorkers,
+                                        BackendGate gate) {
+    return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home, localWorkers, gate));
   }
 
-  private NodeAgent(ActorContext<Command> ctx, String httpUrl, Resources total, Path home, LocalWorkers localWorkers) {
+  private NodeAgent(ActorContext<Command> ctx, String httpUrl, Resources total, Path home, LocalWorkers localWorkers,
+                    BackendGate gate) {
     super(ctx);
+    this.gate = gate;
     this.localWorkers = localWorkers;
     this.httpUrl = httpUrl;
     this.total = total;
@@ -108,6 +119,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private Behavior<Command> onStart(StartWorkers msg) {
     ModelSpec spec = msg.spec();
+    if (draining) {
+      getContext().getLog().info("refusing {} workers of {}: this node is leaving", msg.placements().size(), spec.model());
+      msg.replyTo().tell(new WorkersStarted(spec.model(), msg.generation(), node(), List.of("node " + node()
+          + " is leaving the cluster and takes no new workers; they are placed on the other nodes")));
+      return this;
+    }
     WorkerSettings settings;
     try {
       settings = WorkerSettings.of(spec, getContext().getSystem().settings().config());
@@ -126,7 +143,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       cpusClaimed.put(id, spec.cpusPerWorker());
       BackendContext context = new BackendContext(spec, p.index(), home, threads, p.gpuIndices(), blocking);
       ActorRef<WorkerActor.Command> ref = getContext().spawn(
-          WorkerActor.create(id, context, settings, lifecycleAdapter, localWorkers), id.actorName());
+          WorkerActor.create(id, context, settings, lifecycleAdapter, localWorkers, gate), id.actorName());
       getContext().watch(ref);
       workers.put(id, ref);
       waiting.add(id);
@@ -171,6 +188,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private Behavior<Command> onDrainAll(DrainAll msg) {
     getContext().getLog().info("draining {} workers before leaving", workers.size());
+    draining = true;
     workers.values().forEach(w -> w.tell(WorkerActor.Drain.INSTANCE));
     awaitingDrain.add(msg.replyTo());
     answerDrainedIfIdle();
@@ -211,7 +229,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private Behavior<Command> onListWorkers(ListWorkers msg) {
     List<RunningWorker> running = new ArrayList<>();
     workers.forEach((id, ref) -> running.add(new RunningWorker(id, ref)));
-    msg.replyTo().tell(new WorkerRefs(node(), running));
+    msg.replyTo().tell(new WorkerRefs(node(), running, draining));
     return this;
   }
 

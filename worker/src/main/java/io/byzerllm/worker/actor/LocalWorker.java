@@ -196,6 +196,10 @@ public final class LocalWorker {
     return admission.idle();
   }
 
+  ModelBackend backend() {
+    return backend;
+  }
+
   /** Refuses what is queued and closes the backend (which fails what is still running). */
   void close(String why) {
     admission.stop(new LlmException(ErrorKind.UNAVAILABLE, "model '" + id.model() + "': " + why + "; retry"));

@@ -52,21 +52,23 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final ActorRef<WorkerEvent> lifecycle;
   private final LocalWorkers localWorkers;
   private final Materializer materializer;
+  private final BackendGate gate;
   private LocalWorker worker;
   private boolean draining;
   private boolean registered;
 
   public static Behavior<Command> create(WorkerId id, BackendContext context, WorkerSettings settings,
-                                         ActorRef<WorkerEvent> lifecycle, LocalWorkers localWorkers) {
+                                         ActorRef<WorkerEvent> lifecycle, LocalWorkers localWorkers, BackendGate gate) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(ExpireQueued.INSTANCE, EXPIRY_TICK);
-      return new WorkerActor(ctx, id, context, settings, lifecycle, localWorkers);
+      return new WorkerActor(ctx, id, context, settings, lifecycle, localWorkers, gate);
     }));
   }
 
   private WorkerActor(ActorContext<Command> ctx, WorkerId id, BackendContext context, WorkerSettings settings,
-                      ActorRef<WorkerEvent> lifecycle, LocalWorkers localWorkers) {
+                      ActorRef<WorkerEvent> lifecycle, LocalWorkers localWorkers, BackendGate gate) {
     super(ctx);
+    this.gate = gate;
     this.id = id;
     this.backendContext = context;
     this.settings = settings;
@@ -74,7 +76,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.localWorkers = localWorkers;
     this.materializer = Materializer.matFromSystem(ctx.getSystem());
     Executor blocking = context.blockingExecutor();
-    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> Backends.open(context), blocking), Opened::new);
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> gate.open(() -> Backends.open(context)), blocking), Opened::new);
   }
 
   @Override
@@ -99,7 +101,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
     if (draining) {
       // Told to go while it was loading: release the model without ever serving.
-      backendContext.blockingExecutor().execute(msg.backend()::close);
+      gate.closing(msg.backend());
+      closeOffThread(msg.backend()::close);
       return Behaviors.stopped();
     }
     int buffer = getContext().getSystem().settings().config().getInt("byzerllm.worker.stream-buffer");
@@ -187,13 +190,18 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       localWorkers.remove(worker);
       LocalWorker closing = worker;
       worker = null;
-      // Native models are released on the blocking executor: a dispatcher thread never waits on them.
-      try {
-        backendContext.blockingExecutor().execute(() -> closing.close("the worker stopped"));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        closing.close("the worker stopped"); // the node is terminating and its executors are gone
-      }
+      gate.closing(closing.backend());
+      closeOffThread(() -> closing.close("the worker stopped"));
     }
     return this;
+  }
+
+  /** Native models are released on the blocking executor: a dispatcher thread never waits on them. */
+  private void closeOffThread(Runnable close) {
+    try {
+      backendContext.blockingExecutor().execute(close);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      close.run(); // the node is terminating and its executors are gone
+    }
   }
 }

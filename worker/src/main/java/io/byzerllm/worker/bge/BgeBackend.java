@@ -210,17 +210,20 @@ public final class BgeBackend implements ModelBackend {
 
   private void release() {
     try {
-      batcher.close();
-    } finally {
-      try {
-        LoadedModels.release(key);
-      } finally {
-        released.complete(null);
+      if (!batcher.stop()) {
+        // A forward pass still runs on the weights: freeing them under it would crash the JVM; keep them.
+        org.slf4j.LoggerFactory.getLogger(BgeBackend.class).warn("{}: a forward pass did not end in time; its"
+            + " model stays loaded", this);
+        return;
       }
+      LoadedModels.release(key);
+    } finally {
+      released.complete(null);
     }
   }
 
   /** Completes once {@link #close()}'s work is done: the batching thread stopped, the weights let go. */
+  @Override
   public CompletionStage<Void> released() {
     return released;
   }

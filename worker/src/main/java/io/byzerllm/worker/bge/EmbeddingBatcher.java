@@ -232,6 +232,11 @@ final class EmbeddingBatcher implements AutoCloseable {
   /** Stops the thread after its current pass; texts still queued fail with UNAVAILABLE. */
   @Override
   public void close() {
+    stop();
+  }
+
+  /** {@link #close}, saying whether the batching thread ended (false: a forward pass still runs after 30 s). */
+  boolean stop() {
     closed = true;
     thread.interrupt();
     try {
@@ -240,5 +245,6 @@ final class EmbeddingBatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     failQueued();
+    return !thread.isAlive();
   }
 }
