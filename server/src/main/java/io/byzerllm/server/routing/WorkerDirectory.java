@@ -35,7 +35,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * Learns what the node's request path needs to know about the cluster and publishes it as an
  * immutable {@link RoutingTable}: the deployed models (from the replicated deployment table), the
- * workers of each on other nodes (from the Receptionist), minus those on unreachable nodes. It is
+ * workers of each on other nodes (from the Receptionist), minus those on unreachable or leaving nodes. It is
  * off the request path: requests read the published table. Calls held by a worker or node that is
  * lost end at once through {@link RemoteCalls}. Supervised: a crash restarts it and it learns
  * everything again, while requests keep using the last table.
@@ -51,6 +51,8 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
   private record Listed(Receptionist.Listing listing) implements Command {}
 
   private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
+
+  private record Membership(ClusterEvent.MemberEvent event) implements Command {}
 
   private enum Refresh implements Command { INSTANCE }
 
@@ -70,6 +72,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
   private final Set<String> subscribed = new HashSet<>();
   private final Map<String, Map<ActorRef<WorkerActor.Command>, RemoteWorker>> remote = new HashMap<>();
   private final Set<Address> unreachable = new HashSet<>();
+  private final Set<Address> leaving = new HashSet<>();
   private boolean loaded;
   private long refreshes;
   private long lastRefreshNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
@@ -98,6 +101,8 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
     replicator.subscribe(DeploymentTable.KEY, TableChanged::new);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new), ClusterEvent.ReachabilityEvent.class));
+    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.MemberEvent.class, Membership::new), ClusterEvent.MemberEvent.class));
     ActorRef<Command> me = ctx.getSelf();
     routing.refresher(() -> me.tell(Refresh.INSTANCE));
     routing.refreshDone(); // a refresh under way when this actor restarted is lost with it
@@ -110,6 +115,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
         .onMessage(TableChanged.class, this::onTableChanged)
         .onMessage(Listed.class, this::onListed)
         .onMessage(Reachability.class, this::onReachability)
+        .onMessage(Membership.class, this::onMembership)
         .onMessageEquals(Refresh.INSTANCE, this::onRefresh)
         .onMessage(Refreshed.class, this::onRefreshed)
         .onSignal(Terminated.class, this::onTerminated)
@@ -223,12 +229,33 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
     return this;
   }
 
+  /**
+   * A member that is leaving gets no new calls from here (its workers are draining or gone); calls
+   * already sent to it finish. A member that comes up again at the same address is routed to again.
+   */
+  private Behavior<Command> onMembership(Membership msg) {
+    Address node = msg.event().member().address();
+    if (msg.event() instanceof ClusterEvent.MemberUp || msg.event() instanceof ClusterEvent.MemberWeaklyUp) {
+      leaving.remove(node);
+    } else if (msg.event() instanceof ClusterEvent.MemberRemoved) {
+      leaving.remove(node);
+      unreachable.remove(node);
+    } else if (msg.event() instanceof ClusterEvent.MemberLeft || msg.event() instanceof ClusterEvent.MemberExited
+        || msg.event() instanceof ClusterEvent.MemberDowned) {
+      leaving.add(node);
+    } else {
+      return this;
+    }
+    publish();
+    return this;
+  }
+
   private void publish() {
     Map<String, List<RemoteWorker>> reachable = new HashMap<>();
     remote.forEach((model, workers) -> {
       List<RemoteWorker> list = new ArrayList<>();
       workers.values().forEach(w -> {
-        if (!unreachable.contains(w.node())) {
+        if (!unreachable.contains(w.node()) && !leaving.contains(w.node())) {
           list.add(w);
         }
       });
