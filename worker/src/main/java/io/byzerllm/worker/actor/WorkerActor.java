@@ -42,6 +42,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private enum Drained implements Command { INSTANCE }
 
+  private enum Idle implements Command { INSTANCE }
+
   private enum ExpireQueued implements Command { INSTANCE }
 
   private static final Duration EXPIRY_TICK = Duration.ofSeconds(1);
@@ -55,6 +57,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final BackendGate gate;
   private LocalWorker worker;
   private boolean draining;
+  private long drainStartNanos;
   private boolean registered;
 
   public static Behavior<Command> create(WorkerId id, BackendContext context, WorkerSettings settings,
@@ -87,6 +90,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessageEquals(ExpireQueued.INSTANCE, this::onExpireQueued)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
+        .onMessageEquals(Idle.INSTANCE, this::onIdle)
         .onMessageEquals(Drained.INSTANCE, () -> Behaviors.stopped())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
@@ -167,7 +171,23 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     if (worker == null) {
       return this; // still loading: onOpened releases the model and stops
     }
-    getContext().pipeToSelf(worker.drain(), (done, error) -> Drained.INSTANCE);
+    drainStartNanos = System.nanoTime();
+    getContext().pipeToSelf(worker.drain(), (done, error) -> Idle.INSTANCE);
+    return this;
+  }
+
+  /**
+   * Idle, but other nodes may still route here until the deregistration reaches them: answer what
+   * comes meanwhile with an explicit refusal (the caller tries another worker) rather than stop and
+   * leave it unanswered, which a caller can only count as a failure.
+   */
+  private Behavior<Command> onIdle() {
+    Duration linger = getContext().getSystem().settings().config().getDuration("byzerllm.worker.drain-linger");
+    Duration left = linger.minusNanos(System.nanoTime() - drainStartNanos);
+    if (left.isNegative() || left.isZero()) {
+      return Behaviors.stopped();
+    }
+    getContext().scheduleOnce(left, getContext().getSelf(), Drained.INSTANCE);
     return this;
   }
 
