@@ -92,8 +92,9 @@ public final class GatewayOverheadBench {
       }
       int streams = Integer.parseInt(opts.getOrDefault("streams", "300"));
       System.out.printf("%n== streams, one at a time, %d each: time to the first event ==%n", streams);
-      firstEvents(http, direct, "up-model", streams / 5);
-      firstEvents(http, gateway, "bench", streams / 5);
+      // The stream path is code of its own: warm it as long as the blocking one before measuring.
+      closedLoop(http, direct, "up-model", connections, warmup, STREAM_BODY);
+      closedLoop(http, gateway, "bench", connections, warmup, STREAM_BODY);
       report(firstEvents(http, direct, "up-model", streams), firstEvents(http, gateway, "bench", streams));
     }
     System.exit(0);
@@ -124,12 +125,21 @@ public final class GatewayOverheadBench {
   }
 
   private static HttpRequest request(URI uri, String model) {
+    return request(uri, model, BODY);
+  }
+
+  private static HttpRequest request(URI uri, String model, String body) {
     return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
         .header("Authorization", "Bearer sk-bench-key-000000")
-        .POST(HttpRequest.BodyPublishers.ofString(BODY.formatted(model))).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body.formatted(model))).build();
   }
 
   private static Result closedLoop(HttpClient http, URI uri, String model, int connections, int seconds)
+      throws InterruptedException {
+    return closedLoop(http, uri, model, connections, seconds, BODY);
+  }
+
+  private static Result closedLoop(HttpClient http, URI uri, String model, int connections, int seconds, String body)
       throws InterruptedException {
     Recorder recorder = new Recorder(3);
     LongAdder ok = new LongAdder();
@@ -142,7 +152,7 @@ public final class GatewayOverheadBench {
         while (System.nanoTime() < end) {
           long sent = System.nanoTime();
           try {
-            HttpResponse<Void> r = http.send(request(uri, model), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = http.send(request(uri, model, body), HttpResponse.BodyHandlers.discarding());
             record(recorder, ok, errors, sent, r.statusCode());
             r.headers().firstValue("x-llm-overhead-ms").ifPresent(v -> OVERHEAD.recordValue(
                 Math.max(1, Math.round(Double.parseDouble(v) * 1000))));
