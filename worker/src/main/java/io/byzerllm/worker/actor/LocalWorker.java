@@ -71,10 +71,6 @@ public final class LocalWorker {
     return backend.forwardsChat();
   }
 
-  /** Whether this worker takes new calls (it is neither draining nor stopped). */
-  public boolean accepting() {
-    return admission.state() == Admission.State.READY;
-  }
 
   /**
    * Does {@code work}: the answer's value is the backend's result, or a {@link LocalStream} for a
