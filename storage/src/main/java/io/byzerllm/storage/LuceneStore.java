@@ -177,7 +177,8 @@ public final class LuceneStore implements Store {
     return true;
   }
 
-  private static String describe(TableSchema s) {
+  /** A schema in one line, e.g. "(_id string, content string [analyze])": for CONFLICT messages. */
+  static String describe(TableSchema s) {
     var parts = new ArrayList<String>();
     for (FieldSpec f : s.fields()) {
       parts.add(f.name() + " " + f.type().jsonName() + (f.isVector() ? "[]" : "")
