@@ -46,7 +46,9 @@ import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.message.BasicHeader;
 import org.apache.lucene.analysis.Analyzer;
+import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
+import org.apache.http.util.EntityUtils;
 
 /**
  * A {@link Store} on an Elasticsearch 8 cluster, through Elastic's Java client: one index per table, named
@@ -330,9 +332,10 @@ public final class ElasticsearchStore implements Store {
     }
     List<Map<String, Object>> out;
     if (q.hasKeyword() && !q.hasVector()) {
-      out = scored(table, keywordHits(t, table, q, filter, sourceFields), loaded);
+      out = scored(table, keywordHits(t, table, q, filter, sourceFields), loaded,
+          q.keyword().equals("*") ? 1 : LEGACY_BM25_FACTOR);
     } else if (!q.hasKeyword()) {
-      out = scored(table, knnHits(t, table, q, filter, sourceFields), loaded);
+      out = scored(table, knnHits(t, table, q, filter, sourceFields), loaded, 1);
     } else {
       out = hybrid(t, table, q, filter, sourceFields, loaded);
     }
@@ -342,11 +345,18 @@ public final class ElasticsearchStore implements Store {
     return TableSearch.project(out, returned);
   }
 
-  private static List<Map<String, Object>> scored(Table table, List<Hit<ObjectNode>> hits, List<String> loaded) {
+  /**
+   * Elasticsearch 8 scores BM25 with its LegacyBM25Similarity, which keeps the factor (k1 + 1) = 2.2 that Lucene 8
+   * dropped from the formula; dividing by it gives the embedded store's numbers (same ranking either way).
+   */
+  static final double LEGACY_BM25_FACTOR = 1.2 + 1;
+
+  private static List<Map<String, Object>> scored(Table table, List<Hit<ObjectNode>> hits, List<String> loaded,
+                                                  double scale) {
     var out = new ArrayList<Map<String, Object>>(hits.size());
     for (Hit<ObjectNode> h : hits) {
       Map<String, Object> row = table.documents().toRow(h.source(), loaded);
-      row.put(SCORE, h.score() == null ? 0.0 : h.score());
+      row.put(SCORE, h.score() == null ? 0.0 : h.score() / scale);
       out.add(row);
     }
     return out;
@@ -579,6 +589,11 @@ public final class ElasticsearchStore implements Store {
     }
     Throwable cause = e;
     while (cause != null) {
+      if (cause instanceof ResponseException re) {
+        // an error answer the client did not parse (e.g. a 429 from a circuit breaker): the status and body are the engine's
+        return new LlmException(kindOf(re.getResponse().getStatusLine().getStatusCode()), "cannot " + what + ": "
+            + re.getResponse().getStatusLine() + " " + body(re), e);
+      }
       if (cause instanceof SocketTimeoutException) {
         return new LlmException(ErrorKind.UPSTREAM_TIMEOUT, "cannot " + what + ": no answer within "
             + config.requestTimeout().toSeconds() + " s", e);
@@ -594,6 +609,15 @@ public final class ElasticsearchStore implements Store {
       return new LlmException(ErrorKind.UNAVAILABLE, "cannot " + what + ": " + e.getMessage(), e);
     }
     return new LlmException(ErrorKind.INTERNAL, "cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  private static String body(ResponseException re) {
+    try {
+      String text = re.getResponse().getEntity() == null ? "" : EntityUtils.toString(re.getResponse().getEntity());
+      return text.length() > 1000 ? text.substring(0, 1000) + "..." : text;
+    } catch (IOException | RuntimeException ignored) {
+      return "";
+    }
   }
 
   private static ErrorKind kindOf(int status) {
