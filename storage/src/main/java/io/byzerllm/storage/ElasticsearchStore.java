@@ -531,7 +531,7 @@ public final class ElasticsearchStore implements Store {
       bytes += b;
     }
     statuses.sort((a, b) -> a.table().toString().compareTo(b.table().toString()));
-    return new StoreStatus(cluster, null, statuses, docs, bytes, lastCommit);
+    return new StoreStatus(cluster, "elasticsearch", config.url(), statuses, docs, bytes, lastCommit);
   }
 
   /** Closes the connection; writes already acknowledged stay in the cluster (it flushes on its own schedule). */

@@ -269,7 +269,7 @@ public final class LuceneStore implements Store {
       }
     }
     statuses.sort((a, b) -> a.table().toString().compareTo(b.table().toString()));
-    return new StoreStatus(cluster, dir, statuses, docs, bytes, last);
+    return new StoreStatus(cluster, "lucene", dir.toString(), statuses, docs, bytes, last);
   }
 
   public String cluster() {

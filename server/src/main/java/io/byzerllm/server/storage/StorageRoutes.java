@@ -21,6 +21,7 @@ import io.byzerllm.server.http.ApiErrors;
 import io.byzerllm.server.http.InvalidFieldException;
 import io.byzerllm.server.http.Json;
 import io.byzerllm.storage.SearchQuery;
+import io.byzerllm.storage.ElasticsearchConfig;
 import io.byzerllm.storage.TableRef;
 import io.byzerllm.storage.TableSchema;
 import java.util.ArrayList;
@@ -101,11 +102,12 @@ public final class StorageRoutes {
     String cluster = body.path("cluster").asText("byzerai_store");
     NodeStores.checkName(cluster);
     String baseDir = body.hasNonNull("base_dir") ? body.get("base_dir").asText() : null;
+    ElasticsearchConfig es = StorageJson.backend(body);
     return forwarding.heldElsewhere(cluster).thenCompose(holder -> {
       if (holder != null) {
         throw new LlmException(ErrorKind.CONFLICT, "store '" + cluster + "' is already running on the node at " + holder);
       }
-      return stores.open(cluster, baseDir);
+      return stores.open(cluster, baseDir, es);
     }).thenCompose(h -> forwarding.announce(cluster).thenApply(done -> h))
         .thenApply(h -> Json.response(201, StorageJson.status(h.store().status(), selfUrl.get(), h.ownsEmb())));
   }
@@ -138,7 +140,7 @@ public final class StorageRoutes {
           ObjectNode root = Json.newObject();
           root.put("cluster", cluster);
           root.put("stopped", true);
-          root.put("directory", h.directory().toString());
+          root.put("directory", h.location());
           root.put("emb_owned", h.ownsEmb());
           return Json.ok(root);
         }).exceptionally(ApiErrors::response);
