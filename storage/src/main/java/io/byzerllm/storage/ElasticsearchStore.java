@@ -430,6 +430,24 @@ public final class ElasticsearchStore implements Store {
     return call("search", t, () -> es.search(request, ObjectNode.class)).hits().hits();
   }
 
+  /** Pages ordered by the typed id ({@code __id}): text order for string ids, numeric order for long ids. */
+  @Override
+  public RowPage export(TableRef t, String after, int limit) {
+    if (limit < 1) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "limit must be at least 1, got " + limit);
+    }
+    Table table = table(t);
+    boolean longIds = table.schema().id().type() == DataType.LONG;
+    Query query = after == null ? Query.of(x -> x.matchAll(m -> m)) : Query.of(x -> x.range(r -> r.untyped(u -> u
+        .field(EsDocuments.ID).gt(longIds ? JsonData.of(Long.parseLong(after)) : JsonData.of(after)))));
+    List<String> fields = table.schema().fields().stream().map(FieldSpec::name).toList();
+    List<Hit<ObjectNode>> hits = hits(t, SearchRequest.of(s -> s.index(table.index()).size(limit).query(query)
+        .sort(o -> o.field(f -> f.field(EsDocuments.ID).order(co.elastic.clients.elasticsearch._types.SortOrder.Asc)))));
+    var rows = new ArrayList<Map<String, Object>>(hits.size());
+    hits.forEach(h -> rows.add(table.documents().toRow(h.source(), fields)));
+    return new RowPage(rows, hits.size() < limit ? null : hits.get(hits.size() - 1).id());
+  }
+
   @Override
   public long deleteByFilter(TableRef t, Filter filter) {
     if (filter == null) {

@@ -214,6 +214,11 @@ public final class LuceneStore implements Store {
   }
 
   @Override
+  public RowPage export(TableRef t, String after, int limit) {
+    return table(t).export(after, limit);
+  }
+
+  @Override
   public long deleteByFilter(TableRef t, Filter filter) {
     return table(t).deleteByFilter(filter);
   }

@@ -125,4 +125,32 @@ abstract class StoreWriteContract {
         .satisfies(s -> assertThat(s.bytesOnDisk()).isPositive());
   }
 
+
+  @Test
+  void export_pagesOfTen_everyLiveRowOnceWithItsVector() {
+    temp().store().createTable(docs, StoreSchemaContract.everyOption());
+    var rows = new java.util.ArrayList<Map<String, Object>>();
+    for (int i = 0; i < 25; i++) {
+      rows.add(row("_id", "r" + i, "content", "文本 " + i, "n", i, "vector", List.of(1, i, 0)));
+    }
+    temp().store().write(docs, rows);
+    temp().store().commit(docs);
+    temp().store().deleteByIds(docs, List.of("r3", "r17"));
+
+    var seen = new java.util.ArrayList<Map<String, Object>>();
+    String after = null;
+    int pages = 0;
+    do {
+      RowPage page = temp().store().export(docs, after, 10);
+      seen.addAll(page.rows());
+      after = page.next();
+      pages++;
+    } while (after != null && pages < 10);
+
+    assertThat(StoreFixture.ids(seen)).hasSize(23).doesNotHaveDuplicates().doesNotContain("r3", "r17");
+    Map<String, Object> r5 = seen.stream().filter(r -> r.get("_id").equals("r5")).findFirst().orElseThrow();
+    assertThat(r5).containsEntry("n", 5L).containsEntry("content", "文本 5");
+    double len = Math.sqrt(26);
+    assertThat((float[]) r5.get("vector")).containsExactly(new float[] {(float) (1 / len), (float) (5 / len), 0}, within(1e-6f));
+  }
 }
