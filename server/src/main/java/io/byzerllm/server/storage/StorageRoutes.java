@@ -88,6 +88,7 @@ public final class StorageRoutes {
             return true;
           }), "committed")))),
           path("search", () -> post(() -> withBody(body -> search(cluster, t, body)))),
+          path("export", () -> post(() -> withBody(body -> export(cluster, t, body)))),
           path("delete", () -> post(() -> withBody(body -> deleteRows(cluster, t, body)))),
           path("truncate", () -> post(() -> completeWithFuture(answer(stores.call(cluster, h -> {
             h.store().truncate(t);
@@ -213,6 +214,18 @@ public final class StorageRoutes {
     }).thenApply(rows -> {
       ObjectNode root = Json.newObject();
       root.set("rows", Json.MAPPER.valueToTree(rows));
+      return Json.ok(root);
+    });
+  }
+
+  /** {@code {"after": cursor|null, "limit": n}} → {@code {"rows": [every field, vectors included], "next": cursor|null}}. */
+  private CompletionStage<HttpResponse> export(String cluster, TableRef t, ObjectNode body) {
+    String after = body.hasNonNull("after") ? body.get("after").asText() : null;
+    int limit = StorageJson.limit(body, 1000);
+    return stores.call(cluster, h -> h.store().export(t, after, limit)).thenApply(page -> {
+      ObjectNode root = Json.newObject();
+      root.set("rows", Json.MAPPER.valueToTree(page.rows()));
+      root.put("next", page.next());
       return Json.ok(root);
     });
   }
