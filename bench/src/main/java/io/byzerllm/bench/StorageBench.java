@@ -113,9 +113,12 @@ public final class StorageBench {
       StoreStatus s = store.status();
       System.out.printf("index on disk: %.1f MiB for %d documents (%.0f bytes/doc; raw float vectors alone: %d bytes/doc)%n",
           s.bytesOnDisk() / 1048576.0, s.documents(), (double) s.bytesOnDisk() / s.documents(), dims * 4);
-      try (var files = Files.walk(dir)) {
+      try (var files = store instanceof LuceneStore ? Files.walk(dir) : java.util.stream.Stream.<Path>empty()) {
         // one .vem (HNSW metadata) file per segment that holds vectors: a query searches each segment's graph
-        System.out.println("segments with vectors: " + files.filter(f -> f.toString().endsWith(".vem")).count());
+        long segments = files.filter(f -> f.toString().endsWith(".vem")).count();
+        if (store instanceof LuceneStore) {
+          System.out.println("segments with vectors: " + segments);
+        }
       }
       System.out.println("load average at end " + BenchSupport.loadAverage());
       if (store instanceof ElasticsearchStore) {
