@@ -4,7 +4,10 @@ import io.byzerllm.storage.DataType;
 import io.byzerllm.storage.FieldOption;
 import io.byzerllm.storage.FieldSpec;
 import io.byzerllm.storage.Filter;
+import io.byzerllm.storage.ElasticsearchConfig;
+import io.byzerllm.storage.ElasticsearchStore;
 import io.byzerllm.storage.LuceneStore;
+import io.byzerllm.storage.Store;
 import io.byzerllm.storage.SearchQuery;
 import io.byzerllm.storage.StoreStatus;
 import io.byzerllm.storage.TableRef;
@@ -26,13 +29,14 @@ import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The Lucene store on its own (no node, no HTTP, no embedding): ingest documents/s, then query latency p50/p99 for
+ * A store on its own (no node, no HTTP, no embedding), the embedded Lucene store or Elasticsearch: ingest documents/s, then query latency p50/p99 for
  * vector, text, hybrid and filtered-vector (1% and 10% filters) searches with limit 10, recall@10 of the vector search
  * against exact cosine, and the index size on disk. Vectors are synthetic, 16 latent dimensions plus noise
  * ({@link LowRankVectors}); text is 12 words drawn from a 400-word Chinese/English vocabulary.
  *
  * <p>{@code java -Xmx3g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.StorageBench
- * [--docs 100000] [--dims 512] [--queries 300] [--batch 1000]}
+ * [--docs 100000] [--dims 512] [--queries 300] [--batch 1000] [--backend lucene|elasticsearch --es_url URL]}.
+ * On Elasticsearch the CPU column is this client's thread only (the engine's work is in the wall time).
  */
 public final class StorageBench {
   private static final TableRef TABLE = new TableRef("bench", "docs");
@@ -51,7 +55,12 @@ public final class StorageBench {
     var random = new Random(11);
     float[][] vectors = new float[docs][];
     Path dir = Files.createTempDirectory("storage-bench");
-    try (LuceneStore store = LuceneStore.open("bench", dir)) {
+    String backend = o.getOrDefault("backend", "lucene");
+    System.out.println("backend: " + backend);
+    try (Store store = backend.equals("elasticsearch")
+        ? ElasticsearchStore.connect("bench", ElasticsearchConfig.of(o.get("es_url")))
+        : LuceneStore.open("bench", dir)) {
+      store.drop(TABLE); // a table left by an earlier run on the same cluster
       store.createTable(TABLE, TableSchema.of(FieldSpec.of("_id", DataType.LONG), FieldSpec.of("content", DataType.STRING, FieldOption.ANALYZE),
           FieldSpec.of("bucket", DataType.LONG), FieldSpec.of("n", DataType.LONG, FieldOption.SORT), FieldSpec.vector("vector")));
 
@@ -104,17 +113,23 @@ public final class StorageBench {
       StoreStatus s = store.status();
       System.out.printf("index on disk: %.1f MiB for %d documents (%.0f bytes/doc; raw float vectors alone: %d bytes/doc)%n",
           s.bytesOnDisk() / 1048576.0, s.documents(), (double) s.bytesOnDisk() / s.documents(), dims * 4);
-      try (var files = Files.walk(dir)) {
+      try (var files = store instanceof LuceneStore ? Files.walk(dir) : java.util.stream.Stream.<Path>empty()) {
         // one .vem (HNSW metadata) file per segment that holds vectors: a query searches each segment's graph
-        System.out.println("segments with vectors: " + files.filter(f -> f.toString().endsWith(".vem")).count());
+        long segments = files.filter(f -> f.toString().endsWith(".vem")).count();
+        if (store instanceof LuceneStore) {
+          System.out.println("segments with vectors: " + segments);
+        }
       }
       System.out.println("load average at end " + BenchSupport.loadAverage());
+      if (store instanceof ElasticsearchStore) {
+        store.drop(TABLE);
+      }
     } finally {
       LuceneTable.deleteRecursively(dir);
     }
   }
 
-  private static void run(LuceneStore store, String name, int queries, IntFunction<SearchQuery> query) {
+  private static void run(Store store, String name, int queries, IntFunction<SearchQuery> query) {
     for (int i = 0; i < Math.min(50, queries); i++) {
       store.search(TABLE, query.apply(i)); // warm-up
     }

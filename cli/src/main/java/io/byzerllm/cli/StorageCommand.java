@@ -4,11 +4,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code llm storage start|stop|status|emb}: Byzer Storage, a vector + full-text store on a node. */
+/** {@code llm storage start|stop|status|emb|export|import}: Byzer Storage, a vector + full-text store on a node. */
 @Command(name = "storage", mixinStandardHelpOptions = true,
     description = "Start, stop or inspect Byzer Storage (vector + full-text tables) and its embedding model.",
     subcommands = {StorageStartCommand.class, StorageStopCommand.class, StorageStatusCommand.class,
-        StorageEmbCommand.class})
+        StorageEmbCommand.class, StorageExportCommand.class, StorageImportCommand.class})
 final class StorageCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -18,6 +18,13 @@ record CliRun(int exitCode, String out, String err) {
     return new CliRun(code, out.toString(), err.toString());
   }
 
+  /** A run that must succeed: fails the test with the command and everything it printed otherwise. */
+  static CliRun ok(Map<String, String> env, String... args) {
+    CliRun r = llm(env, args);
+    org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.all()).isZero();
+    return r;
+  }
+
   String all() {
     return out + err;
   }

@@ -1,5 +1,6 @@
 package io.byzerllm.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,32 @@ public final class ByzerStorage {
   public boolean drop() {
     return calls().delete().path("dropped").asBoolean(false);
   }
+
+  /** The table's fields as the node describes them ({@code name, type, array, options}): what {@link #createTable} takes. */
+  public List<Map<String, Object>> fields() {
+    return Json.MAPPER.convertValue(calls().get().path("fields"), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+  }
+
+  /** Creates the table with fields as {@link #fields} returns them; false when it exists with the same fields. */
+  public boolean createTable(List<Map<String, Object>> fields) {
+    return calls().post("", Map.of("fields", fields)).path("created").asBoolean();
+  }
+
+  /**
+   * One page of every row, vectors included, for moving a table to another store: {@code after} is null first, then
+   * the previous page's {@link RowPage#next()}, until that is null.
+   */
+  public RowPage exportPage(String after, int limit) {
+    var body = new java.util.LinkedHashMap<String, Object>();
+    body.put("after", after);
+    body.put("limit", limit);
+    var calls = calls();
+    JsonNode answer = calls.post("/export", body);
+    return new RowPage(calls.rows(answer), answer.path("next").isNull() ? null : answer.path("next").asText());
+  }
+
+  /** A page of {@link #exportPage}. */
+  public record RowPage(List<Map<String, Object>> rows, String next) {}
 
   /** The vector of {@code text} from the embedding model ({@code emb} unless {@link #withEmbModel}). */
   public float[] emb(String text) {

@@ -34,6 +34,10 @@ final class StorageCalls {
     return Json.tree(transport.call(transport.postJson(tablePath + suffix, body)));
   }
 
+  JsonNode get() {
+    return Json.tree(transport.call(transport.get(tablePath)));
+  }
+
   JsonNode delete() {
     return Json.tree(transport.call(transport.delete(tablePath)));
   }

@@ -38,6 +38,22 @@ public final class StorageStores {
     return Json.read(transport.call(transport.postJson("/api/storage/stores", body)), StoreInfo.class);
   }
 
+  /**
+   * Opens the store {@code cluster} on the node with its data in the Elasticsearch cluster at {@code esUrl}: the same
+   * tables, routes and {@link ByzerStorage} calls as the embedded store. {@code esApiKey} may be null (a cluster
+   * without security); it travels to the node only, which never writes it to disk or a log.
+   */
+  public StoreInfo startOnElasticsearch(String cluster, String esUrl, String esApiKey) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("cluster", cluster);
+    body.put("backend", "elasticsearch");
+    body.put("es_url", esUrl);
+    if (esApiKey != null) {
+      body.put("es_api_key", esApiKey);
+    }
+    return Json.read(transport.call(transport.postJson("/api/storage/stores", body)), StoreInfo.class);
+  }
+
   /** The store's status; one not running throws {@link LlmClientException} with {@code NOT_FOUND}. */
   public StoreInfo status(String cluster) {
     return Json.read(transport.call(transport.get(path(cluster))), StoreInfo.class);

@@ -177,7 +177,8 @@ public final class LuceneStore implements Store {
     return true;
   }
 
-  private static String describe(TableSchema s) {
+  /** A schema in one line, e.g. "(_id string, content string [analyze])": for CONFLICT messages. */
+  static String describe(TableSchema s) {
     var parts = new ArrayList<String>();
     for (FieldSpec f : s.fields()) {
       parts.add(f.name() + " " + f.type().jsonName() + (f.isVector() ? "[]" : "")
@@ -210,6 +211,11 @@ public final class LuceneStore implements Store {
   @Override
   public List<Map<String, Object>> search(TableRef t, SearchQuery q) {
     return table(t).search(q);
+  }
+
+  @Override
+  public RowPage export(TableRef t, String after, int limit) {
+    return table(t).export(after, limit);
   }
 
   @Override
@@ -268,7 +274,7 @@ public final class LuceneStore implements Store {
       }
     }
     statuses.sort((a, b) -> a.table().toString().compareTo(b.table().toString()));
-    return new StoreStatus(cluster, dir, statuses, docs, bytes, last);
+    return new StoreStatus(cluster, "lucene", dir.toString(), statuses, docs, bytes, last);
   }
 
   public String cluster() {

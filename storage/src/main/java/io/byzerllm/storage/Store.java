@@ -37,6 +37,13 @@ public interface Store extends AutoCloseable {
   /** Rows with {@code "_score"} (absent on the filter-only path); see {@link SearchQuery} for the paths. */
   List<Map<String, Object>> search(TableRef t, SearchQuery q);
 
+  /**
+   * One page of every row of the table, all fields including vectors (unit length), in the store's own id order:
+   * for moving a table between stores. {@code after} is null for the first page, then the previous page's
+   * {@link RowPage#next()}; a null {@code next} means the table is done.
+   */
+  RowPage export(TableRef t, String after, int limit);
+
   /** Deletes the rows matching the filter and commits; returns how many were deleted. */
   long deleteByFilter(TableRef t, Filter filter);
 

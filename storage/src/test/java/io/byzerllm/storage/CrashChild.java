@@ -25,7 +25,7 @@ public final class CrashChild {
     }
     int n = Integer.parseInt(args[2]);
     LuceneStore store = LuceneStore.open("crash", dir);
-    store.createTable(TABLE, LuceneStoreSchemaTest.everyOption());
+    store.createTable(TABLE, StoreSchemaContract.everyOption());
     store.write(TABLE, rows(0, n));
     store.commit(TABLE);
     System.out.println("COMMITTED");

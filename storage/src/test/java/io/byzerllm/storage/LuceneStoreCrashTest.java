@@ -87,10 +87,10 @@ class LuceneStoreCrashTest {
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
     try (LuceneStore store = LuceneStore.open("crash", dir)) {
-      assertThat(store.schema(CrashChild.TABLE)).contains(LuceneStoreSchemaTest.everyOption());
+      assertThat(store.schema(CrashChild.TABLE)).contains(StoreSchemaContract.everyOption());
       var rows = store.search(CrashChild.TABLE, SearchQuery.all(10 * n));
       assertThat(rows).hasSize(n);
-      assertThat(TempStore.ids(rows)).allSatisfy(id -> assertThat(Integer.parseInt(((String) id).substring(3))).isLessThan(n));
+      assertThat(StoreFixture.ids(rows)).allSatisfy(id -> assertThat(Integer.parseInt(((String) id).substring(3))).isLessThan(n));
       assertThat(store.search(CrashChild.TABLE, SearchQuery.all(1).withKeyword("文档").withVector(new float[] {1, 3, 2}, "vector")))
           .hasSize(1);
     }

@@ -13,42 +13,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class LuceneStoreSchemaTest {
+class LuceneStoreSchemaTest extends StoreSchemaContract {
   @RegisterExtension final TempStore temp = new TempStore();
-  private final TableRef docs = new TableRef("db", "docs");
 
-  static TableSchema everyOption() {
-    return TableSchema.of(
-        FieldSpec.of("_id", DataType.STRING),
-        FieldSpec.of("content", DataType.STRING, FieldOption.ANALYZE),
-        FieldSpec.of("title", DataType.STRING, FieldOption.ANALYZE, FieldOption.SORT),
-        FieldSpec.of("raw_content", DataType.STRING, FieldOption.NO_INDEX),
-        FieldSpec.of("tag", DataType.STRING),
-        FieldSpec.of("n", DataType.LONG, FieldOption.SORT),
-        FieldSpec.of("f", DataType.FLOAT, FieldOption.SORT),
-        FieldSpec.of("d", DataType.DOUBLE, FieldOption.SORT),
-        FieldSpec.of("ok", DataType.BOOLEAN),
-        FieldSpec.vector("vector"));
+  @Override
+  StoreFixture temp() {
+    return temp;
   }
-
-  @Test
-  void createTable_newThenSame_trueThenFalse() {
-    assertThat(temp.store().createTable(docs, everyOption())).isTrue();
-    assertThat(temp.store().createTable(docs, everyOption())).isFalse();
-    assertThat(temp.store().schema(docs)).contains(everyOption());
-  }
-
-  @Test
-  void createTable_differentSchema_conflictNamingBoth() {
-    temp.store().createTable(docs, everyOption());
-    var other = TableSchema.of(FieldSpec.of("_id", DataType.LONG), FieldSpec.of("content", DataType.STRING));
-    assertThatThrownBy(() -> temp.store().createTable(docs, other))
-        .isInstanceOf(LlmException.class)
-        .satisfies(e -> assertThat(((LlmException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
-        .hasMessageContaining("db.docs exists with a different schema")
-        .hasMessageContaining("_id long");
-  }
-
   @Test
   void schema_afterReopen_roundTripsEveryOption() throws Exception {
     temp.store().createTable(docs, everyOption());
@@ -70,11 +41,4 @@ class LuceneStoreSchemaTest {
     assertThatThrownBy(() -> DataType.fromJson("map")).hasMessageContaining("'map'");
   }
 
-  @Test
-  void unknownTable_write_notFound() {
-    assertThatThrownBy(() -> temp.store().write(new TableRef("db", "nope"), java.util.List.of()))
-        .isInstanceOf(LlmException.class)
-        .satisfies(e -> assertThat(((LlmException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND))
-        .hasMessageContaining("db.nope does not exist");
-  }
 }

@@ -73,7 +73,7 @@ class VectorRecallTest {
   private static double recall(Filter filter, IntPredicate keep) {
     int found = 0;
     for (float[] q : queries) {
-      var hits = new HashSet<>(TempStore.ids(store.search(T, SearchQuery.all(10).withVector(q, "vector").withFilter(filter))));
+      var hits = new HashSet<>(StoreFixture.ids(store.search(T, SearchQuery.all(10).withVector(q, "vector").withFilter(filter))));
       for (Long id : exactTop10(q, keep)) {
         found += hits.contains(id) ? 1 : 0;
       }

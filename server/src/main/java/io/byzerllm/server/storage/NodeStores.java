@@ -2,6 +2,8 @@ package io.byzerllm.server.storage;
 
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
+import io.byzerllm.storage.ElasticsearchConfig;
+import io.byzerllm.storage.ElasticsearchStore;
 import io.byzerllm.storage.LuceneStore;
 import io.byzerllm.storage.Store;
 import java.nio.file.Path;
@@ -28,12 +30,18 @@ public final class NodeStores implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStores.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
-  /** A store this node holds. */
-  public record Held(String cluster, Path directory, String baseDir, Store store, boolean ownsEmb) {
+  /**
+   * A store this node holds. {@code location}: its directory, or the Elasticsearch URL when {@code es} is set (then
+   * {@code baseDir} is null).
+   */
+  public record Held(String cluster, String location, String baseDir, Store store, boolean ownsEmb, ElasticsearchConfig es) {
     Held withOwnsEmb(boolean owns) {
-      return new Held(cluster, directory, baseDir, store, owns);
+      return new Held(cluster, location, baseDir, store, owns, es);
     }
   }
+
+  /** The environment variable a restarted node takes an Elasticsearch API key from: keys are never written to disk. */
+  public static final String ES_API_KEY_ENV = "LLM_ES_API_KEY";
 
   private final Path home;
   private final StoreRegistry registry;
@@ -55,25 +63,46 @@ public final class NodeStores implements AutoCloseable {
   public void reopenRecorded() {
     for (StoreRegistry.Entry e : registry.read()) {
       try {
-        Held h = openStore(e.cluster(), e.baseDir(), e.ownsEmb());
-        LOG.info("reopened store {} in {}", h.cluster(), h.directory());
+        Held h = openStore(e.cluster(), e.baseDir(), e.ownsEmb(), recordedEs(e));
+        LOG.info("reopened store {} in {}", h.cluster(), h.location());
       } catch (RuntimeException failure) {
         LOG.error("cannot reopen store {} recorded in {}: {}", e.cluster(), registry.file(), failure.getMessage());
       }
     }
   }
 
-  /** Opens a store on this node and records it; CONFLICT when this node holds it already. */
+  /** The Elasticsearch connection of a recorded store; its API key comes from {@value #ES_API_KEY_ENV}. */
+  private static ElasticsearchConfig recordedEs(StoreRegistry.Entry e) {
+    if (e.esUrl() == null) {
+      return null;
+    }
+    String key = e.esApiKey() ? System.getenv(ES_API_KEY_ENV) : null;
+    if (e.esApiKey() && (key == null || key.isBlank())) {
+      throw new LlmException(ErrorKind.AUTHENTICATION, "store '" + e.cluster() + "' on Elasticsearch " + e.esUrl()
+          + " needs its API key, which is never written to disk: set " + ES_API_KEY_ENV + " or start it again with --es_api_key");
+    }
+    return new ElasticsearchConfig(e.esUrl(), key, null, null, null);
+  }
+
+  /** Opens an embedded store on this node and records it; CONFLICT when this node holds it already. */
   public CompletionStage<Held> open(String cluster, String baseDir) {
+    return open(cluster, baseDir, null);
+  }
+
+  /**
+   * Opens a store on this node and records it: on Elasticsearch when {@code es} is set, else embedded in
+   * {@code baseDir}; CONFLICT when this node holds it already.
+   */
+  public CompletionStage<Held> open(String cluster, String baseDir, ElasticsearchConfig es) {
     checkName(cluster);
     return CompletableFuture.supplyAsync(() -> {
       synchronized (this) {
         Held existing = held.get(cluster);
         if (existing != null) {
           throw new LlmException(ErrorKind.CONFLICT, "store '" + cluster + "' is already running on this node (data in "
-              + existing.directory() + ")");
+              + existing.location() + ")");
         }
-        Held h = openStore(cluster, baseDir, false);
+        Held h = openStore(cluster, baseDir, false, es);
         record();
         return h;
       }
@@ -139,11 +168,16 @@ public final class NodeStores implements AutoCloseable {
     held.clear();
   }
 
-  private Held openStore(String cluster, String baseDir, boolean ownsEmb) {
+  private Held openStore(String cluster, String baseDir, boolean ownsEmb, ElasticsearchConfig es) {
+    if (es != null) {
+      Held h = new Held(cluster, es.url(), null, ElasticsearchStore.connect(cluster, es), ownsEmb, es);
+      held.put(cluster, h);
+      return h;
+    }
     Path root = baseDir == null || baseDir.isBlank() ? home : Path.of(baseDir);
     Path dir = root.resolve("storage").resolve(cluster).toAbsolutePath();
-    Held h = new Held(cluster, dir, baseDir == null || baseDir.isBlank() ? null : baseDir, LuceneStore.open(cluster, dir),
-        ownsEmb);
+    Held h = new Held(cluster, dir.toString(), baseDir == null || baseDir.isBlank() ? null : baseDir,
+        LuceneStore.open(cluster, dir), ownsEmb, null);
     held.put(cluster, h);
     return h;
   }
@@ -162,7 +196,8 @@ public final class NodeStores implements AutoCloseable {
   }
 
   private void record() {
-    registry.write(all().stream().map(h -> new StoreRegistry.Entry(h.cluster(), h.baseDir(), h.ownsEmb())).toList());
+    registry.write(all().stream().map(h -> new StoreRegistry.Entry(h.cluster(), h.baseDir(), h.ownsEmb(),
+        h.es() == null ? null : h.es().url(), h.es() != null && h.es().apiKey() != null)).toList());
   }
 
   static void checkName(String cluster) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.server.http.InvalidFieldException;
 import io.byzerllm.server.http.Json;
 import io.byzerllm.storage.DataType;
+import io.byzerllm.storage.ElasticsearchConfig;
 import io.byzerllm.storage.FieldOption;
 import io.byzerllm.storage.FieldSpec;
 import io.byzerllm.storage.Filter;
@@ -185,12 +186,46 @@ final class StorageJson {
     return out;
   }
 
+  /**
+   * The backend a store-opening body asks for: null for the embedded store ({@code backend} absent, "lucene" or
+   * "embedded"), or the connection for "elasticsearch" ({@code es_url}, and {@code es_api_key} or
+   * {@code es_username}/{@code es_password}).
+   */
+  static ElasticsearchConfig backend(ObjectNode body) {
+    String backend = body.path("backend").asText("lucene");
+    boolean anyEs = body.hasNonNull("es_url") || body.hasNonNull("es_api_key") || body.hasNonNull("es_username");
+    switch (backend) {
+      case "lucene", "embedded" -> {
+        if (anyEs) {
+          throw new InvalidFieldException("backend", "es_url, es_api_key and es_username need \"backend\": \"elasticsearch\"");
+        }
+        return null;
+      }
+      case "elasticsearch" -> {
+        if (body.hasNonNull("base_dir")) {
+          throw new InvalidFieldException("base_dir", "a store on Elasticsearch keeps its data in the cluster; drop base_dir");
+        }
+        if (!body.hasNonNull("es_url")) {
+          throw new InvalidFieldException("es_url", "\"backend\": \"elasticsearch\" needs es_url, e.g. http://127.0.0.1:9200");
+        }
+        return new ElasticsearchConfig(body.get("es_url").asText(), text(body, "es_api_key"), text(body, "es_username"),
+            text(body, "es_password"), null);
+      }
+      default -> throw new InvalidFieldException("backend", "unknown backend '" + backend + "'; use lucene (the default) or elasticsearch");
+    }
+  }
+
+  private static String text(ObjectNode body, String field) {
+    return body.hasNonNull(field) ? body.get(field).asText() : null;
+  }
+
   /** A store's status: {@code cluster, node, directory, tables[..], documents, bytes, last_commit, emb_owned}. */
   static ObjectNode status(StoreStatus s, String node, boolean ownsEmb) {
     ObjectNode root = Json.newObject();
     root.put("cluster", s.cluster());
     root.put("node", node);
-    root.put("directory", s.directory().toString());
+    root.put("backend", s.backend());
+    root.put("directory", s.location()); // the store's directory, or the Elasticsearch URL
     ArrayNode tables = root.putArray("tables");
     for (TableStatus t : s.tables()) {
       ObjectNode n = tables.addObject();

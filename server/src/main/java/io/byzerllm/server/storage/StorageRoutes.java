@@ -21,6 +21,7 @@ import io.byzerllm.server.http.ApiErrors;
 import io.byzerllm.server.http.InvalidFieldException;
 import io.byzerllm.server.http.Json;
 import io.byzerllm.storage.SearchQuery;
+import io.byzerllm.storage.ElasticsearchConfig;
 import io.byzerllm.storage.TableRef;
 import io.byzerllm.storage.TableSchema;
 import java.util.ArrayList;
@@ -87,6 +88,7 @@ public final class StorageRoutes {
             return true;
           }), "committed")))),
           path("search", () -> post(() -> withBody(body -> search(cluster, t, body)))),
+          path("export", () -> post(() -> withBody(body -> export(cluster, t, body)))),
           path("delete", () -> post(() -> withBody(body -> deleteRows(cluster, t, body)))),
           path("truncate", () -> post(() -> completeWithFuture(answer(stores.call(cluster, h -> {
             h.store().truncate(t);
@@ -101,11 +103,12 @@ public final class StorageRoutes {
     String cluster = body.path("cluster").asText("byzerai_store");
     NodeStores.checkName(cluster);
     String baseDir = body.hasNonNull("base_dir") ? body.get("base_dir").asText() : null;
+    ElasticsearchConfig es = StorageJson.backend(body);
     return forwarding.heldElsewhere(cluster).thenCompose(holder -> {
       if (holder != null) {
         throw new LlmException(ErrorKind.CONFLICT, "store '" + cluster + "' is already running on the node at " + holder);
       }
-      return stores.open(cluster, baseDir);
+      return stores.open(cluster, baseDir, es);
     }).thenCompose(h -> forwarding.announce(cluster).thenApply(done -> h))
         .thenApply(h -> Json.response(201, StorageJson.status(h.store().status(), selfUrl.get(), h.ownsEmb())));
   }
@@ -138,7 +141,7 @@ public final class StorageRoutes {
           ObjectNode root = Json.newObject();
           root.put("cluster", cluster);
           root.put("stopped", true);
-          root.put("directory", h.directory().toString());
+          root.put("directory", h.location());
           root.put("emb_owned", h.ownsEmb());
           return Json.ok(root);
         }).exceptionally(ApiErrors::response);
@@ -211,6 +214,18 @@ public final class StorageRoutes {
     }).thenApply(rows -> {
       ObjectNode root = Json.newObject();
       root.set("rows", Json.MAPPER.valueToTree(rows));
+      return Json.ok(root);
+    });
+  }
+
+  /** {@code {"after": cursor|null, "limit": n}} → {@code {"rows": [every field, vectors included], "next": cursor|null}}. */
+  private CompletionStage<HttpResponse> export(String cluster, TableRef t, ObjectNode body) {
+    String after = body.hasNonNull("after") ? body.get("after").asText() : null;
+    int limit = StorageJson.limit(body, 1000);
+    return stores.call(cluster, h -> h.store().export(t, after, limit)).thenApply(page -> {
+      ObjectNode root = Json.newObject();
+      root.set("rows", Json.MAPPER.valueToTree(page.rows()));
+      root.put("next", page.next());
       return Json.ok(root);
     });
   }

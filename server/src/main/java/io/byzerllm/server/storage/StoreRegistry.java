@@ -18,9 +18,13 @@ import java.util.List;
  * after a crash it holds either the old list or the new one.
  */
 final class StoreRegistry {
-  /** One store the node opens at start: its name, its base directory (null: {@code $LLM_HOME}), whether storage deployed {@code emb}. */
+  /**
+   * One store the node opens at start: its name, its base directory (null: {@code $LLM_HOME}), whether storage
+   * deployed {@code emb}; for a store on Elasticsearch its URL and whether it needs an API key (never the key).
+   */
   record Entry(@JsonProperty("cluster") String cluster, @JsonProperty("base_dir") String baseDir,
-               @JsonProperty("owns_emb") boolean ownsEmb) {}
+               @JsonProperty("owns_emb") boolean ownsEmb, @JsonProperty("es_url") String esUrl,
+               @JsonProperty("es_api_key") boolean esApiKey) {}
 
   private record Contents(@JsonProperty("stores") List<Entry> stores) {}
 

@@ -60,7 +60,8 @@ public final class FilterQueries {
     return rangeQuery(filterable(r.field()), r.min(), r.max());
   }
 
-  private FieldSpec filterable(String name) {
+  /** The field a filter names, checked: in the schema, not a vector, indexed, not analyzed. */
+  public FieldSpec filterable(String name) {
     FieldSpec f = schema.field(name).orElseThrow(() -> new LlmException(ErrorKind.INVALID_REQUEST,
         "filter field '" + name + "' is not in the table's schema; fields: " + schema.fields().stream().map(FieldSpec::name).toList()));
     if (f.isVector()) {

@@ -1,5 +1,16 @@
 package io.byzerllm.storage.internal;
 
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.MultiBits;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import io.byzerllm.storage.RowPage;
+import io.byzerllm.storage.FieldSpec;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.storage.Filter;
@@ -195,6 +206,55 @@ public final class LuceneTable {
       IndexSearcher s = searchers.acquire();
       try {
         return search.run(s, q, dimensions);
+      } finally {
+        searchers.release(s);
+      }
+    });
+  }
+
+  /**
+   * Rows in the order of their key terms (the id as text), after {@code after}: walks the key field's terms on one
+   * snapshot and reads each key's live document, so a page costs its own rows, not a sort of the table.
+   */
+  public RowPage export(String after, int limit) {
+    if (limit < 1) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "limit must be at least 1, got " + limit);
+    }
+    List<String> fields = schema.fields().stream().map(FieldSpec::name).toList();
+    return guarded("export", () -> {
+      IndexSearcher s = searchers.acquire();
+      try {
+        IndexReader reader = s.getIndexReader();
+        Terms terms = MultiTerms.getTerms(reader, RowDocuments.KEY);
+        var out = new ArrayList<Map<String, Object>>();
+        if (terms == null) {
+          return new RowPage(out, null);
+        }
+        TermsEnum te = terms.iterator();
+        BytesRef term;
+        if (after == null) {
+          term = te.next();
+        } else {
+          TermsEnum.SeekStatus st = te.seekCeil(new BytesRef(after));
+          term = st == TermsEnum.SeekStatus.END ? null : st == TermsEnum.SeekStatus.FOUND ? te.next() : te.term();
+        }
+        Bits live = MultiBits.getLiveDocs(reader);
+        StoredFields stored = s.storedFields();
+        StoredRows rows = new StoredRows(schema);
+        String last = null;
+        PostingsEnum postings = null;
+        while (term != null && out.size() < limit) {
+          postings = te.postings(postings, PostingsEnum.NONE);
+          for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+            if (live == null || live.get(doc)) {
+              out.add(rows.read(s, stored, doc, fields));
+              break;
+            }
+          }
+          last = term.utf8ToString();
+          term = te.next();
+        }
+        return new RowPage(out, term == null ? null : last);
       } finally {
         searchers.release(s);
       }

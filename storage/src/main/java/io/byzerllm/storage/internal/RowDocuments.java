@@ -73,11 +73,27 @@ public final class RowDocuments {
     return new Term(KEY, keyText(id, where));
   }
 
-  private String keyText(Object id, String where) {
+  /** The id as text, whatever its type: the upsert key. */
+  public String keyText(Object id, String where) {
     return schema.id().type() == DataType.LONG ? Long.toString(Values.whole(id, where)) : Values.string(id, where);
   }
 
   private Keyed toDocument(int index, Map<String, Object> row, Map<String, Integer> dimensions) {
+    Object id = checkShape(index, row);
+    var doc = new Document();
+    Term key = new Term(KEY, keyText(id, where(index, TableSchema.ID)));
+    doc.add(new StringField(KEY, key.text(), Field.Store.NO));
+    for (FieldSpec f : schema.fields()) {
+      Object value = row.get(f.name());
+      if (value != null) {
+        addField(doc, f, value, where(index, f.name()), dimensions);
+      }
+    }
+    return new Keyed(key, doc);
+  }
+
+  /** Checks that row {@code index} is an object of schema fields with an {@code _id}; returns the id. */
+  public Object checkShape(int index, Map<String, Object> row) {
     if (row == null) {
       throw new LlmException(ErrorKind.INVALID_REQUEST, "row " + index + ": is null; each row is an object with \"_id\"");
     }
@@ -91,20 +107,33 @@ public final class RowDocuments {
     if (id == null) {
       throw new LlmException(ErrorKind.INVALID_REQUEST, "row " + index + ": field '_id' is missing; every row needs an _id");
     }
-    var doc = new Document();
-    Term key = new Term(KEY, keyText(id, where(index, TableSchema.ID)));
-    doc.add(new StringField(KEY, key.text(), Field.Store.NO));
-    for (FieldSpec f : schema.fields()) {
-      Object value = row.get(f.name());
-      if (value != null) {
-        addField(doc, f, value, where(index, f.name()), dimensions);
-      }
-    }
-    return new Keyed(key, doc);
+    return id;
   }
 
-  private static String where(int index, String field) {
+  public static String where(int index, String field) {
     return "row " + index + ", field '" + field + "'";
+  }
+
+  /** A row's vector scaled to length 1; the batch's first vector of a field fixes its dimension in {@code dimensions}. */
+  public static float[] unitVector(String field, Object value, String where, Map<String, Integer> dimensions) {
+    float[] v = Values.unitVector(value, where);
+    Integer dim = dimensions.putIfAbsent(field, v.length);
+    if (dim != null && dim != v.length) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, where + ": the vector has " + v.length
+          + " dimensions, the field has " + dim + "; embed with the same model");
+    }
+    return v;
+  }
+
+  /** A row's string, no longer than an exact (filterable or sortable) term may be. */
+  public static String string(FieldSpec f, Object value, String where) {
+    String s = Values.string(value, where);
+    boolean oneTerm = !f.has(FieldOption.NO_INDEX) && !f.has(FieldOption.ANALYZE);
+    if ((oneTerm || f.has(FieldOption.SORT)) && s.getBytes(StandardCharsets.UTF_8).length > MAX_TERM_BYTES) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, where + ": " + s.length()
+          + " characters is too long for an exact (filterable or sortable) string; give the field the analyze or no_index option instead of sort");
+    }
+    return s;
   }
 
   private static void addField(Document doc, FieldSpec f, Object value, String where, Map<String, Integer> dimensions) {
@@ -112,23 +141,13 @@ public final class RowDocuments {
     boolean indexed = !f.has(FieldOption.NO_INDEX);
     boolean sort = f.has(FieldOption.SORT);
     if (f.isVector()) {
-      float[] v = Values.unitVector(value, where);
-      Integer dim = dimensions.putIfAbsent(name, v.length);
-      if (dim != null && dim != v.length) {
-        throw new LlmException(ErrorKind.INVALID_REQUEST, where + ": the vector has " + v.length
-            + " dimensions, the field has " + dim + "; embed with the same model");
-      }
+      float[] v = unitVector(name, value, where, dimensions);
       doc.add(new KnnFloatVectorField(name, v, VectorSimilarityFunction.DOT_PRODUCT));
       return;
     }
     switch (f.type()) {
       case STRING -> {
-        String s = Values.string(value, where);
-        boolean oneTerm = indexed && !f.has(FieldOption.ANALYZE);
-        if ((oneTerm || sort) && s.getBytes(StandardCharsets.UTF_8).length > MAX_TERM_BYTES) {
-          throw new LlmException(ErrorKind.INVALID_REQUEST, where + ": " + s.length()
-              + " characters is too long for an exact (filterable or sortable) string; give the field the analyze or no_index option instead of sort");
-        }
+        String s = string(f, value, where);
         if (f.has(FieldOption.ANALYZE)) {
           doc.add(new TextField(name, s, Field.Store.YES));
         } else if (indexed) {

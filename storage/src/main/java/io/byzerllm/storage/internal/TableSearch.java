@@ -176,7 +176,8 @@ public final class TableSearch {
     return new BooleanQuery.Builder().add(keyword, Occur.MUST).add(filter, Occur.FILTER).build();
   }
 
-  private List<String> searchFields(SearchQuery q) {
+  /** The analyzed fields a keyword searches: the query's (checked) or every ANALYZE field. */
+  public List<String> searchFields(SearchQuery q) {
     if (q.searchFields().isEmpty()) {
       if (analyzedFields.isEmpty()) {
         throw new LlmException(ErrorKind.INVALID_REQUEST,
@@ -195,7 +196,7 @@ public final class TableSearch {
     return q.searchFields();
   }
 
-  private FieldSpec sortable(String name) {
+  public FieldSpec sortable(String name) {
     FieldSpec f = schema.field(name).orElseThrow(() -> new LlmException(ErrorKind.INVALID_REQUEST,
         "sort field '" + name + "' is not in the table's schema"));
     if (f.isVector() || !f.has(FieldOption.SORT)) {
@@ -241,7 +242,7 @@ public final class TableSearch {
 
   /** Orders search hits by the sorts; a stable sort, so equal keys keep relevance order. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Comparator<Map<String, Object>> rowOrder(List<SortSpec> sorts) {
+  public static Comparator<Map<String, Object>> rowOrder(List<SortSpec> sorts) {
     Comparator<Map<String, Object>> order = (a, b) -> 0;
     for (SortSpec s : sorts) {
       Comparator<Comparable> values = s.order() == SortOrder.DESC ? Comparator.reverseOrder() : Comparator.naturalOrder();
@@ -250,7 +251,7 @@ public final class TableSearch {
     return order;
   }
 
-  private static List<Map<String, Object>> project(List<Map<String, Object>> out, List<String> returned) {
+  public static List<Map<String, Object>> project(List<Map<String, Object>> out, List<String> returned) {
     for (Map<String, Object> row : out) {
       row.keySet().removeIf(k -> !k.equals(Store.SCORE) && !returned.contains(k));
     }
