@@ -100,4 +100,16 @@ class StorageMigrationIT {
     ok("storage", "stop", "--cluster", "es_store");
     ok("storage", "stop", "--cluster", "local_store");
   }
+
+  @Test
+  void storageStart_elasticsearchFlagsIncomplete_oneLineUsageError() {
+    CliRun noUrl = CliRun.llm(env, "storage", "start", "--backend", "elasticsearch");
+    CliRun urlAlone = CliRun.llm(env, "storage", "start", "--es_url", "http://127.0.0.1:9200");
+    CliRun unknown = CliRun.llm(env, "storage", "start", "--backend", "solr");
+
+    assertThat(noUrl.exitCode()).isEqualTo(2);
+    assertThat(noUrl.err().strip()).isEqualTo("error: --backend elasticsearch needs --es_url, e.g. http://127.0.0.1:9200");
+    assertThat(urlAlone.err().strip()).isEqualTo("error: --es_url needs --backend elasticsearch");
+    assertThat(unknown.err().strip()).isEqualTo("error: --backend solr is unknown; use lucene or elasticsearch");
+  }
 }

@@ -126,8 +126,14 @@ public final class ElasticsearchStore implements Store {
     try {
       store.es.cluster().health(h -> h.timeout(t -> t.time("5s")));
     } catch (IOException | RuntimeException e) {
-      store.close();
-      throw store.failure("connect to", null, e);
+      LlmException failure = store.failure("connect to", null, e);
+      store.closed = true; // nothing to commit: do not wait for the cluster again
+      try {
+        store.rest.close();
+      } catch (IOException ignored) {
+        // the connection pool is gone either way
+      }
+      throw failure;
     }
     return store;
   }
@@ -243,10 +249,12 @@ public final class ElasticsearchStore implements Store {
         + "'; create it with a schema first");
   }
 
+  /** From this store's cache when it knows the table (a store is held by one node, so its cache is the truth). */
   @Override
   public Optional<TableSchema> schema(TableRef t) {
     ensureOpen();
-    return load(t).map(Table::schema);
+    Table known = tables.get(t);
+    return known != null ? Optional.of(known.schema()) : load(t).map(Table::schema);
   }
 
   @Override
@@ -552,11 +560,16 @@ public final class ElasticsearchStore implements Store {
     return new StoreStatus(cluster, "elasticsearch", config.url(), statuses, docs, bytes, lastCommit);
   }
 
-  /** Closes the connection; writes already acknowledged stay in the cluster (it flushes on its own schedule). */
+  /** Commits every table (best effort: an unreachable cluster keeps what it acknowledged) and closes the connection. */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
+    }
+    try {
+      commitAll();
+    } catch (LlmException e) {
+      // the cluster is gone or refusing; what it acknowledged is in its translog
     }
     closed = true;
     try {

@@ -87,12 +87,20 @@ public final class ElasticsearchNode implements BeforeAllCallback {
           run(List.of("chown", "-R", USER + ":" + USER, work.toString()),
               "user '" + USER + "' does not exist; create it (useradd -m " + USER + "): Elasticsearch refuses to run as root");
         }
+        String server = home;
+        if (root && !runsAs(List.of("runuser", "-u", USER, "--", "test", "-x", Path.of(home, "bin", "elasticsearch").toString()))) {
+          // the unpacked server is under a directory the user cannot enter (a checkout in /root): give it a copy
+          Path copy = work.resolve("server");
+          copyTree(Path.of(home), copy);
+          run(List.of("chown", "-R", USER + ":" + USER, copy.toString()), "cannot hand " + copy + " to user '" + USER + "'");
+          server = copy.toString();
+        }
         int port = freePort();
         var cmd = new ArrayList<String>();
         if (root) {
           cmd.addAll(List.of("runuser", "-u", USER, "--"));
         }
-        cmd.addAll(List.of(Path.of(home, "bin", "elasticsearch").toString(),
+        cmd.addAll(List.of(Path.of(server, "bin", "elasticsearch").toString(),
             "-E", "discovery.type=single-node", "-E", "xpack.security.enabled=false",
             "-E", "network.host=127.0.0.1", "-E", "http.port=" + port, "-E", "transport.port=0",
             "-E", "path.data=" + work.resolve("data"), "-E", "path.logs=" + work.resolve("logs"),
@@ -180,9 +188,20 @@ public final class ElasticsearchNode implements BeforeAllCallback {
           if (Files.isDirectory(f)) {
             Files.createDirectories(target);
           } else {
-            Files.copy(f, target);
+            Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES); // keeps bin/ executable
           }
         }
+      }
+    }
+
+    private static boolean runsAs(List<String> cmd) throws IOException {
+      try {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       }
     }
 
