@@ -53,6 +53,8 @@ class LargeMessagesIT {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
       assertThat(upNodes(front.url())).isEqualTo(2);
       assertThat(upNodes(back.url())).isEqualTo(2);
+      // the controller knows the back node's CPUs (its agent described itself), so it can place there
+      assertThat(cpusKnown(front.url())).isEqualTo(2.0);
     });
     HttpResponse<String> deployed = post(front.url(), "/api/deployments", """
         {"model": "m", "num_workers": 1, "worker_concurrency": 4, "cpus_per_worker": 1,
@@ -160,6 +162,14 @@ class LargeMessagesIT {
       }
     }
     return up;
+  }
+
+  private static double cpusKnown(String url) throws Exception {
+    double cpus = 0;
+    for (JsonNode n : json(get(url, "/api/cluster")).path("nodes")) {
+      cpus += n.path("resources").path("cpus").asDouble();
+    }
+    return cpus;
   }
 
   private static HttpResponse<String> get(String url, String path) throws Exception {
