@@ -48,8 +48,17 @@ final class ClusterState {
     return running.keySet().containsAll(nodes.keySet());
   }
 
+  /**
+   * Whether the worker runs on a node that stays: one on a draining node is as good as gone (it
+   * finishes what it holds and stops), so its successor is placed elsewhere while it drains.
+   */
   boolean isRunning(WorkerId id) {
-    return running.values().stream().flatMap(List::stream).anyMatch(w -> w.id().equals(id));
+    for (Map.Entry<String, List<NodeAgent.RunningWorker>> e : running.entrySet()) {
+      if (!draining.contains(e.getKey()) && e.getValue().stream().anyMatch(w -> w.id().equals(id))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void removeNode(String node) {
@@ -76,25 +85,27 @@ final class ClusterState {
     } else {
       draining.remove(refs.node());
     }
-    refs.workers().forEach(w -> starting.remove(w.id()));
+    // Only the node a worker was started on confirms it: a draining node still lists the same worker.
+    refs.workers().forEach(w -> starting.computeIfPresent(w.id(), (id, st) -> st.node().equals(refs.node()) ? null : st));
   }
 
   /** Resources in use per node: running workers (priced by their deployment) and workers being started. */
   Map<String, Resources> used(Map<String, Resources> perWorkerByModel, Map<WorkerId, WorkerPlacement> planned) {
     Map<String, Resources> used = new HashMap<>();
-    Set<WorkerId> counted = new java.util.HashSet<>();
+    // Counted per node: a draining node's worker and its successor elsewhere share an id.
+    Set<String> counted = new java.util.HashSet<>();
     running.forEach((node, workers) -> workers.forEach(w -> {
-      if (counted.add(w.id())) {
+      if (counted.add(node + "/" + w.id())) {
         used.merge(node, perWorkerByModel.getOrDefault(w.id().model(), Resources.NONE), Resources::plus);
       }
     }));
     starting.forEach((id, s) -> {
-      if (counted.add(id)) {
+      if (counted.add(s.node() + "/" + id)) {
         used.merge(s.node(), s.resources(), Resources::plus);
       }
     });
     planned.forEach((id, p) -> {
-      if (counted.add(id)) {
+      if (counted.add(p.node() + "/" + id)) {
         used.merge(p.node(), perWorkerByModel.getOrDefault(id.model(), Resources.NONE), Resources::plus);
       }
     });

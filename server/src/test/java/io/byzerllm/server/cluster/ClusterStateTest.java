@@ -58,6 +58,44 @@ class ClusterStateTest {
     assertThat(state.starting).containsOnlyKeys(onB);
   }
 
+  @Test
+  void isRunning_workerOnADrainingNode_countsAsGoneSoItsSuccessorIsPlacedMeanwhile() {
+    ClusterState state = twoNodes();
+    var id = new io.byzerllm.worker.actor.WorkerId("m", 7, 0);
+    state.reported(new NodeAgent.WorkerRefs("a:1", List.of(new NodeAgent.RunningWorker(id, null)), false));
+    assertThat(state.isRunning(id)).isTrue();
+
+    state.reported(new NodeAgent.WorkerRefs("a:1", List.of(new NodeAgent.RunningWorker(id, null)), true));
+
+    assertThat(state.isRunning(id)).isFalse();
+  }
+
+  @Test
+  void reported_drainingNodeStillListsTheWorker_doesNotConfirmItsSuccessorStartingElsewhere() {
+    ClusterState state = twoNodes();
+    var id = new io.byzerllm.worker.actor.WorkerId("m", 7, 0);
+    state.starting.put(id, new ClusterState.Starting("b:2", Resources.of(1, 0), 0));
+
+    state.reported(new NodeAgent.WorkerRefs("a:1", List.of(new NodeAgent.RunningWorker(id, null)), true));
+    assertThat(state.starting).containsKey(id);
+
+    state.reported(new NodeAgent.WorkerRefs("b:2", List.of(new NodeAgent.RunningWorker(id, null)), false));
+    assertThat(state.starting).doesNotContainKey(id);
+    assertThat(state.isRunning(id)).isTrue();
+  }
+
+  @Test
+  void used_drainingWorkerAndItsSuccessor_eachCountedOnItsOwnNode() {
+    ClusterState state = twoNodes();
+    var id = new io.byzerllm.worker.actor.WorkerId("m", 7, 0);
+    state.reported(new NodeAgent.WorkerRefs("a:1", List.of(new NodeAgent.RunningWorker(id, null)), true));
+    state.starting.put(id, new ClusterState.Starting("b:2", Resources.of(1, 0), 0));
+
+    var used = state.used(java.util.Map.of("m", Resources.of(1, 0)), java.util.Map.of());
+
+    assertThat(used).containsEntry("a:1", Resources.of(1, 0)).containsEntry("b:2", Resources.of(1, 0));
+  }
+
   private static ClusterState twoNodes() {
     ClusterState state = new ClusterState();
     state.nodes.put("a:1", new NodeDescription("a:1", "http://a", Resources.of(2, 0), null));
