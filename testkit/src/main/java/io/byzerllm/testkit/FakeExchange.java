@@ -24,6 +24,7 @@ final class FakeExchange implements AutoCloseable {
   private final MultipartForm form;
   private final Runnable onFinish;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean finished = new AtomicBoolean();
   private OutputStream stream;
 
   FakeExchange(HttpExchange exchange, byte[] body, JsonNode json, MultipartForm form, Runnable onFinish) {
@@ -70,6 +71,7 @@ final class FakeExchange implements AutoCloseable {
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {
+        finishing(); // the client may see the answer whole the moment its last byte is written
         out.write(bytes);
       }
     }
@@ -134,6 +136,7 @@ final class FakeExchange implements AutoCloseable {
   }
 
   void sendDone() throws IOException {
+    finishing();
     stream.write(DONE);
     stream.flush();
   }
@@ -148,8 +151,18 @@ final class FakeExchange implements AutoCloseable {
       try {
         exchange.close();
       } finally {
-        onFinish.run();
+        finishing();
       }
+    }
+  }
+
+  /**
+   * The request stops counting as in flight: just before the bytes that let the client see the end
+   * (so a client that starts its next call at once never finds the last one still counted), or at close.
+   */
+  private void finishing() {
+    if (finished.compareAndSet(false, true)) {
+      onFinish.run();
     }
   }
 }
