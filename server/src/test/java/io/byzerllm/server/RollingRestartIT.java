@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import io.byzerllm.testkit.NodeProcesses;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class RollingRestartIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Duration LONG = Duration.ofSeconds(90);
   @TempDir static Path dir;
   static FakeOpenAiServer upstream;
@@ -169,14 +165,12 @@ class RollingRestartIT {
     return ready;
   }
 
+
   private static HttpResponse<String> get(String url, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return new NodeCalls(url).get(path);
   }
 
   private static HttpResponse<String> post(String url, String path, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return new NodeCalls(url).post(path, body);
   }
 }
