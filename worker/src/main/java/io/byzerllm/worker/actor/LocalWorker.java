@@ -4,6 +4,7 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.OverloadedException;
 import io.byzerllm.worker.ModelBackend;
+import io.byzerllm.worker.admission.Admission;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;

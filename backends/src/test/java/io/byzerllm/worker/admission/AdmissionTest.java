@@ -1,4 +1,4 @@
-package io.byzerllm.worker.actor;
+package io.byzerllm.worker.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

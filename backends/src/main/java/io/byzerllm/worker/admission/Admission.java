@@ -1,4 +1,4 @@
-package io.byzerllm.worker.actor;
+package io.byzerllm.worker.admission;
 
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
@@ -14,15 +14,15 @@ import java.util.function.LongSupplier;
  * is given back exactly once through {@link #release()}, which hands it to the oldest queued call.
  * Thread-safe; no lock is held while a caller's code runs.
  */
-final class Admission {
+public final class Admission {
 
   /** A call waiting for a permit. {@code start} runs with a permit held; {@code refuse} if it never gets one. */
-  record Waiter(Runnable start, Consumer<LlmException> refuse, long enqueuedNanos) {}
+  public record Waiter(Runnable start, Consumer<LlmException> refuse, long enqueuedNanos) {}
 
-  enum State { READY, DRAINING, STOPPED }
+  public enum State { READY, DRAINING, STOPPED }
 
   /** What became of a call offered to {@link #admit}. */
-  enum Outcome { STARTED, QUEUED, REFUSED }
+  public enum Outcome { STARTED, QUEUED, REFUSED }
 
   private final Permits permits;
   private final int queueCapacity;
@@ -35,7 +35,7 @@ final class Admission {
   private volatile State state = State.READY;
 
   /** {@code label} names the worker in refusals, e.g. "model 'chat' worker 0". */
-  Admission(String label, int concurrency, int queueCapacity, long queueTimeoutNanos, LongSupplier nanoClock) {
+  public Admission(String label, int concurrency, int queueCapacity, long queueTimeoutNanos, LongSupplier nanoClock) {
     this.label = label;
     this.permits = new Permits(concurrency);
     this.queueCapacity = queueCapacity;
@@ -47,7 +47,7 @@ final class Admission {
    * Starts the waiter now (permit held), queues it, or refuses it: {@code STARTED} and {@code QUEUED}
    * mean {@code start} or {@code refuse} will run exactly once; {@code REFUSED} means neither will.
    */
-  Outcome admit(Waiter waiter) {
+  public Outcome admit(Waiter waiter) {
     if (state != State.READY) {
       return Outcome.REFUSED;
     }
@@ -70,14 +70,14 @@ final class Admission {
   }
 
   /** Gives back a permit taken by a started call, and starts the oldest queued call with it. */
-  void release() {
+  public void release() {
     permits.giveBack();
     startQueued();
     completeIfIdle();
   }
 
   /** Takes a queued waiter out (its caller went away); false if it already started or was refused. */
-  boolean withdraw(Waiter waiter) {
+  public boolean withdraw(Waiter waiter) {
     if (queue.remove(waiter)) {
       queued.decrementAndGet();
       completeIfIdle();
@@ -104,7 +104,7 @@ final class Admission {
   }
 
   /** Refuses queued calls that waited longer than the queue timeout; called on a timer. */
-  void expireQueued() {
+  public void expireQueued() {
     long now = nanoClock.getAsLong();
     for (Waiter w : queue) {
       if (expired(w, now) && queue.remove(w)) {
@@ -125,7 +125,7 @@ final class Admission {
   }
 
   /** Takes no new calls; what is in flight and queued still runs. {@link #idle()} completes when all is done. */
-  void drain() {
+  public void drain() {
     if (state == State.READY) {
       state = State.DRAINING;
     }
@@ -133,7 +133,7 @@ final class Admission {
   }
 
   /** Takes no new calls and refuses every queued one with {@code reason}. */
-  void stop(LlmException reason) {
+  public void stop(LlmException reason) {
     state = State.STOPPED;
     for (Waiter w = queue.poll(); w != null; w = queue.poll()) {
       queued.decrementAndGet();
@@ -142,7 +142,7 @@ final class Admission {
   }
 
   /** Completes once draining and nothing is in flight or queued. */
-  CompletableFuture<Void> idle() {
+  public CompletableFuture<Void> idle() {
     return idleAfterDrain;
   }
 
@@ -152,19 +152,19 @@ final class Admission {
     }
   }
 
-  State state() {
+  public State state() {
     return state;
   }
 
-  int inFlight() {
+  public int inFlight() {
     return permits.used();
   }
 
-  int queued() {
+  public int queued() {
     return queued.get();
   }
 
-  int concurrency() {
+  public int concurrency() {
     return permits.limit();
   }
 }

@@ -1,4 +1,4 @@
-package io.byzerllm.worker.actor;
+package io.byzerllm.worker.admission;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
