@@ -12,7 +12,7 @@ import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import io.byzerllm.testkit.RecordedRequest;
-import io.byzerllm.worker.saas.OpenAiBackend;
+import io.byzerllm.worker.saas.SaasBackend;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -30,7 +30,7 @@ class ChatConventionsTest {
   private static final String PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
   private final FakeOpenAiServer upstream = FakeOpenAiServer.start();
-  private final ModelBackend backend = OpenAiBackend.open(new BackendContext(
+  private final ModelBackend backend = SaasBackend.open(new BackendContext(
       ModelSpec.of("conv", ModelType.SAAS_OPENAI, Map.of("saas.base_url", upstream.baseUrl(), "saas.model", "fake-vision",
           "saas.max_retries", "0")),
       0, Path.of("target"), 1, List.of(), ForkJoinPool.commonPool()));

@@ -11,10 +11,12 @@ import java.util.stream.Collectors;
  * Aliases keep byzerllm's names and their small differences ({@link #reasoning()}).
  */
 public enum ModelType {
-  SAAS_OPENAI("saas/openai", Family.OPENAI_COMPATIBLE, false, allSaas()),
-  SAAS_OFFICIAL_OPENAI("saas/official_openai", Family.OPENAI_COMPATIBLE, false, allSaas()),
-  SAAS_REASONING_OPENAI("saas/reasoning_openai", Family.OPENAI_COMPATIBLE, true, allSaas()),
-  CUSTOM_BGE("custom/bge", Family.LOCAL_BGE, false, EnumSet.of(Capability.EMBEDDING));
+  // One line per type: its id, the backend family that serves it, the wire format it speaks, whether
+  // it is a reasoning model, and what it can do. A SaaS type's wire is opened by SaasBackendFactory.
+  SAAS_OPENAI("saas/openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
+  SAAS_OFFICIAL_OPENAI("saas/official_openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
+  SAAS_REASONING_OPENAI("saas/reasoning_openai", Family.SAAS, Wire.OPENAI, true, EnumSet.allOf(Capability.class)),
+  CUSTOM_BGE("custom/bge", Family.LOCAL_BGE, Wire.NONE, false, EnumSet.of(Capability.EMBEDDING));
 
   /**
    * {@code --worker_concurrency} when the user gives none. A local BGE worker coalesces the calls it
@@ -34,23 +36,24 @@ public enum ModelType {
     return family == Family.LOCAL_BGE;
   }
 
-  /** Which backend implementation serves the type. */
-  public enum Family { OPENAI_COMPATIBLE, LOCAL_BGE }
+  /** Which backend factory serves the type: the SaaS one (backends module) or local BGE (bge module). */
+  public enum Family { SAAS, LOCAL_BGE }
+
+  /** The HTTP wire format a SaaS type speaks upstream; {@code NONE} for a local engine. */
+  public enum Wire { OPENAI, CLAUDE, GEMINI, NONE }
 
   private final String id;
   private final Family family;
+  private final Wire wire;
   private final boolean reasoning;
   private final Set<Capability> capabilities;
 
-  ModelType(String id, Family family, boolean reasoning, Set<Capability> capabilities) {
+  ModelType(String id, Family family, Wire wire, boolean reasoning, Set<Capability> capabilities) {
     this.id = id;
     this.family = family;
+    this.wire = wire;
     this.reasoning = reasoning;
     this.capabilities = Set.copyOf(capabilities);
-  }
-
-  private static Set<Capability> allSaas() {
-    return EnumSet.allOf(Capability.class);
   }
 
   /** The name as the CLI and YAML spell it. */
@@ -60,6 +63,15 @@ public enum ModelType {
 
   public Family family() {
     return family;
+  }
+
+  public Wire wire() {
+    return wire;
+  }
+
+  /** Whether OpenAI-shaped chat bodies can go upstream as they are (bytes pass through). */
+  public boolean speaksOpenAi() {
+    return wire == Wire.OPENAI;
   }
 
   /**
@@ -72,6 +84,11 @@ public enum ModelType {
 
   public Set<Capability> capabilities() {
     return capabilities;
+  }
+
+  /** The capabilities as users write them, e.g. {@code chat, stream, vision}: for messages. */
+  public String capabilityNames() {
+    return capabilities.stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
   }
 
   public boolean isSaas() {

@@ -15,7 +15,7 @@ import java.util.Set;
  * the way, everything else (messages, tools, options we never interpret) byte-for-byte in meaning.
  */
 final class OpenAiForwarding {
-  private static final JsonFactory JSON = OpenAiJson.MAPPER.getFactory();
+  private static final JsonFactory JSON = SaasJson.MAPPER.getFactory();
   private static final Set<String> SAMPLING = Set.of("temperature", "top_p");
 
   private OpenAiForwarding() {}

@@ -29,7 +29,7 @@ final class OpenAiRequests {
    */
   ObjectNode chat(ChatCall call, boolean stream) {
     ChatOptions o = call.options();
-    ObjectNode body = OpenAiJson.MAPPER.createObjectNode();
+    ObjectNode body = SaasJson.MAPPER.createObjectNode();
     body.put("model", o.model() == null || o.model().isBlank() ? settings.model() : o.model());
     ArrayNode messages = body.putArray("messages");
     call.messages().forEach(m -> messages.add(message(m)));
@@ -57,7 +57,7 @@ final class OpenAiRequests {
   }
 
   private static ObjectNode message(ChatMessage m) {
-    ObjectNode out = OpenAiJson.MAPPER.createObjectNode();
+    ObjectNode out = SaasJson.MAPPER.createObjectNode();
     if (m.prefix()) {
       // DeepSeek's chat prefix completion: the model continues this assistant text
       out.put("role", "assistant");
@@ -75,7 +75,7 @@ final class OpenAiRequests {
 
   /** {@code POST /embeddings}, floats asked for explicitly (some providers default to base64). */
   ObjectNode embeddings(EmbeddingCall call) {
-    ObjectNode body = OpenAiJson.MAPPER.createObjectNode();
+    ObjectNode body = SaasJson.MAPPER.createObjectNode();
     body.put("model", call.model() == null || call.model().isBlank() ? settings.embeddingModel() : call.model());
     ArrayNode input = body.putArray("input");
     call.inputs().forEach(input::add);
@@ -88,7 +88,7 @@ final class OpenAiRequests {
 
   /** {@code POST /audio/speech}: voice {@code alloy} and {@code mp3} unless asked otherwise. */
   ObjectNode speech(SpeechCall call) {
-    ObjectNode body = OpenAiJson.MAPPER.createObjectNode();
+    ObjectNode body = SaasJson.MAPPER.createObjectNode();
     body.put("model", call.model() == null || call.model().isBlank() ? settings.ttsModel() : call.model());
     body.put("input", call.input());
     body.put("voice", call.voice() == null || call.voice().isBlank() ? "alloy" : call.voice());
@@ -106,7 +106,7 @@ final class OpenAiRequests {
 
   /** {@code POST /images/generations}, always as {@code b64_json} so no image URL must be fetched later. */
   ObjectNode image(ImageCall call) {
-    ObjectNode body = OpenAiJson.MAPPER.createObjectNode();
+    ObjectNode body = SaasJson.MAPPER.createObjectNode();
     body.put("model", call.model() == null || call.model().isBlank() ? settings.imageModel() : call.model());
     body.put("prompt", call.prompt());
     if (call.n() != null) {

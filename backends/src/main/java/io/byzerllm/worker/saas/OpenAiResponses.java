@@ -16,19 +16,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads OpenAI's documented answers into our results; what cannot be read is an UPSTREAM error. */
+/** Reads OpenAI's documented answers into our results; what cannot be read is a {@link MalformedAnswer}. */
 final class OpenAiResponses {
-  private final UpstreamErrors errors;
+  private OpenAiResponses() {}
 
-  OpenAiResponses(UpstreamErrors errors) {
-    this.errors = errors;
-  }
-
-  ChatResult chat(String requestId, byte[] body) {
+  static ChatResult chat(String requestId, byte[] body) {
     JsonNode root = json(body);
     JsonNode choice = root.path("choices").path(0);
     if (choice.isMissingNode()) {
-      throw errors.badAnswer("without choices", text(body));
+      throw new MalformedAnswer("without choices", text(body));
     }
     JsonNode message = choice.path("message");
     return new ChatResult(requestId, textOrNull(message.path("content")), reasoning(message),
@@ -45,16 +41,11 @@ final class OpenAiResponses {
         textOrNull(choice.path("finish_reason")), usage.isObject() ? usage(usage) : null, toolCalls(delta.path("tool_calls")));
   }
 
-  static boolean isEmpty(ChatDelta d) {
-    return d.content() == null && d.reasoningContent() == null && d.finishReason() == null && d.usage() == null
-        && d.toolCalls() == null;
-  }
-
-  EmbeddingResult embeddings(byte[] body) {
+  static EmbeddingResult embeddings(byte[] body) {
     JsonNode root = json(body);
     JsonNode data = root.path("data");
     if (!data.isArray()) {
-      throw errors.badAnswer("without embedding data", text(body));
+      throw new MalformedAnswer("without embedding data", text(body));
     }
     List<JsonNode> items = new ArrayList<>();
     data.forEach(items::add);
@@ -67,7 +58,7 @@ final class OpenAiResponses {
     return new EmbeddingResult(vectors, new Usage(prompt, 0), 0, textOrNull(root.path("model")));
   }
 
-  private float[] vector(JsonNode embedding, byte[] body) {
+  private static float[] vector(JsonNode embedding, byte[] body) {
     if (embedding.isTextual()) {
       // base64 of little-endian float32, what providers send for encoding_format=base64
       ByteBuffer buf = ByteBuffer.wrap(Base64.getDecoder().decode(embedding.asText())).order(ByteOrder.LITTLE_ENDIAN);
@@ -76,7 +67,7 @@ final class OpenAiResponses {
       return v;
     }
     if (!embedding.isArray()) {
-      throw errors.badAnswer("an embedding that is not a list of numbers", text(body));
+      throw new MalformedAnswer("an embedding that is not a list of numbers", text(body));
     }
     float[] v = new float[embedding.size()];
     for (int i = 0; i < v.length; i++) {
@@ -85,22 +76,22 @@ final class OpenAiResponses {
     return v;
   }
 
-  ImageResult images(byte[] body) {
+  static ImageResult images(byte[] body) {
     JsonNode root = json(body);
     List<ImageResult.Image> images = new ArrayList<>();
     for (JsonNode item : root.path("data")) {
       if (!item.path("b64_json").isTextual()) {
-        throw errors.badAnswer("an image without b64_json", text(body));
+        throw new MalformedAnswer("an image without b64_json", text(body));
       }
       images.add(new ImageResult.Image(item.get("b64_json").asText(), textOrNull(item.path("revised_prompt"))));
     }
     if (images.isEmpty()) {
-      throw errors.badAnswer("no images", text(body));
+      throw new MalformedAnswer("no images", text(body));
     }
     return new ImageResult(root.path("created").asLong(0), images);
   }
 
-  TranscriptionResult transcription(byte[] body, String contentType) {
+  static TranscriptionResult transcription(byte[] body, String contentType) {
     String text = text(body);
     boolean isJson = contentType.toLowerCase(Locale.ROOT).contains("json") || text.stripLeading().startsWith("{");
     if (!isJson) {
@@ -110,15 +101,15 @@ final class OpenAiResponses {
     return new TranscriptionResult(text, contentType, root.path("text").asText(""));
   }
 
-  JsonNode json(byte[] body) {
+  static JsonNode json(byte[] body) {
     try {
-      JsonNode node = OpenAiJson.MAPPER.readTree(body);
+      JsonNode node = SaasJson.MAPPER.readTree(body);
       if (node == null || !node.isObject()) {
-        throw errors.badAnswer("a body that is not a JSON object", text(body));
+        throw new MalformedAnswer("a body that is not a JSON object", text(body));
       }
       return node;
     } catch (IOException e) {
-      throw errors.badAnswer("a body that is not valid JSON", text(body));
+      throw new MalformedAnswer("a body that is not valid JSON", text(body));
     }
   }
 
@@ -147,7 +138,7 @@ final class OpenAiResponses {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private static String text(byte[] body) {
+  static String text(byte[] body) {
     return new String(body, StandardCharsets.UTF_8);
   }
 }

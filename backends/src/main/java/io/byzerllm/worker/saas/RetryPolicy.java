@@ -27,9 +27,9 @@ record RetryPolicy(int maxRetries) {
     }
   }
 
-  /** The statuses that say the provider did not do the work. */
+  /** The statuses that say the provider did not do the work (529: Anthropic's "overloaded"). */
   static boolean retriableStatus(int status) {
-    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504 || status == 529;
   }
 
   /**

@@ -22,7 +22,8 @@ final class StreamedAnswer {
   private Usage usage;
   private String model;
 
-  void add(ChatDelta delta, JsonNode chunk) {
+  /** Adds one delta; {@code model} is the upstream model the event named, or null. */
+  void add(ChatDelta delta, String model) {
     if (delta.content() != null) {
       content.append(delta.content());
     }
@@ -35,12 +36,17 @@ final class StreamedAnswer {
     if (delta.usage() != null) {
       usage = delta.usage();
     }
-    if (model == null && chunk.path("model").isTextual()) {
-      model = chunk.get("model").asText();
+    if (this.model == null && model != null) {
+      this.model = model;
     }
     if (delta.toolCalls() != null) {
       delta.toolCalls().forEach(this::mergeToolCall);
     }
+  }
+
+  static boolean isEmpty(ChatDelta d) {
+    return d.content() == null && d.reasoningContent() == null && d.finishReason() == null && d.usage() == null
+        && d.toolCalls() == null;
   }
 
   boolean finished() {
@@ -49,7 +55,7 @@ final class StreamedAnswer {
 
   private void mergeToolCall(JsonNode fragment) {
     ObjectNode call = toolCalls.computeIfAbsent(fragment.path("index").asInt(toolCalls.size()),
-        i -> OpenAiJson.MAPPER.createObjectNode());
+        i -> SaasJson.MAPPER.createObjectNode());
     for (String field : new String[] {"id", "type"}) {
       if (fragment.path(field).isTextual()) {
         call.put(field, fragment.get(field).asText());
@@ -70,7 +76,7 @@ final class StreamedAnswer {
   ChatResult result(String requestId, double firstTokenMillis) {
     ArrayNode calls = null;
     if (!toolCalls.isEmpty()) {
-      calls = OpenAiJson.MAPPER.createArrayNode();
+      calls = SaasJson.MAPPER.createArrayNode();
       calls.addAll(toolCalls.values());
     }
     return new ChatResult(requestId, content.toString(), reasoning.length() == 0 ? null : reasoning.toString(),

@@ -25,15 +25,24 @@ final class UpstreamErrors {
   private static final int EXCERPT = 300;
   static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
 
-  private final OpenAiSettings settings;
+  private final UpstreamSettings settings;
+  private final WireFormat wire;
 
-  UpstreamErrors(OpenAiSettings settings) {
-    this.settings = settings;
+  UpstreamErrors(WireFormat wire) {
+    this.settings = wire.settings();
+    this.wire = wire;
   }
 
-  /** A non-2xx answer: 400/404 invalid request, 401, 403, 429 overloaded, 5xx upstream (502). */
+  /**
+   * A non-2xx answer: 400/404 invalid request, 401, 403, 429 overloaded, 5xx upstream (502), unless
+   * the wire knows better for its provider ({@link WireFormat#errorKind}).
+   */
   LlmException fromResponse(int status, HttpHeaders headers, byte[] body) {
-    String message = redact("upstream " + settings.host() + " answered " + status + ": " + providerMessage(body));
+    String message = redact("upstream " + settings.host() + " answered " + status + ": " + wire.errorMessage(body));
+    ErrorKind providerKind = wire.errorKind(status, body);
+    if (providerKind != null) {
+      return new LlmException(providerKind, message);
+    }
     if (status == 429) {
       Duration retryAfter = retryAfter(headers);
       return new OverloadedException(429, message, retryAfter == null ? DEFAULT_RETRY_AFTER : retryAfter, null);
@@ -55,6 +64,9 @@ final class UpstreamErrors {
     Throwable t = unwrap(failure);
     if (t instanceof LlmException e) {
       return e;
+    }
+    if (t instanceof MalformedAnswer e) {
+      return badAnswer(e);
     }
     if (t instanceof HttpConnectTimeoutException) {
       return new LlmException(ErrorKind.UPSTREAM_TIMEOUT, redact("cannot reach " + settings.baseUrl() + " within "
@@ -79,10 +91,15 @@ final class UpstreamErrors {
         + settings.timeoutText() + " (saas.timeout)", cause);
   }
 
-  /** An SSE event {@code {"error":{...}}} after the stream began. */
-  LlmException midStream(JsonNode event) {
+  /** An error event after the stream began, with the provider's message. */
+  LlmException midStream(String providerMessage) {
     return new LlmException(ErrorKind.UPSTREAM, redact("upstream " + settings.host() + " failed mid-stream: "
-        + messageOf(event).orElse(excerpt(event.toString()))));
+        + providerMessage));
+  }
+
+  /** A 2xx answer a wire could not read. */
+  LlmException badAnswer(MalformedAnswer e) {
+    return badAnswer(e.getMessage(), e.body());
   }
 
   /** A 2xx answer we cannot read. */
@@ -129,10 +146,11 @@ final class UpstreamErrors {
     return null;
   }
 
-  private static String providerMessage(byte[] body) {
+  /** The message of an error body in the shapes most providers use, or an excerpt of the body. */
+  static String providerMessage(byte[] body) {
     String text = new String(body, StandardCharsets.UTF_8);
     try {
-      JsonNode json = OpenAiJson.MAPPER.readTree(text);
+      JsonNode json = SaasJson.MAPPER.readTree(text);
       if (json != null) {
         Optional<String> m = messageOf(json);
         if (m.isPresent()) {
@@ -145,7 +163,11 @@ final class UpstreamErrors {
     return text.isBlank() ? "(empty body)" : excerpt(text);
   }
 
-  private static Optional<String> messageOf(JsonNode json) {
+  /**
+   * {@code error.message} (OpenAI, Anthropic, Gemini), {@code error} as a string, or a top-level
+   * {@code message}/{@code detail}/{@code msg}.
+   */
+  static Optional<String> messageOf(JsonNode json) {
     JsonNode error = json.path("error");
     if (error.path("message").isTextual()) {
       return Optional.of(error.get("message").asText());
@@ -161,7 +183,7 @@ final class UpstreamErrors {
     return Optional.empty();
   }
 
-  private static String excerpt(String text) {
+  static String excerpt(String text) {
     String oneLine = text.replaceAll("\\s+", " ").trim();
     return oneLine.length() <= EXCERPT ? oneLine : oneLine.substring(0, EXCERPT) + "...";
   }

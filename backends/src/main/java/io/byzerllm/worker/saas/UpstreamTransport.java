@@ -1,8 +1,5 @@
 package io.byzerllm.worker.saas;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -25,37 +22,32 @@ import org.slf4j.LoggerFactory;
 final class UpstreamTransport {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamTransport.class);
   private final HttpClient client;
-  private final OpenAiSettings settings;
+  private final WireFormat wire;
+  private final UpstreamSettings settings;
   private final UpstreamErrors errors;
   private final RetryPolicy retries;
   private final Executor executor;
 
-  UpstreamTransport(HttpClient client, OpenAiSettings settings, UpstreamErrors errors, Executor executor) {
+  UpstreamTransport(HttpClient client, WireFormat wire, UpstreamErrors errors, Executor executor) {
     this.client = client;
-    this.settings = settings;
+    this.wire = wire;
+    this.settings = wire.settings();
     this.errors = errors;
     this.retries = new RetryPolicy(settings.maxRetries());
     this.executor = executor;
   }
 
-  /** A POST of JSON to {@code baseUrl + path}, with our headers and the request timeout. */
-  HttpRequest postJson(String path, JsonNode body, String accept) {
-    try {
-      return post(path, "application/json", accept, OpenAiJson.MAPPER.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new LlmException(ErrorKind.INTERNAL, "cannot write the request for " + path + ": " + e.getOriginalMessage(), e);
-    }
-  }
-
-  HttpRequest post(String path, String contentType, String accept, byte[] body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(settings.endpoint(path))
+  /**
+   * The POST a wire asked for, to {@code baseUrl + path}, with the provider's credentials, the
+   * user's extra headers ({@code saas.headers.*}, which win) and the request timeout.
+   */
+  HttpRequest post(WireRequest r) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(settings.endpoint(r.path()))
         .timeout(settings.timeout())
-        .header("Content-Type", contentType)
-        .header("Accept", accept)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (settings.apiKey() != null) {
-      b.header("Authorization", "Bearer " + settings.apiKey());
-    }
+        .header("Content-Type", r.contentType())
+        .header("Accept", r.accept())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(r.body()));
+    wire.authorize(b, settings.apiKey());
     settings.headers().forEach(b::setHeader);
     return b.build();
   }

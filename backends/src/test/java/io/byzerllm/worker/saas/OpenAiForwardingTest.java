@@ -15,7 +15,7 @@ class OpenAiForwardingTest {
   }
 
   private static JsonNode json(byte[] b) throws Exception {
-    return OpenAiJson.MAPPER.readTree(b);
+    return SaasJson.MAPPER.readTree(b);
   }
 
   @Test

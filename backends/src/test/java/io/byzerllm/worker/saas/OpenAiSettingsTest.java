@@ -99,7 +99,7 @@ class OpenAiSettingsTest {
   void open_keyFromFile_isSentAndRedacted(@TempDir Path dir) throws Exception {
     Path keyFile = Files.writeString(dir.resolve("key"), "  sk-from-file-77aa88bb\n");
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start().requireApiKey("sk-from-file-77aa88bb");
-         ModelBackend backend = OpenAiBackend.open(context(spec(Map.of(
+         ModelBackend backend = SaasBackend.open(context(spec(Map.of(
              "saas.api_key_file", keyFile.toString(), "saas.base_url", upstream.baseUrl()))))) {
 
       String answer = await(backend.chat(userSays("hi"))).content();
@@ -115,7 +115,7 @@ class OpenAiSettingsTest {
   void toStringAndDescribe_neverShowTheKey() {
     Map<String, String> params = new HashMap<>(Map.of("saas.api_key", "plainkey-without-shape",
         "saas.base_url", "https://api.moonshot.cn/v1", "saas.model", "moonshot-v1-8k"));
-    try (ModelBackend backend = OpenAiBackend.open(context(spec(params)))) {
+    try (ModelBackend backend = SaasBackend.open(context(spec(params)))) {
 
       String shown = backend + " " + backend.describe();
 

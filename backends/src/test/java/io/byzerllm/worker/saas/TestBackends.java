@@ -42,7 +42,7 @@ final class TestBackends {
       p.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
     p.values().removeIf(String::isEmpty); // "saas.api_key=" removes the key
-    return OpenAiBackend.open(context(ModelSpec.of("test_model", type, p)));
+    return SaasBackend.open(context(ModelSpec.of("test_model", type, p)));
   }
 
   static BackendContext context(ModelSpec spec) {

@@ -1,6 +1,5 @@
 package io.byzerllm.server.routing;
 
-import io.byzerllm.deploy.ModelType;
 import io.byzerllm.server.cluster.DeploymentController;
 import io.byzerllm.server.cluster.DeploymentRecord;
 import io.byzerllm.server.cluster.DeploymentTable;
@@ -169,7 +168,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
     openAiCompatible.clear();
     for (DeploymentRecord r : records) {
       deadlines.put(r.model(), CallDeadline.of(r.spec(), settings.queueTimeout(), settings.deadlineSlack()));
-      if (r.spec().pretrainedModelType().family() == ModelType.Family.OPENAI_COMPATIBLE) {
+      if (r.spec().pretrainedModelType().speaksOpenAi()) {
         openAiCompatible.add(r.model());
       }
       if (subscribed.add(r.model())) {

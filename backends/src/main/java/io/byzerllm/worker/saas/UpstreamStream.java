@@ -8,6 +8,7 @@ import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.StreamHandle;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,15 +18,18 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * One streamed chat completion: SSE chunks become deltas, in order, from one thread at a time.
+ * One streamed chat completion in any provider's SSE framing (its {@link ChunkReader} reads the
+ * events): events become deltas, in order, from one thread at a time.
  * {@code done} completes once: with the whole answer at {@code [DONE]}; with an
  * {@link LlmException} on an upstream error event, a broken connection, or nothing read for
  * longer than {@code saas.timeout} (headers, an error body, or the next line of the stream); or with a {@link CancellationException} after {@link #cancel()}.
  * No delta is delivered after {@code done} completes.
  */
-final class OpenAiStream implements SseReader.Listener {
+final class UpstreamStream implements SseReader.Listener {
   private final ChatCall call;
   private final Consumer<ChatDelta> onDelta;
+  private final WireFormat wire;
+  private final ChunkReader chunks;
   private final UpstreamErrors errors;
   private final Duration idleTimeout;
   private final Executor executor;
@@ -40,9 +44,12 @@ final class OpenAiStream implements SseReader.Listener {
   private volatile CompletableFuture<?> attempt;
   private volatile Deadline idleDeadline;
 
-  OpenAiStream(ChatCall call, Consumer<ChatDelta> onDelta, UpstreamErrors errors, Duration idleTimeout, Executor executor) {
+  UpstreamStream(ChatCall call, Consumer<ChatDelta> onDelta, WireFormat wire, UpstreamErrors errors, Duration idleTimeout,
+                 Executor executor) {
     this.call = call;
     this.onDelta = onDelta;
+    this.wire = wire;
+    this.chunks = wire.chunkReader();
     this.errors = errors;
     this.idleTimeout = idleTimeout;
     this.executor = executor;
@@ -109,50 +116,51 @@ final class OpenAiStream implements SseReader.Listener {
 
   @Override
   public void onEvent(String event, String data) {
-    if (data.strip().equals("[DONE]")) {
-      succeed();
-      return;
-    }
-    JsonNode chunk;
+    ChunkReader.Chunk chunk;
     try {
-      chunk = OpenAiJson.MAPPER.readTree(data);
-    } catch (IOException e) {
-      fail(errors.badAnswer("an SSE event that is not JSON", data));
+      chunk = chunks.read(event, data);
+    } catch (MalformedAnswer e) {
+      fail(errors.badAnswer(e));
+      return;
+    } catch (RuntimeException e) {
+      fail(errors.fromFailure(e));
       return;
     }
-    if (chunk == null || !chunk.isObject()) {
-      fail(errors.badAnswer("an SSE event that is not a JSON object", data));
-    } else if ("error".equals(event) || (chunk.has("error") && !chunk.get("error").isNull())) {
-      fail(errors.midStream(chunk));
-    } else {
-      deliver(OpenAiResponses.chunk(chunk), chunk);
+    if (chunk instanceof ChunkReader.Chunk.Delta d) {
+      deliver(d.delta(), d.model());
+    } else if (chunk instanceof ChunkReader.Chunk.Done) {
+      succeed();
+    } else if (chunk instanceof ChunkReader.Chunk.Failed f) {
+      fail(errors.midStream(f.message()));
     }
   }
 
   /** A whole JSON answer to a stream request: an error, or a completion delivered as one delta. */
   private void onWholeAnswer(byte[] body) {
     try {
-      JsonNode json = new OpenAiResponses(errors).json(body);
-      if (json.has("error") && !json.get("error").isNull()) {
-        fail(errors.midStream(json));
+      JsonNode json = SaasJson.MAPPER.readTree(body);
+      if (json != null && json.has("error") && !json.get("error").isNull()) {
+        fail(errors.midStream(wire.errorMessage(body)));
         return;
       }
-      ChatResult whole = new OpenAiResponses(errors).chat(call.requestId(), body);
+      ChatResult whole = wire.readChat(call.requestId(), body);
       deliver(new ChatDelta(whole.content().isEmpty() ? null : whole.content(), whole.reasoningContent(),
-          whole.finishReason(), whole.usage(), whole.toolCalls()), json);
+          whole.finishReason(), whole.usage(), whole.toolCalls()), whole.upstreamModel());
       succeed();
-    } catch (LlmException e) {
-      fail(e);
+    } catch (IOException e) {
+      fail(errors.badAnswer("a body that is not valid JSON", new String(body, StandardCharsets.UTF_8)));
+    } catch (RuntimeException e) {
+      fail(errors.fromFailure(e));
     }
   }
 
-  private void deliver(ChatDelta delta, JsonNode chunk) {
+  private void deliver(ChatDelta delta, String model) {
     synchronized (lock) {
       if (finished) {
         return;
       }
-      answer.add(delta, chunk);
-      if (OpenAiResponses.isEmpty(delta)) {
+      answer.add(delta, model);
+      if (StreamedAnswer.isEmpty(delta)) {
         return;
       }
       if (firstTokenMillis == 0 && (delta.content() != null || delta.reasoningContent() != null)) {

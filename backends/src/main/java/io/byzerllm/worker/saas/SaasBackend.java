@@ -3,6 +3,7 @@ package io.byzerllm.worker.saas;
 import io.byzerllm.deploy.Capability;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
+import io.byzerllm.deploy.ModelType;
 import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.ChatDelta;
@@ -22,9 +23,8 @@ import io.byzerllm.worker.TranscriptionResult;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,38 +36,38 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * {@code saas/openai}, {@code saas/official_openai} and {@code saas/reasoning_openai}: any provider
- * that speaks OpenAI's wire format (OpenAI, DeepSeek, Qwen compatible mode, Moonshot, SiliconFlow,
- * Volcengine Ark, a local Ollama or vLLM), over the JDK HttpClient, never blocking a caller.
+ * The backend of every SaaS model type: runs calls, streams and close over one provider's
+ * {@link WireFormat}, on the JDK HttpClient shared per provider ({@link UpstreamClients}), with
+ * retries ({@link RetryPolicy}), deadlines ({@code saas.timeout}) and SSE ({@link UpstreamStream}),
+ * never blocking a caller. A capability the model type lacks is refused before anything is sent,
+ * with a message that names what the type can do.
  *
  * <p>Failures complete the returned stages with an {@link LlmException}: the provider's status and
  * message kept (429 as {@link io.byzerllm.deploy.OverloadedException} with its Retry-After), every
  * secret of the spec redacted. A stream's {@code done} completes with a
  * {@link java.util.concurrent.CancellationException} after its {@code cancel}.
  */
-public final class OpenAiBackend implements ModelBackend {
-  private final String type;
+public final class SaasBackend implements ModelBackend {
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(30);
-  private final OpenAiSettings settings;
+  private final ModelType type;
+  private final WireFormat wire;
+  private final UpstreamSettings settings;
   private final UpstreamClients.Lease upstream;
   private final Executor executor;
   private final UpstreamErrors errors;
   private final UpstreamTransport transport;
-  private final OpenAiRequests requests;
-  private final OpenAiResponses responses;
   private final Set<CompletableFuture<?>> pendingCalls = ConcurrentHashMap.newKeySet();
-  private final Set<OpenAiStream> pendingStreams = ConcurrentHashMap.newKeySet();
+  private final Set<UpstreamStream> pendingStreams = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private OpenAiBackend(String type, OpenAiSettings settings, UpstreamClients.Lease upstream) {
+  private SaasBackend(ModelType type, WireFormat wire, UpstreamClients.Lease upstream) {
     this.type = type;
-    this.settings = settings;
+    this.wire = wire;
+    this.settings = wire.settings();
     this.upstream = upstream;
     this.executor = upstream.executor();
-    this.errors = new UpstreamErrors(settings);
-    this.transport = new UpstreamTransport(upstream.client(), settings, errors, executor);
-    this.requests = new OpenAiRequests(settings);
-    this.responses = new OpenAiResponses(errors);
+    this.errors = new UpstreamErrors(wire);
+    this.transport = new UpstreamTransport(upstream.client(), wire, errors, executor);
   }
 
   /**
@@ -76,59 +76,66 @@ public final class OpenAiBackend implements ModelBackend {
    * sent upstream until the first call. Backends of one provider share its client ({@link UpstreamClients}).
    */
   public static ModelBackend open(BackendContext ctx) {
-    OpenAiSettings settings = OpenAiSettings.from(ctx.spec());
+    WireFormat wire = SaasBackendFactory.wireFor(ctx.spec());
+    UpstreamSettings settings = wire.settings();
     Duration connectTimeout = settings.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0 ? settings.timeout() : MAX_CONNECT_TIMEOUT;
-    return new OpenAiBackend(ctx.spec().pretrainedModelType().id(), settings,
+    return new SaasBackend(ctx.spec().pretrainedModelType(), wire,
         UpstreamClients.acquire(settings.baseUrl(), connectTimeout));
   }
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.allOf(Capability.class);
+    return type.capabilities();
   }
 
   @Override
   public Map<String, Object> describe() {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("engine", "openai-compatible");
-    out.put("type", type);
+    out.put("engine", wire.engine());
+    out.put("type", type.id());
     out.put("base_url", errors.redact(settings.baseUrl()));
     out.put("upstream_model", settings.model());
     out.put("timeout_s", settings.timeout().toMillis() / 1000.0);
     out.put("max_retries", settings.maxRetries());
+    wire.describe(out);
     return out;
   }
 
   @Override
   public CompletionStage<ChatResult> chat(ChatCall call) {
-    return call(() -> transport.postJson("/chat/completions", requests.chat(call, false), "application/json"),
-        body -> responses.chat(call.requestId(), body.body()));
+    return call(Capability.CHAT, () -> wire.chat(call, false), r -> wire.readChat(call.requestId(), r.body()));
   }
 
   @Override
   public boolean forwardsChat() {
-    return true;
+    return wire.forwardsChat();
   }
 
   @Override
   public CompletionStage<ForwardedAnswer> forwardChat(ForwardedChat call) {
-    return call(() -> transport.post("/chat/completions", "application/json", "application/json",
-            OpenAiForwarding.request(call.body(), settings.model(), settings.reasoning())),
+    if (!wire.forwardsChat()) {
+      return ModelBackend.super.forwardChat(call);
+    }
+    return call(Capability.CHAT, () -> wire.forwardChat(call.body()),
         r -> new ForwardedAnswer(OpenAiForwarding.answer(r.body(), call.requestId(), call.model())));
   }
 
   @Override
   public StreamHandle stream(ChatCall call, Consumer<ChatDelta> onDelta) {
+    LlmException lacking = lacking(Capability.STREAM);
+    if (lacking != null) {
+      return new StreamHandle(CompletableFuture.failedFuture(lacking), () -> {});
+    }
     HttpRequest request;
     try {
-      request = transport.postJson("/chat/completions", requests.chat(call, true), "text/event-stream");
+      request = transport.post(wire.chat(call, true));
     } catch (RuntimeException e) {
       return new StreamHandle(CompletableFuture.failedFuture(errors.fromFailure(e)), () -> {});
     }
     if (closed) {
       return new StreamHandle(CompletableFuture.failedFuture(closedError()), () -> {});
     }
-    OpenAiStream stream = new OpenAiStream(call, onDelta, errors, settings.timeout(), executor);
+    UpstreamStream stream = new UpstreamStream(call, onDelta, wire, errors, settings.timeout(), executor);
     pendingStreams.add(stream);
     stream.done().whenComplete((r, e) -> pendingStreams.remove(stream));
     if (closed) {
@@ -139,54 +146,50 @@ public final class OpenAiBackend implements ModelBackend {
 
   @Override
   public CompletionStage<EmbeddingResult> embed(EmbeddingCall call) {
-    return call(() -> transport.postJson("/embeddings", requests.embeddings(call), "application/json"),
-        r -> responses.embeddings(r.body()));
+    return call(Capability.EMBEDDING, () -> wire.embeddings(call), r -> wire.readEmbeddings(r.body()));
   }
 
   @Override
   public CompletionStage<SpeechResult> speech(SpeechCall call) {
-    return call(() -> transport.postJson("/audio/speech", requests.speech(call), "*/*"),
-        r -> new SpeechResult(r.body(), r.headers().firstValue("Content-Type")
-            .orElse(OpenAiRequests.responseFormat(call).equals("mp3") ? "audio/mpeg" : "application/octet-stream")));
+    return call(Capability.SPEECH, () -> wire.speech(call), r -> wire.readSpeech(answer(r), call));
   }
 
   @Override
   public CompletionStage<TranscriptionResult> transcribe(TranscriptionCall call) {
-    return call(() -> transcriptionRequest(call),
-        r -> responses.transcription(r.body(), r.headers().firstValue("Content-Type").orElse("application/json")));
-  }
-
-  private HttpRequest transcriptionRequest(TranscriptionCall call) {
-    String format = call.responseFormat() == null || call.responseFormat().isBlank() ? "verbose_json" : call.responseFormat();
-    Multipart form = new Multipart()
-        .file("file", call.fileName(), call.audio())
-        .field("model", call.model() == null || call.model().isBlank() ? settings.sttModel() : call.model())
-        .field("language", call.language())
-        .field("prompt", call.prompt())
-        .field("response_format", format);
-    List<String> granularities = call.timestampGranularities().isEmpty() && format.equals("verbose_json")
-        ? List.of("word", "segment") : call.timestampGranularities();
-    granularities.forEach(g -> form.field("timestamp_granularities[]", g));
-    if (call.temperature() != null) {
-      form.field("temperature", call.temperature().toString());
-    }
-    return transport.post("/audio/transcriptions", form.contentType(), "application/json, text/plain", form.build());
+    return call(Capability.TRANSCRIPTION, () -> wire.transcription(call), r -> wire.readTranscription(answer(r)));
   }
 
   @Override
   public CompletionStage<ImageResult> generateImage(ImageCall call) {
-    return call(() -> transport.postJson("/images/generations", requests.image(call), "application/json"),
-        r -> responses.images(r.body()));
+    return call(Capability.IMAGE, () -> wire.image(call), r -> wire.readImages(r.body()));
+  }
+
+  private static WireAnswer answer(HttpResponse<byte[]> r) {
+    return new WireAnswer(r.body(), r.headers().firstValue("Content-Type").orElse(""));
+  }
+
+  /** The refusal of a capability the model type lacks, naming what it can do; null when it has it. */
+  private LlmException lacking(Capability capability) {
+    if (type.capabilities().contains(capability)) {
+      return null;
+    }
+    return new LlmException(ErrorKind.INVALID_REQUEST, "model type " + type.id() + " cannot do "
+        + capability.name().toLowerCase(Locale.ROOT) + "; it can do " + type.capabilityNames());
   }
 
   /** Builds, sends (with retries) and reads one call; any failure, ours included, completes the stage. */
-  private <T> CompletionStage<T> call(Supplier<HttpRequest> request, Function<HttpResponse<byte[]>, T> read) {
+  private <T> CompletionStage<T> call(Capability capability, Supplier<WireRequest> request,
+                                      Function<HttpResponse<byte[]>, T> read) {
+    LlmException lacking = lacking(capability);
+    if (lacking != null) {
+      return CompletableFuture.failedFuture(lacking);
+    }
     if (closed) {
       return CompletableFuture.failedFuture(closedError());
     }
     CompletableFuture<T> result;
     try {
-      CompletableFuture<HttpResponse<byte[]>> sent = transport.send(request.get());
+      CompletableFuture<HttpResponse<byte[]>> sent = transport.send(transport.post(request.get()));
       result = sent.thenApply(read).exceptionallyCompose(e -> CompletableFuture.failedFuture(errors.fromFailure(e)));
       result.whenComplete((r, e) -> {
         if (result.isCancelled()) {
@@ -216,7 +219,7 @@ public final class OpenAiBackend implements ModelBackend {
     for (CompletableFuture<?> call : pendingCalls) {
       call.completeExceptionally(closedError());
     }
-    for (OpenAiStream stream : pendingStreams) {
+    for (UpstreamStream stream : pendingStreams) {
       stream.abort(closedError());
     }
     upstream.close();
@@ -224,6 +227,6 @@ public final class OpenAiBackend implements ModelBackend {
 
   @Override
   public String toString() {
-    return "OpenAiBackend[type=" + type + ", " + settings + "]";
+    return "SaasBackend[type=" + type.id() + ", " + settings + "]";
   }
 }

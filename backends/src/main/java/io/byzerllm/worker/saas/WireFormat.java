@@ -1,0 +1,107 @@
+package io.byzerllm.worker.saas;
+
+import io.byzerllm.deploy.Capability;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.worker.ChatCall;
+import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.EmbeddingCall;
+import io.byzerllm.worker.EmbeddingResult;
+import io.byzerllm.worker.ImageCall;
+import io.byzerllm.worker.ImageResult;
+import io.byzerllm.worker.SpeechCall;
+import io.byzerllm.worker.SpeechResult;
+import io.byzerllm.worker.TranscriptionCall;
+import io.byzerllm.worker.TranscriptionResult;
+import java.net.http.HttpRequest;
+import java.util.Map;
+
+/**
+ * What one SaaS provider's HTTP API looks like: paths, auth headers, request bodies, how answers,
+ * stream events and errors read. A wire knows no threads, HTTP client, retries or deadlines
+ * ({@link SaasBackend} and the upstream core own those); it is built once per backend from the
+ * spec and is safe to use from many threads. Capabilities the provider lacks keep the defaults,
+ * which {@link SaasBackend} never calls (it refuses them first with the model type's capabilities).
+ *
+ * <p>Read methods throw {@link MalformedAnswer} for a 2xx body they cannot read; the core turns it
+ * into an {@code UPSTREAM} error with the secrets redacted.
+ */
+interface WireFormat {
+
+  /** For {@code stat}: which engine serves the deployment, e.g. {@code anthropic}. */
+  String engine();
+
+  /** The shared settings (base URL, key, model, timeout, retries, extra headers) this wire was built with. */
+  UpstreamSettings settings();
+
+  /** Adds the provider's credentials to a request, e.g. {@code Authorization: Bearer <key>}; key may be null. */
+  void authorize(HttpRequest.Builder request, String apiKey);
+
+  WireRequest chat(ChatCall call, boolean stream);
+
+  ChatResult readChat(String requestId, byte[] body);
+
+  /** A reader for one stream's events; a new one per stream (it may keep state between events). */
+  ChunkReader chunkReader();
+
+  /** The provider's message in an error body (any status), or an excerpt of the body. */
+  default String errorMessage(byte[] body) {
+    return UpstreamErrors.providerMessage(body);
+  }
+
+  /**
+   * The kind an error answer means where its status alone does not say (Anthropic's 529 overloaded
+   * is {@code UNAVAILABLE}); null for the standard mapping by status.
+   */
+  default ErrorKind errorKind(int status, byte[] body) {
+    return null;
+  }
+
+  /** Whether an OpenAI-shaped chat body can be sent as it is ({@link #forwardChat}). */
+  default boolean forwardsChat() {
+    return false;
+  }
+
+  /** The request that sends an OpenAI-shaped chat body upstream but for the model. */
+  default WireRequest forwardChat(byte[] openAiBody) {
+    throw new UnsupportedOperationException(engine() + " does not take OpenAI-shaped bodies");
+  }
+
+  default WireRequest embeddings(EmbeddingCall call) {
+    throw unsupported(Capability.EMBEDDING);
+  }
+
+  default EmbeddingResult readEmbeddings(byte[] body) {
+    throw unsupported(Capability.EMBEDDING);
+  }
+
+  default WireRequest speech(SpeechCall call) {
+    throw unsupported(Capability.SPEECH);
+  }
+
+  default SpeechResult readSpeech(WireAnswer answer, SpeechCall call) {
+    throw unsupported(Capability.SPEECH);
+  }
+
+  default WireRequest transcription(TranscriptionCall call) {
+    throw unsupported(Capability.TRANSCRIPTION);
+  }
+
+  default TranscriptionResult readTranscription(WireAnswer answer) {
+    throw unsupported(Capability.TRANSCRIPTION);
+  }
+
+  default WireRequest image(ImageCall call) {
+    throw unsupported(Capability.IMAGE);
+  }
+
+  default ImageResult readImages(byte[] body) {
+    throw unsupported(Capability.IMAGE);
+  }
+
+  /** Adds what {@code stat} may show beyond the shared settings (never secrets). */
+  default void describe(Map<String, Object> out) {}
+
+  private UnsupportedOperationException unsupported(Capability c) {
+    return new UnsupportedOperationException(engine() + " has no " + c.name().toLowerCase() + " endpoint");
+  }
+}

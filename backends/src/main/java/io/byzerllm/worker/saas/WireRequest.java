@@ -1,0 +1,23 @@
+package io.byzerllm.worker.saas;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+
+/** One request a wire asks the core to send: a POST of {@code body} to {@code baseUrl + path}. */
+record WireRequest(String path, String contentType, String accept, byte[] body) {
+
+  /** A JSON body, with an {@code Accept} of JSON or, for a stream, of SSE. */
+  static WireRequest json(String path, JsonNode body, boolean stream) {
+    return json(path, body, stream ? "text/event-stream" : "application/json");
+  }
+
+  static WireRequest json(String path, JsonNode body, String accept) {
+    try {
+      return new WireRequest(path, "application/json", accept, SaasJson.MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new LlmException(ErrorKind.INTERNAL, "cannot write the request for " + path + ": " + e.getOriginalMessage(), e);
+    }
+  }
+}
