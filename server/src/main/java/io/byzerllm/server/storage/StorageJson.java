@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 
@@ -192,7 +193,7 @@ final class StorageJson {
    * {@code es_username}/{@code es_password}).
    */
   static ElasticsearchConfig backend(ObjectNode body) {
-    String backend = body.path("backend").asText("lucene");
+    String backend = Objects.requireNonNullElse(text(body, "backend"), "lucene");
     boolean anyEs = body.hasNonNull("es_url") || body.hasNonNull("es_api_key") || body.hasNonNull("es_username");
     switch (backend) {
       case "lucene", "embedded" -> {
@@ -208,15 +209,23 @@ final class StorageJson {
         if (!body.hasNonNull("es_url")) {
           throw new InvalidFieldException("es_url", "\"backend\": \"elasticsearch\" needs es_url, e.g. http://127.0.0.1:9200");
         }
-        return new ElasticsearchConfig(body.get("es_url").asText(), text(body, "es_api_key"), text(body, "es_username"),
+        return new ElasticsearchConfig(text(body, "es_url"), text(body, "es_api_key"), text(body, "es_username"),
             text(body, "es_password"), null);
       }
       default -> throw new InvalidFieldException("backend", "unknown backend '" + backend + "'; use lucene (the default) or elasticsearch");
     }
   }
 
-  private static String text(ObjectNode body, String field) {
-    return body.hasNonNull(field) ? body.get(field).asText() : null;
+  /** An optional string field: null when absent or null; any other type is a 400 that names it. */
+  static String text(ObjectNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new InvalidFieldException(field, "'" + field + "' must be a string (got " + v + ")");
+    }
+    return v.asText();
   }
 
   /** A store's status: {@code cluster, node, directory, tables[..], documents, bytes, last_commit, emb_owned}. */
