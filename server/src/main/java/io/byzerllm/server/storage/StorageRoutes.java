@@ -19,6 +19,7 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.server.http.ApiErrors;
 import io.byzerllm.server.http.InvalidFieldException;
+import io.byzerllm.server.http.Fields;
 import io.byzerllm.server.http.Json;
 import io.byzerllm.storage.SearchQuery;
 import io.byzerllm.storage.ElasticsearchConfig;
@@ -101,9 +102,9 @@ public final class StorageRoutes {
   // ---- stores ----
 
   private CompletionStage<HttpResponse> open(ObjectNode body) {
-    String cluster = Objects.requireNonNullElse(StorageJson.text(body, "cluster"), "byzerai_store");
+    String cluster = Objects.requireNonNullElse(Fields.optionalString(body, "cluster"), "byzerai_store");
     NodeStores.checkName(cluster);
-    String baseDir = StorageJson.text(body, "base_dir");
+    String baseDir = Fields.optionalString(body, "base_dir");
     ElasticsearchConfig es = StorageJson.backend(body);
     return forwarding.heldElsewhere(cluster).thenCompose(holder -> {
       if (holder != null) {
@@ -202,9 +203,9 @@ public final class StorageRoutes {
     } else {
       throw new InvalidFieldException("vector", "'vector' must be a non-empty text or list of numbers (got " + v + ")");
     }
-    String keyword = StorageJson.text(body, "keyword");
+    String keyword = Fields.optionalString(body, "keyword");
     List<String> fields = StorageJson.strings(body, "fields");
-    String vectorField = StorageJson.text(body, "vector_field");
+    String vectorField = Fields.optionalString(body, "vector_field");
     var filter = StorageJson.filter(body.get("filter"));
     var sorts = StorageJson.sorts(body);
     List<String> select = StorageJson.strings(body, "select");
@@ -221,7 +222,7 @@ public final class StorageRoutes {
 
   /** {@code {"after": cursor|null, "limit": n}} → {@code {"rows": [every field, vectors included], "next": cursor|null}}. */
   private CompletionStage<HttpResponse> export(String cluster, TableRef t, ObjectNode body) {
-    String after = StorageJson.text(body, "after");
+    String after = Fields.optionalString(body, "after");
     int limit = StorageJson.limit(body, 1000);
     return stores.call(cluster, h -> h.store().export(t, after, limit)).thenApply(page -> {
       ObjectNode root = Json.newObject();
@@ -256,7 +257,7 @@ public final class StorageRoutes {
   }
 
   private static String embModel(ObjectNode body) {
-    String m = StorageJson.text(body, "emb_model");
+    String m = Fields.optionalString(body, "emb_model");
     return m == null || m.isBlank() ? DEFAULT_EMB_MODEL : m;
   }
 
