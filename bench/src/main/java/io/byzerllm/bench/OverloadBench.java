@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * fast those answers came (they should be immediate, not queued).
  *
  * <pre>
- * mvn -B -q -o -DskipTests package -pl bench -am
- * java -cp "bench/target/classes:bench/target/lib/*" io.byzerllm.bench.OverloadBench \
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.OverloadBench \
  *     [--seconds 60] [--baseline_seconds 20] [--probe_seconds 10] [--latency_ms 50] [--workers 1] \
  *     [--concurrency 8] [--queue 8]
  * </pre>

@@ -14,8 +14,8 @@ import java.util.Map;
  * Anything but a 200 counts as an error: the rate stays well under the node's capacity.
  *
  * <pre>
- * mvn -B -q -o -DskipTests package -pl bench -am
- * java -cp "bench/target/classes:bench/target/lib/*" io.byzerllm.bench.SoakBench \
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.SoakBench \
  *     [--minutes 30] [--rate 50] [--warmup_minutes 5] [--latency_ms 20]
  * </pre>
  */
