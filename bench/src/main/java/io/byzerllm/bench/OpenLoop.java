@@ -84,7 +84,8 @@ final class OpenLoop {
     http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
       long micros = (System.nanoTime() - due) / 1000;
       if (e != null) {
-        errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        errors.computeIfAbsent(cause.getClass().getSimpleName(), k -> new LongAdder()).increment();
       } else if (r.statusCode() == 200) {
         accepted.recordValue(micros);
       } else if (r.statusCode() == 429) {
