@@ -18,7 +18,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * A deploy shown as it goes: the deploy call (which returns once every worker is ready, a local
  * model's load included) runs on its own thread while this one asks the cluster how far the workers
- * are and rewrites the progress line, e.g. {@code deploying emb: 1/2 workers ready (loading 1) 14s}.
+ * are and rewrites the progress line. The cluster lists a deployment once its workers are ready (a
+ * replaced one keeps its old generation listed until then), so while they start the line shows the
+ * time waited, e.g. {@code deploying emb: waiting for 2 worker(s) of custom/bge, 14s}; a listed
+ * deployment shows its workers by state.
  */
 final class DeployWatch {
   private static final Duration POLL = Duration.ofMillis(500);
@@ -37,14 +40,15 @@ final class DeployWatch {
       return t;
     });
     long start = System.nanoTime();
-    progress.show("deploying " + spec.model() + ": placing workers");
+    progress.show(waiting(spec, Duration.ZERO));
     try {
       CompletableFuture<DeploymentInfo> call = CompletableFuture.supplyAsync(() -> llm.deploy(spec, replace), caller);
       while (true) {
         try {
           return call.get(POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (TimeoutException stillDeploying) {
-          progress.show(line(spec, Duration.ofNanos(System.nanoTime() - start)));
+          Duration waited = Duration.ofNanos(System.nanoTime() - start);
+          progress.show(replace ? waiting(spec, waited) : line(spec, waited));
         }
       }
     } catch (ExecutionException e) {
@@ -57,15 +61,20 @@ final class DeployWatch {
     }
   }
 
+  private static String waiting(ModelSpec spec, Duration elapsed) {
+    return "deploying " + spec.model() + ": waiting for " + spec.numWorkers() + " worker(s) of "
+        + spec.pretrainedModelType().id() + ", " + elapsed.toSeconds() + "s";
+  }
+
   private String line(ModelSpec spec, Duration elapsed) {
-    String head = "deploying " + spec.model() + ": ";
-    String tail = " " + elapsed.toSeconds() + "s";
     DeploymentInfo now;
     try {
       now = llm.deployment(spec.model());
     } catch (LlmException e) {
-      return head + (e.kind() == ErrorKind.MODEL_NOT_FOUND ? "placing workers" : "no status yet (" + e.getMessage() + ")")
-          + tail;
+      if (e.kind() == ErrorKind.MODEL_NOT_FOUND) {
+        return waiting(spec, elapsed); // not listed until its workers are ready
+      }
+      return "deploying " + spec.model() + ": no status (" + e.getMessage() + "), " + elapsed.toSeconds() + "s";
     }
     Map<String, Integer> states = new TreeMap<>();
     for (WorkerInfo w : now.workers()) {
@@ -73,7 +82,7 @@ final class DeployWatch {
     }
     StringBuilder counts = new StringBuilder();
     states.forEach((state, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(state).append(' ').append(n));
-    return head + now.readyWorkers() + "/" + spec.numWorkers() + " workers ready"
-        + (counts.length() == 0 ? "" : " (" + counts + ")") + tail;
+    return "deploying " + spec.model() + ": " + now.readyWorkers() + "/" + spec.numWorkers() + " workers ready"
+        + (counts.length() == 0 ? "" : " (" + counts + ")") + ", " + elapsed.toSeconds() + "s";
   }
 }

@@ -114,7 +114,7 @@ class CliOutputIT {
     CliRun r = CliRun.ok(terminal, "deploy", "--model", "out_progress", "--infer_params",
         "saas.base_url=" + fake.baseUrl(), "saas.model=fake-model");
 
-    assertThat(r.err()).contains("\rdeploying out_progress: placing workers");
+    assertThat(r.err()).contains("\rdeploying out_progress: waiting for 1 worker(s) of saas/openai, 0s");
     assertThat(r.err()).endsWith("\r");
     assertThat(r.out()).contains("Model out_progress deployed successfully").doesNotContain("\r");
   }
@@ -124,7 +124,7 @@ class CliOutputIT {
     CliRun r = CliRun.ok(piped, "deploy", "--model", "out_quiet", "--infer_params",
         "saas.base_url=" + fake.baseUrl(), "saas.model=fake-model");
 
-    assertThat(r.all()).doesNotContain("\r").doesNotContain("placing workers");
+    assertThat(r.all()).doesNotContain("\r").doesNotContain("waiting for");
   }
 
   @Test
