@@ -26,6 +26,35 @@ record CliEnv(Map<String, String> vars) {
     return v == null || v.isBlank() ? null : v;
   }
 
+  /**
+   * Whether a person watches: progress lines and live redraws are shown. {@code LLM_PROGRESS=always}
+   * or {@code never} decides; unset or {@code auto}, it is whether the process has a terminal.
+   */
+  boolean interactive() {
+    String mode = get("LLM_PROGRESS");
+    if (mode == null || mode.equalsIgnoreCase("auto")) {
+      return hasTerminal();
+    }
+    return switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+      case "always" -> true;
+      case "never" -> false;
+      default -> throw new IllegalArgumentException("LLM_PROGRESS must be auto, always or never (got '" + mode + "')");
+    };
+  }
+
+  private static boolean hasTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    // From Java 22 a console exists even when output is redirected; isTerminal() tells them apart.
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // Java 17-21: a console means stdin and stdout are a terminal
+    }
+  }
+
   /** {@code $LLM_HOME}, else {@code ~/.llm}: node logs and pid files, storage, caches. */
   Path home() {
     String h = get("LLM_HOME");

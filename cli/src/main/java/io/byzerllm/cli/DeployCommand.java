@@ -80,7 +80,11 @@ final class DeployCommand implements Callable<Integer> {
     err.println("deploying " + modelSpec.model() + ": " + modelSpec.numWorkers() + " worker(s) of "
         + modelSpec.pretrainedModelType().id() + "; waiting until they are ready");
     err.flush();
-    DeploymentInfo info = cluster.connect().deploy(modelSpec, replace);
+    DeploymentInfo info;
+    try (ProgressLine progress = ProgressLine.of(spec)) {
+      info = progress.shown() ? new DeployWatch(cluster.connect(), progress).deploy(modelSpec, replace)
+          : cluster.connect().deploy(modelSpec, replace);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json) {
       out.println(redactor.apply(Json.pretty(info)));

@@ -4,6 +4,7 @@ import io.byzerllm.client.ByzerLLM;
 import io.byzerllm.client.DeploymentInfo;
 import io.byzerllm.client.WorkerInfo;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -28,8 +29,12 @@ final class StatCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--interval", defaultValue = "0", paramLabel = "SECONDS",
-      description = "Repeat every SECONDS until interrupted (default 0: once).")
+      description = "Repeat every SECONDS until interrupted, as a live table on a terminal (default 0: once).")
   int interval;
+
+  @Option(names = "--count", paramLabel = "N",
+      description = "With --interval: stop after N refreshes (default: until interrupted).")
+  Integer count;
 
   @Spec
   CommandSpec spec;
@@ -39,15 +44,23 @@ final class StatCommand implements Callable<Integer> {
     if (interval < 0) {
       throw new IllegalArgumentException("--interval must be >= 0 seconds (got " + interval + ")");
     }
+    if (count != null && count < 1) {
+      throw new IllegalArgumentException("--count must be >= 1 (got " + count + ")");
+    }
     ByzerLLM llm = cluster.connect();
     PrintWriter out = spec.commandLine().getOut();
-    while (true) {
+    // on a terminal the table is redrawn in place; piped, each refresh follows the last under its time
+    LiveScreen screen = new LiveScreen(out, CliEnv.of(spec).interactive());
+    for (int shown = 1; ; shown++) {
       List<DeploymentInfo> deployments = model != null ? List.of(llm.deployment(model)) : llm.listDeployments();
-      if (interval > 0 && !output.json) {
-        out.println("-- " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
+      if (interval == 0 || output.json) {
+        print(deployments, out);
+      } else {
+        StringWriter frame = new StringWriter();
+        print(deployments, new PrintWriter(frame));
+        screen.draw("-- " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + ", every " + interval + " s", frame.toString());
       }
-      print(deployments, out);
-      if (interval == 0) {
+      if (interval == 0 || (count != null && shown >= count)) {
         return 0;
       }
       Thread.sleep(interval * 1000L); // a refresh period the user asked for

@@ -46,7 +46,9 @@ final class StorageImportCommand implements Callable<Integer> {
     boolean stdin = input.equals("-");
     long rows = 0;
     String target;
-    try (BufferedReader in = stdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+    long size = stdin ? 0 : Files.size(Path.of(input));
+    try (ProgressLine progress = ProgressLine.of(spec);
+         BufferedReader in = stdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
         : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
       TableLines.Header h = TableLines.readHeader(in.readLine(), stdin ? "standard input" : input);
       String database = table.database != null ? table.database : h.database();
@@ -55,16 +57,21 @@ final class StorageImportCommand implements Callable<Integer> {
       ByzerStorage storage = ByzerStorage.connect(cluster.client(), store.cluster, database, name);
       storage.createTable(h.fields());
       List<Map<String, Object>> batch = new ArrayList<>(BATCH);
+      long chars = 0; // read so far, to show how far through the file (characters, so about bytes)
       for (String line = in.readLine(); line != null; line = in.readLine()) {
+        chars += line.length() + 1;
         if (line.isBlank()) {
           continue;
         }
         batch.add(TableLines.row(line));
         if (batch.size() == BATCH) {
           rows += write(storage, batch);
+          progress.show("importing into " + target + ": " + rows + " rows"
+              + (size > 0 ? " (~" + Math.min(99, chars * 100 / size) + "% of " + input + ")" : ""));
         }
       }
       rows += write(storage, batch);
+      progress.show("importing into " + target + ": " + rows + " rows; committing");
       storage.commit();
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -19,6 +19,8 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalHeaderException;
+import org.apache.pekko.http.scaladsl.model.ParsingException;
 
 /**
  * Every error a caller can see, in OpenAI's shape {@code {"error":{"message","type","code","param"}}}
@@ -43,6 +45,10 @@ public final class ApiErrors {
     }
     if (e instanceof TimeoutException) {
       return body(504, ErrorKind.UPSTREAM_TIMEOUT, "the cluster did not answer in time: " + e.getMessage(), null);
+    }
+    if (e instanceof ParsingException || e instanceof IllegalHeaderException) {
+      // a multipart body Pekko could not take apart (no closing boundary, a broken part header)
+      return body(400, ErrorKind.INVALID_REQUEST, "the request body could not be read: " + e.getMessage(), null);
     }
     if (e instanceof EntityStreamSizeException s) {
       return body(413, ErrorKind.TOO_LARGE, "the request body is larger than this endpoint accepts ("

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Reading typed fields out of a request body, each failure a 400 that names the field. */
-final class Fields {
+public final class Fields {
   private Fields() {}
 
   static String requiredString(ObjectNode body, String name) {
@@ -18,7 +18,8 @@ final class Fields {
     return v.asText();
   }
 
-  static String optionalString(ObjectNode body, String name) {
+  /** A string field that may be absent or null (then null); any other type is a 400 that names it. */
+  public static String optionalString(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return null;

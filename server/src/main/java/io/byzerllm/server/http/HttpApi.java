@@ -23,7 +23,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The whole HTTP API of a node: OpenAI-compatible routes under {@code /v1}, management under
- * {@code /api}, {@code /health} open. With an API key set, {@code /v1} and {@code /api} need
+ * {@code /api}, {@code /health} and the {@link DashboardRoutes dashboard}'s files open. With an API key set,
+ * {@code /v1} and {@code /api} need
  * {@code Authorization: Bearer KEY}. Request bodies are held to {@link BodyLimits}.
  */
 public final class HttpApi {
@@ -44,6 +45,7 @@ public final class HttpApi {
   public Route route() {
     return handleExceptions(ApiErrors.exceptionHandler(), () -> handleRejections(ApiErrors.rejectionHandler(), () -> concat(
         path("health", () -> get(() -> complete(Json.ok(health())))),
+        new DashboardRoutes().route(),
         pathPrefix("v1", () -> authorized(() -> limited(v1))),
         pathPrefix("api", () -> authorized(() -> limited(api))))));
   }

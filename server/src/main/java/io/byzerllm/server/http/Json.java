@@ -16,12 +16,20 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 /** The one ObjectMapper of the HTTP edge, and JSON bodies in and out. */
 public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      // "{...} trailing" is not a JSON document; without this the first value is taken and the rest ignored
+      .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
   private Json() {}
 
   /** Parses a request body that must be a JSON object; anything else is a 400 that says so. */
   public static ObjectNode object(byte[] body) {
+    // Jackson takes some bytes that are not UTF-8 (overlong forms, surrogates) as characters
+    int bad = Utf8.firstInvalid(body);
+    if (bad >= 0) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "the request body is not valid UTF-8 (at byte " + bad
+          + "); send JSON encoded as UTF-8");
+    }
     JsonNode node;
     try {
       node = MAPPER.readTree(body);

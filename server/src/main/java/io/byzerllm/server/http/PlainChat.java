@@ -15,6 +15,9 @@ record PlainChat(String model, boolean stream, boolean includeUsage) {
 
   /** The plain chat in {@code body}, or null when the body needs translating (or is invalid). */
   static PlainChat scan(byte[] body) {
+    if (Utf8.firstInvalid(body) >= 0) {
+      return null; // forwarded bytes must be text the provider can read
+    }
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;

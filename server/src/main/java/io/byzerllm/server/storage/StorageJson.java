@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.server.http.InvalidFieldException;
+import io.byzerllm.server.http.Fields;
 import io.byzerllm.server.http.Json;
 import io.byzerllm.storage.DataType;
 import io.byzerllm.storage.ElasticsearchConfig;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 
@@ -192,7 +194,7 @@ final class StorageJson {
    * {@code es_username}/{@code es_password}).
    */
   static ElasticsearchConfig backend(ObjectNode body) {
-    String backend = body.path("backend").asText("lucene");
+    String backend = Objects.requireNonNullElse(Fields.optionalString(body, "backend"), "lucene");
     boolean anyEs = body.hasNonNull("es_url") || body.hasNonNull("es_api_key") || body.hasNonNull("es_username");
     switch (backend) {
       case "lucene", "embedded" -> {
@@ -208,15 +210,11 @@ final class StorageJson {
         if (!body.hasNonNull("es_url")) {
           throw new InvalidFieldException("es_url", "\"backend\": \"elasticsearch\" needs es_url, e.g. http://127.0.0.1:9200");
         }
-        return new ElasticsearchConfig(body.get("es_url").asText(), text(body, "es_api_key"), text(body, "es_username"),
-            text(body, "es_password"), null);
+        return new ElasticsearchConfig(Fields.optionalString(body, "es_url"), Fields.optionalString(body, "es_api_key"),
+            Fields.optionalString(body, "es_username"), Fields.optionalString(body, "es_password"), null);
       }
       default -> throw new InvalidFieldException("backend", "unknown backend '" + backend + "'; use lucene (the default) or elasticsearch");
     }
-  }
-
-  private static String text(ObjectNode body, String field) {
-    return body.hasNonNull(field) ? body.get(field).asText() : null;
   }
 
   /** A store's status: {@code cluster, node, directory, tables[..], documents, bytes, last_commit, emb_owned}. */

@@ -19,6 +19,7 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.server.http.ApiErrors;
 import io.byzerllm.server.http.InvalidFieldException;
+import io.byzerllm.server.http.Fields;
 import io.byzerllm.server.http.Json;
 import io.byzerllm.storage.SearchQuery;
 import io.byzerllm.storage.ElasticsearchConfig;
@@ -26,6 +27,7 @@ import io.byzerllm.storage.TableRef;
 import io.byzerllm.storage.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -100,9 +102,9 @@ public final class StorageRoutes {
   // ---- stores ----
 
   private CompletionStage<HttpResponse> open(ObjectNode body) {
-    String cluster = body.path("cluster").asText("byzerai_store");
+    String cluster = Objects.requireNonNullElse(Fields.optionalString(body, "cluster"), "byzerai_store");
     NodeStores.checkName(cluster);
-    String baseDir = body.hasNonNull("base_dir") ? body.get("base_dir").asText() : null;
+    String baseDir = Fields.optionalString(body, "base_dir");
     ElasticsearchConfig es = StorageJson.backend(body);
     return forwarding.heldElsewhere(cluster).thenCompose(holder -> {
       if (holder != null) {
@@ -201,9 +203,9 @@ public final class StorageRoutes {
     } else {
       throw new InvalidFieldException("vector", "'vector' must be a non-empty text or list of numbers (got " + v + ")");
     }
-    String keyword = body.hasNonNull("keyword") ? body.get("keyword").asText() : null;
+    String keyword = Fields.optionalString(body, "keyword");
     List<String> fields = StorageJson.strings(body, "fields");
-    String vectorField = body.hasNonNull("vector_field") ? body.get("vector_field").asText() : null;
+    String vectorField = Fields.optionalString(body, "vector_field");
     var filter = StorageJson.filter(body.get("filter"));
     var sorts = StorageJson.sorts(body);
     List<String> select = StorageJson.strings(body, "select");
@@ -220,7 +222,7 @@ public final class StorageRoutes {
 
   /** {@code {"after": cursor|null, "limit": n}} → {@code {"rows": [every field, vectors included], "next": cursor|null}}. */
   private CompletionStage<HttpResponse> export(String cluster, TableRef t, ObjectNode body) {
-    String after = body.hasNonNull("after") ? body.get("after").asText() : null;
+    String after = Fields.optionalString(body, "after");
     int limit = StorageJson.limit(body, 1000);
     return stores.call(cluster, h -> h.store().export(t, after, limit)).thenApply(page -> {
       ObjectNode root = Json.newObject();
@@ -255,8 +257,8 @@ public final class StorageRoutes {
   }
 
   private static String embModel(ObjectNode body) {
-    JsonNode m = body.get("emb_model");
-    return m == null || m.isNull() || m.asText().isBlank() ? DEFAULT_EMB_MODEL : m.asText();
+    String m = Fields.optionalString(body, "emb_model");
+    return m == null || m.isBlank() ? DEFAULT_EMB_MODEL : m;
   }
 
   private static HttpResponse count(String name, long n) {
