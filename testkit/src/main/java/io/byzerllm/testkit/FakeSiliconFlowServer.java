@@ -25,6 +25,7 @@ public final class FakeSiliconFlowServer extends FakeUpstream<FakeSiliconFlowSer
   private static final String FILES = "/files/";
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final AtomicInteger downloads = new AtomicInteger();
+  private volatile boolean expiredLinks;
 
   private FakeSiliconFlowServer() {
     super("fake-siliconflow");
@@ -50,9 +51,10 @@ public final class FakeSiliconFlowServer extends FakeUpstream<FakeSiliconFlowSer
     return downloads.get();
   }
 
-  /** Forgets the served images: their links answer 404 from now on (an expired signed URL). */
-  public void expireImages() {
-    files.clear();
+  /** While on, generated links answer 404 (a signed URL that expired before it was fetched). */
+  public FakeSiliconFlowServer expiredLinks(boolean on) {
+    expiredLinks = on;
+    return this;
   }
 
   @Override
@@ -114,7 +116,9 @@ public final class FakeSiliconFlowServer extends FakeUpstream<FakeSiliconFlowSer
     ArrayNode images = answer.putArray("images");
     for (int i = 0; i < req.path("batch_size").asInt(1); i++) {
       String id = UUID.randomUUID() + ".png";
-      files.put(id, png());
+      if (!expiredLinks) {
+        files.put(id, png());
+      }
       images.addObject().put("url", "http://127.0.0.1:" + port() + FILES + id);
     }
     answer.set("data", images.deepCopy());

@@ -1,5 +1,6 @@
 package io.byzerllm.worker.saas;
 
+import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.OverloadedException;
 import io.byzerllm.worker.ImageResult;
@@ -47,13 +48,20 @@ final class ImageDownloads {
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(downloadFailed(item, errors.fromFailure(e))));
   }
 
-  /** The same kind and status, said to be about the image link (not the generation call). */
+  /**
+   * Said to be about the image link, not the generation call. A link the provider itself gave that
+   * answers 4xx (expired, gone) is the provider's failure, not the caller's: 502. Overload and
+   * timeouts keep their kind.
+   */
   private LlmException downloadFailed(ImageAnswer.Item item, LlmException e) {
     String message = errors.redact("the image was generated but fetching it from " + item.url().getHost() + " failed: "
         + e.getMessage());
     if (e instanceof OverloadedException o) {
       return new OverloadedException(429, message, o.retryAfter(), e);
     }
-    return new LlmException(e.kind(), e.status(), message, e);
+    if (e.kind() == ErrorKind.UPSTREAM_TIMEOUT || e.kind() == ErrorKind.UNAVAILABLE) {
+      return new LlmException(e.kind(), message, e);
+    }
+    return new LlmException(ErrorKind.UPSTREAM, message, e);
   }
 }
