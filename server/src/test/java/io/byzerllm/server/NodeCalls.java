@@ -96,14 +96,22 @@ final class NodeCalls {
 
   /** A saas/openai deployment against {@code baseUrl}, with these infer params added. */
   static String saasDeployment(String model, String baseUrl, int numWorkers, int concurrency, Map<String, String> params) {
+    return saasDeployment(model, "saas/openai", baseUrl, numWorkers, concurrency, params);
+  }
+
+  /** A deployment of a SaaS type against {@code baseUrl} (none when null), with these infer params added. */
+  static String saasDeployment(String model, String type, String baseUrl, int numWorkers, int concurrency,
+                               Map<String, String> params) {
     ObjectNode body = JSON.createObjectNode();
     body.put("model", model);
-    body.put("pretrained_model_type", "saas/openai");
+    body.put("pretrained_model_type", type);
     body.put("num_workers", numWorkers);
     body.put("worker_concurrency", concurrency);
     body.put("cpus_per_worker", 0.001);
     ObjectNode infer = body.putObject("infer_params");
-    infer.put("saas.base_url", baseUrl);
+    if (baseUrl != null) {
+      infer.put("saas.base_url", baseUrl);
+    }
     infer.put("saas.model", "up-" + model);
     params.forEach(infer::put);
     return body.toString();
