@@ -44,6 +44,12 @@ final class NodeCalls {
     return HTTP.send(postRequest(path, body), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A JSON POST whose answer is bytes (audio, an image). */
+  HttpResponse<byte[]> postForBytes(String path, String body) throws Exception {
+    return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
     return HTTP.sendAsync(postRequest(path, body), HttpResponse.BodyHandlers.ofString());
   }

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.testkit.FakeVolcengineTtsServer;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.Map;
@@ -30,8 +29,7 @@ class VolcengineTtsIT {
   }
 
   private static HttpResponse<byte[]> speech(String body) throws Exception {
-    return NODE.calls().send(NODE.calls().request("/v1/audio/speech").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)), HttpResponse.BodyHandlers.ofByteArray());
+    return NODE.calls().postForBytes("/v1/audio/speech", body);
   }
 
   @Test
