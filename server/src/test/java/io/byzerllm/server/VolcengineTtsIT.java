@@ -112,4 +112,14 @@ class VolcengineTtsIT {
     assertThat(r.headers().firstValue("Retry-After")).hasValue("4");
     assertThat(new String(r.body())).contains("code 3003");
   }
+
+  @Test
+  void deploy_withoutAppId_failsNamingTheParam() throws Exception {
+    HttpResponse<String> r = NODE.calls().post("/api/deployments", NodeCalls.saasDeployment("tts_no_app", "saas/volcengine",
+        upstream().baseUrl(), 1, 1, Map.of("saas.api_key", TOKEN)));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(json(r).at("/error/message").asText()).contains("saas.app_id").doesNotContain(TOKEN);
+    assertThat(NODE.calls().get("/api/deployments/tts_no_app").statusCode()).isEqualTo(404);
+  }
 }

@@ -186,4 +186,22 @@ class VolcengineTtsWireTest {
 
     assertThat(t).isInstanceOf(InvalidSpecException.class).hasMessageContaining("saas.app_id");
   }
+
+  @Test
+  void readSpeech_successStatusButFailureCode_refusalOfThatKindWithTheProvidersMessage() {
+    try (ModelBackend ignored = backend()) {
+      VolcengineTtsWire wire = new VolcengineTtsWire(io.byzerllm.deploy.ModelSpec.of("t", ModelType.SAAS_VOLCENGINE,
+          Map.of("saas.api_key", TEST_KEY, "saas.app_id", "a", "saas.base_url", upstream.baseUrl())));
+      byte[] body = ("{\"reqid\": \"r1\", \"code\": 3003, \"message\": \"quota exceeded for " + TEST_KEY + "\"}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+      Throwable refusal = catchThrowable(() -> wire.readSpeech(new WireAnswer(body, "application/json"),
+          new SpeechCall("hi", null, null, null, null, Map.of())));
+      LlmException seen = new UpstreamErrors(wire).fromFailure(refusal);
+
+      assertThat(refusal).isInstanceOf(ProviderRefusal.class);
+      assertThat(seen).isInstanceOf(OverloadedException.class);
+      assertThat(seen.getMessage()).contains("code 3003").contains("quota exceeded").doesNotContain(TEST_KEY);
+    }
+  }
 }
