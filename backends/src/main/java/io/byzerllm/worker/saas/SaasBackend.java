@@ -163,8 +163,15 @@ public final class SaasBackend implements ModelBackend {
 
   @Override
   public CompletionStage<ImageResult> generateImage(ImageCall call) {
-    return call(Capability.IMAGE, () -> wire.image(call), r -> wire.readImageAnswer(r.body()))
-        .thenCompose(imageDownloads::complete);
+    CompletableFuture<ImageAnswer> answer =
+        call(Capability.IMAGE, () -> wire.image(call), r -> wire.readImageAnswer(r.body())).toCompletableFuture();
+    CompletableFuture<ImageResult> images = answer.thenCompose(imageDownloads::complete);
+    images.whenComplete((r, e) -> {
+      if (images.isCancelled()) {
+        answer.cancel(true); // the caller went away: stop the generation call too (as every other call does)
+      }
+    });
+    return images;
   }
 
   private static WireAnswer answer(HttpResponse<byte[]> r) {
