@@ -25,10 +25,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -101,24 +103,28 @@ public final class FileLoggerBackend implements ModelBackend {
     }, executor);
   }
 
+  /** Deltas and {@code done} come from one task, so no delta follows {@code done}; a cancel ends it at the next delta. */
   @Override
   public StreamHandle stream(ChatCall call, Consumer<ChatDelta> onDelta) {
     CompletableFuture<ChatResult> done = new CompletableFuture<>();
+    AtomicBoolean cancelled = new AtomicBoolean();
     executor.execute(() -> {
       try {
         log(call);
-        for (int i = 0; i < ANSWER.length() && !done.isDone(); i++) {
+        for (int i = 0; i < ANSWER.length(); i++) {
+          if (cancelled.get()) {
+            done.completeExceptionally(new CancellationException("the stream was cancelled"));
+            return;
+          }
           onDelta.accept(ChatDelta.text(ANSWER.substring(i, i + 1)));
         }
-        if (!done.isDone()) {
-          onDelta.accept(new ChatDelta(null, null, "stop", usage(), null));
-        }
+        onDelta.accept(new ChatDelta(null, null, "stop", usage(), null));
         done.complete(result(call));
       } catch (RuntimeException e) {
         done.completeExceptionally(e);
       }
     });
-    return new StreamHandle(done, () -> done.cancel(false));
+    return new StreamHandle(done, () -> cancelled.set(true));
   }
 
   private ChatResult result(ChatCall call) {

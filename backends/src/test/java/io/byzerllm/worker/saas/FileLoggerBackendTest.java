@@ -91,6 +91,24 @@ class FileLoggerBackendTest {
   }
 
   @Test
+  void stream_cancelledAfterTheFirstDelta_endsWithCancellationAndNoDeltaAfterIt() throws Exception {
+    try (ModelBackend backend = open(Map.of())) {
+      List<ChatDelta> deltas = Collections.synchronizedList(new ArrayList<>());
+      CompletableFuture<Runnable> cancel = new CompletableFuture<>();
+
+      StreamHandle h = backend.stream(conversation("x"), d -> {
+        deltas.add(d);
+        cancel.join().run(); // the caller goes away as soon as it has seen a delta
+      });
+      cancel.complete(h.cancel());
+      Throwable t = catchThrowable(() -> h.done().toCompletableFuture().get(20, TimeUnit.SECONDS));
+
+      assertThat(t).isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(deltas).hasSize(1);
+    }
+  }
+
+  @Test
   void chat_manyConcurrentCalls_linesNeverInterleave() throws Exception {
     try (ModelBackend a = open(Map.of()); ModelBackend b = open(Map.of())) {
       List<CompletableFuture<ChatResult>> calls = new ArrayList<>();
