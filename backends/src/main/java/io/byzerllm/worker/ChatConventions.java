@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.byzerllm.deploy.Capability;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import java.io.IOException;
@@ -86,6 +87,19 @@ public final class ChatConventions {
    */
   public static boolean isMediaRequest(ChatCall call) {
     return mediaRequest(call) != null;
+  }
+
+  /**
+   * What the call asks of the model: speech, image or transcription for a media request (so a
+   * TTS-only model answers byzerllm's {@code {"input", "voice"}} chat), else {@code otherwise}
+   * (chat or stream).
+   */
+  public static Capability capabilityOf(ChatCall call, Capability otherwise) {
+    ObjectNode media = mediaRequest(call);
+    if (media == null) {
+      return otherwise;
+    }
+    return media.has("voice") ? Capability.SPEECH : media.has("input") ? Capability.IMAGE : Capability.TRANSCRIPTION;
   }
 
   /** The media request object of the last user message, or null when it is an ordinary message. */

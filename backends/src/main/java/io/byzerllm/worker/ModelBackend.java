@@ -3,11 +3,13 @@ package io.byzerllm.worker;
 import io.byzerllm.deploy.Capability;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The model backend SPI: what one worker calls to do the work. One instance serves one worker and
@@ -78,6 +80,14 @@ public interface ModelBackend extends AutoCloseable {
    */
   default CompletionStage<Void> released() {
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** The refusal of a capability the model lacks, naming what it can do. */
+  static <T> CompletionStage<T> unsupported(Capability capability, Set<Capability> can) {
+    String wanted = capability.name().toLowerCase(Locale.ROOT);
+    return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST, "this model cannot do " + wanted
+        + "; it can do " + can.stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
+        + " (deploy a model type that can do " + wanted + " for this)"));
   }
 
   static <T> CompletionStage<T> unsupported(Capability capability) {

@@ -16,6 +16,11 @@ public enum ModelType {
   SAAS_OPENAI("saas/openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
   SAAS_OFFICIAL_OPENAI("saas/official_openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
   SAAS_REASONING_OPENAI("saas/reasoning_openai", Family.SAAS, Wire.OPENAI, true, EnumSet.allOf(Capability.class)),
+  SAAS_VOLCENGINE("saas/volcengine", Family.SAAS, Wire.VOLCENGINE_TTS, false, EnumSet.of(Capability.SPEECH)),
+  SAAS_AZURE("saas/azure", Family.SAAS, Wire.AZURE_SPEECH, false, EnumSet.of(Capability.SPEECH)),
+  SAAS_SILICONFLOW("saas/siliconflow", Family.SAAS, Wire.SILICONFLOW_IMAGE, false, EnumSet.of(Capability.IMAGE)),
+  // byzerllm's test double: no upstream at all, it writes each request to saas.log_file
+  SAAS_FILELOGGER("saas/filelogger", Family.SAAS, Wire.NONE, false, EnumSet.of(Capability.CHAT, Capability.STREAM)),
   CUSTOM_BGE("custom/bge", Family.LOCAL_BGE, Wire.NONE, false, EnumSet.of(Capability.EMBEDDING));
 
   /**
@@ -39,8 +44,8 @@ public enum ModelType {
   /** Which backend factory serves the type: the SaaS one (backends module) or local BGE (bge module). */
   public enum Family { SAAS, LOCAL_BGE }
 
-  /** The HTTP wire format a SaaS type speaks upstream; {@code NONE} for a local engine. */
-  public enum Wire { OPENAI, CLAUDE, GEMINI, NONE }
+  /** The HTTP wire format a SaaS type speaks upstream; {@code NONE} for a local engine or one that sends nothing. */
+  public enum Wire { OPENAI, CLAUDE, GEMINI, VOLCENGINE_TTS, AZURE_SPEECH, SILICONFLOW_IMAGE, NONE }
 
   private final String id;
   private final Family family;

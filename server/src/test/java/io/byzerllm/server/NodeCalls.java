@@ -44,6 +44,12 @@ final class NodeCalls {
     return HTTP.send(postRequest(path, body), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A JSON POST whose answer is bytes (audio, an image). */
+  HttpResponse<byte[]> postForBytes(String path, String body) throws Exception {
+    return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
     return HTTP.sendAsync(postRequest(path, body), HttpResponse.BodyHandlers.ofString());
   }
@@ -96,14 +102,22 @@ final class NodeCalls {
 
   /** A saas/openai deployment against {@code baseUrl}, with these infer params added. */
   static String saasDeployment(String model, String baseUrl, int numWorkers, int concurrency, Map<String, String> params) {
+    return saasDeployment(model, "saas/openai", baseUrl, numWorkers, concurrency, params);
+  }
+
+  /** A deployment of a SaaS type against {@code baseUrl} (none when null), with these infer params added. */
+  static String saasDeployment(String model, String type, String baseUrl, int numWorkers, int concurrency,
+                               Map<String, String> params) {
     ObjectNode body = JSON.createObjectNode();
     body.put("model", model);
-    body.put("pretrained_model_type", "saas/openai");
+    body.put("pretrained_model_type", type);
     body.put("num_workers", numWorkers);
     body.put("worker_concurrency", concurrency);
     body.put("cpus_per_worker", 0.001);
     ObjectNode infer = body.putObject("infer_params");
-    infer.put("saas.base_url", baseUrl);
+    if (baseUrl != null) {
+      infer.put("saas.base_url", baseUrl);
+    }
     infer.put("saas.model", "up-" + model);
     params.forEach(infer::put);
     return body.toString();

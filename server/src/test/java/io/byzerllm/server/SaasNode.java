@@ -1,6 +1,7 @@
 package io.byzerllm.server;
 
 import io.byzerllm.testkit.FakeOpenAiServer;
+import io.byzerllm.testkit.FakeUpstream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A node in this JVM in front of a local OpenAI-compatible upstream, with one {@code saas/openai}
  * deployment on it: started before a class's tests and stopped after them.
  * {@code @RegisterExtension static final SaasNode NODE = SaasNode.deploying("chat", 1, 2);}
+ * Another provider's type and fake: {@code .speaking("saas/azure", FakeAzureSpeechServer::start)}.
  */
 final class SaasNode implements BeforeAllCallback, AfterAllCallback {
   private final String model;
@@ -24,8 +26,10 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
   private final Map<String, String> inferParams = new HashMap<>();
   private final Map<String, String> config = new HashMap<>();
   private java.util.function.Consumer<FakeOpenAiServer> upstreamSetUp = u -> {};
+  private String type = "saas/openai";
+  private java.util.function.Supplier<? extends FakeUpstream<?>> fake = FakeOpenAiServer::start;
   private Path home;
-  private FakeOpenAiServer upstream;
+  private FakeUpstream<?> upstream;
   private Node node;
   private NodeCalls calls;
 
@@ -45,6 +49,13 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** The deployment's model type and the fake of its provider (null: a type that sends nothing, no fake). */
+  SaasNode speaking(String modelType, java.util.function.Supplier<? extends FakeUpstream<?>> providerFake) {
+    this.type = modelType;
+    this.fake = providerFake;
+    return this;
+  }
+
   /** How the upstream behaves from the start, e.g. {@code u -> u.embeddingDimension(6)}. */
   SaasNode upstream(java.util.function.Consumer<FakeOpenAiServer> setUp) {
     this.upstreamSetUp = setUp;
@@ -58,7 +69,12 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
   }
 
   FakeOpenAiServer upstream() {
-    return upstream;
+    return upstream(FakeOpenAiServer.class);
+  }
+
+  /** The provider's fake, as the class it is. */
+  <U extends FakeUpstream<?>> U upstream(Class<U> fakeClass) {
+    return fakeClass.cast(upstream);
   }
 
   Node node() {
@@ -72,15 +88,18 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     home = Files.createTempDirectory("llm-it");
-    upstream = FakeOpenAiServer.start();
-    upstreamSetUp.accept(upstream);
+    upstream = fake == null ? null : fake.get();
+    if (upstream instanceof FakeOpenAiServer openAi) {
+      upstreamSetUp.accept(openAi);
+    }
     NodeSettings settings = NodeSettings.ephemeral(home);
     for (Map.Entry<String, String> c : config.entrySet()) {
       settings = settings.withConfig(c.getKey(), c.getValue());
     }
     node = Node.start(settings);
     calls = new NodeCalls(node.httpUrl());
-    calls.deploy(NodeCalls.saasDeployment(model, upstream.baseUrl(), workers, concurrency, inferParams));
+    calls.deploy(NodeCalls.saasDeployment(model, type, upstream == null ? null : upstream.baseUrl(), workers, concurrency,
+        inferParams));
   }
 
   @Override

@@ -101,6 +101,11 @@ public abstract class FakeUpstream<S extends FakeUpstream<S>> implements AutoClo
   /** The provider's error body for a status and message. */
   abstract JsonNode errorBody(int status, String message);
 
+  /** Whether the provider takes this method on this path; others get a 405. POST by default. */
+  boolean accepts(FakeExchange ex) {
+    return "POST".equals(ex.method());
+  }
+
   /** Answers a request the core did not answer itself; {@code script} is a reply, tool call, mid-stream failure or null. */
   abstract void route(FakeExchange ex, Script script) throws IOException, InterruptedException;
 
@@ -389,7 +394,7 @@ public abstract class FakeUpstream<S extends FakeUpstream<S>> implements AutoClo
         ex.sendJson(fail.status(), errorBody(fail.status(), fail.message()), fail.headers());
         return;
       }
-      if (!"POST".equals(ex.method())) {
+      if (!accepts(ex)) {
         ex.sendJson(405, errorBody(405, "Method " + ex.method() + " not allowed on " + ex.path()), Map.of());
         return;
       }

@@ -42,9 +42,7 @@ final class OpenAiWire implements WireFormat {
 
   @Override
   public void authorize(HttpRequest.Builder request, String apiKey) {
-    if (apiKey != null) {
-      request.header("Authorization", "Bearer " + apiKey);
-    }
+    WireFormat.bearer(request, apiKey);
   }
 
   @Override

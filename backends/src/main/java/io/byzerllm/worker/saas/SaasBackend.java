@@ -56,6 +56,7 @@ public final class SaasBackend implements ModelBackend {
   private final Executor executor;
   private final UpstreamErrors errors;
   private final UpstreamTransport transport;
+  private final ImageDownloads imageDownloads;
   private final Set<CompletableFuture<?>> pendingCalls = ConcurrentHashMap.newKeySet();
   private final Set<UpstreamStream> pendingStreams = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -68,6 +69,7 @@ public final class SaasBackend implements ModelBackend {
     this.executor = upstream.executor();
     this.errors = new UpstreamErrors(wire);
     this.transport = new UpstreamTransport(upstream.client(), wire, errors, executor);
+    this.imageDownloads = new ImageDownloads(transport, errors);
   }
 
   /**
@@ -161,7 +163,15 @@ public final class SaasBackend implements ModelBackend {
 
   @Override
   public CompletionStage<ImageResult> generateImage(ImageCall call) {
-    return call(Capability.IMAGE, () -> wire.image(call), r -> wire.readImages(r.body()));
+    CompletableFuture<ImageAnswer> answer =
+        call(Capability.IMAGE, () -> wire.image(call), r -> wire.readImageAnswer(r.body())).toCompletableFuture();
+    CompletableFuture<ImageResult> images = answer.thenCompose(imageDownloads::complete);
+    images.whenComplete((r, e) -> {
+      if (images.isCancelled()) {
+        answer.cancel(true); // the caller went away: stop the generation call too (as every other call does)
+      }
+    });
+    return images;
   }
 
   private static WireAnswer answer(HttpResponse<byte[]> r) {

@@ -17,6 +17,9 @@ public final class SaasBackendFactory implements BackendFactory {
 
   @Override
   public ModelBackend open(BackendContext context) {
+    if (context.spec().pretrainedModelType() == ModelType.SAAS_FILELOGGER) {
+      return FileLoggerBackend.open(context); // sends nothing: no wire
+    }
     return SaasBackend.open(context);
   }
 
@@ -25,6 +28,9 @@ public final class SaasBackendFactory implements BackendFactory {
     ModelType type = spec.pretrainedModelType();
     return switch (type.wire()) {
       case OPENAI -> new OpenAiWire(OpenAiSettings.from(spec));
+      case VOLCENGINE_TTS -> new VolcengineTtsWire(spec);
+      case AZURE_SPEECH -> new AzureSpeechWire(spec);
+      case SILICONFLOW_IMAGE -> new SiliconFlowImageWire(spec);
       case CLAUDE, GEMINI, NONE -> throw new InvalidSpecException("model type " + type.id()
           + " is not a SaaS type this build can open; use one of " + ModelType.known());
     };

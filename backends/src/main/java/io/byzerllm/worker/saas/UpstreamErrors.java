@@ -41,7 +41,7 @@ final class UpstreamErrors {
     String message = redact("upstream " + settings.host() + " answered " + status + ": " + wire.errorMessage(body));
     ErrorKind providerKind = wire.errorKind(status, body);
     if (providerKind != null) {
-      return new LlmException(providerKind, message);
+      return ofKind(providerKind, message, retryAfter(headers));
     }
     if (status == 429) {
       Duration retryAfter = retryAfter(headers);
@@ -68,6 +68,9 @@ final class UpstreamErrors {
     if (t instanceof MalformedAnswer e) {
       return badAnswer(e);
     }
+    if (t instanceof ProviderRefusal r) {
+      return ofKind(r.kind(), redact("upstream " + settings.host() + " refused the call: " + r.getMessage()), null);
+    }
     if (t instanceof HttpConnectTimeoutException) {
       return new LlmException(ErrorKind.UPSTREAM_TIMEOUT, redact("cannot reach " + settings.baseUrl() + " within "
           + settings.timeoutText() + " (saas.timeout)"), t);
@@ -84,6 +87,14 @@ final class UpstreamErrors {
     }
     return new LlmException(ErrorKind.INTERNAL, redact("calling upstream " + settings.host() + " failed: "
         + describe(t)), t);
+  }
+
+  /** An error of a kind a provider's own code or status means; overloaded ones carry a Retry-After. */
+  private static LlmException ofKind(ErrorKind kind, String message, Duration retryAfter) {
+    if (kind == ErrorKind.OVERLOADED) {
+      return new OverloadedException(429, message, retryAfter == null ? DEFAULT_RETRY_AFTER : retryAfter, null);
+    }
+    return new LlmException(kind, message);
   }
 
   LlmException timeout(Throwable cause) {

@@ -47,9 +47,18 @@ final class UpstreamTransport {
         .header("Content-Type", r.contentType())
         .header("Accept", r.accept())
         .POST(HttpRequest.BodyPublishers.ofByteArray(r.body()));
+    r.headers().forEach(b::setHeader);
     wire.authorize(b, settings.apiKey());
     settings.headers().forEach(b::setHeader);
     return b.build();
+  }
+
+  /**
+   * A GET of a URL an answer pointed at (a generated image), with the request timeout and no
+   * credentials: the URL is the provider's signed link, often on another host.
+   */
+  HttpRequest get(java.net.URI url) {
+    return HttpRequest.newBuilder(url).timeout(settings.timeout()).header("Accept", "*/*").GET().build();
   }
 
   /**

@@ -36,12 +36,25 @@ interface WireFormat {
   /** Adds the provider's credentials to a request, e.g. {@code Authorization: Bearer <key>}; key may be null. */
   void authorize(HttpRequest.Builder request, String apiKey);
 
-  WireRequest chat(ChatCall call, boolean stream);
+  /** {@code Authorization: Bearer <key>}, the scheme most providers use; nothing when there is no key. */
+  static void bearer(HttpRequest.Builder request, String apiKey) {
+    if (apiKey != null) {
+      request.header("Authorization", "Bearer " + apiKey);
+    }
+  }
 
-  ChatResult readChat(String requestId, byte[] body);
+  default WireRequest chat(ChatCall call, boolean stream) {
+    throw unsupported(Capability.CHAT);
+  }
+
+  default ChatResult readChat(String requestId, byte[] body) {
+    throw unsupported(Capability.CHAT);
+  }
 
   /** A reader for one stream's events; a new one per stream (it may keep state between events). */
-  ChunkReader chunkReader();
+  default ChunkReader chunkReader() {
+    throw unsupported(Capability.STREAM);
+  }
 
   /** The provider's message in an error body (any status), or an excerpt of the body. */
   default String errorMessage(byte[] body) {
@@ -96,6 +109,14 @@ interface WireFormat {
 
   default ImageResult readImages(byte[] body) {
     throw unsupported(Capability.IMAGE);
+  }
+
+  /**
+   * The images of an answer, inline or as links the core fetches before answering (a provider that
+   * answers URLs overrides this); by default {@link #readImages}'s, all inline.
+   */
+  default ImageAnswer readImageAnswer(byte[] body) {
+    return ImageAnswer.of(readImages(body));
   }
 
   /** Adds what {@code stat} may show beyond the shared settings (never secrets). */

@@ -4,9 +4,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
+import java.util.Map;
 
-/** One request a wire asks the core to send: a POST of {@code body} to {@code baseUrl + path}. */
-record WireRequest(String path, String contentType, String accept, byte[] body) {
+/**
+ * One request a wire asks the core to send: a POST of {@code body} to {@code baseUrl + path}, with
+ * any headers the provider wants per request (Azure's {@code X-Microsoft-OutputFormat}).
+ */
+record WireRequest(String path, String contentType, String accept, byte[] body, Map<String, String> headers) {
+
+  WireRequest {
+    headers = Map.copyOf(headers);
+  }
+
+  WireRequest(String path, String contentType, String accept, byte[] body) {
+    this(path, contentType, accept, body, Map.of());
+  }
 
   /** A JSON body, with an {@code Accept} of JSON or, for a stream, of SSE. */
   static WireRequest json(String path, JsonNode body, boolean stream) {

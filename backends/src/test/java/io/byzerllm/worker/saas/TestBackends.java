@@ -33,8 +33,13 @@ final class TestBackends {
 
   /** A backend of this type pointed at the fake with {@link #TEST_KEY}; {@code params} are extra {@code k=v} pairs. */
   static ModelBackend open(ModelType type, FakeOpenAiServer upstream, String... params) {
+    return open(type, upstream.baseUrl(), params);
+  }
+
+  /** A backend of this type pointed at {@code baseUrl} with {@link #TEST_KEY}; {@code params} are extra {@code k=v} pairs. */
+  static ModelBackend open(ModelType type, String baseUrl, String... params) {
     Map<String, String> p = new HashMap<>();
-    p.put("saas.base_url", upstream.baseUrl());
+    p.put("saas.base_url", baseUrl);
     p.put("saas.api_key", TEST_KEY);
     p.put("saas.model", "fake-chat");
     for (String kv : params) {

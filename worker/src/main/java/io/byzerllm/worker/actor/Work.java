@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.byzerllm.deploy.Capability;
 import io.byzerllm.worker.ChatCall;
+import io.byzerllm.worker.ChatConventions;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.ForwardedChat;
 import io.byzerllm.worker.ImageCall;
@@ -23,9 +24,10 @@ import io.byzerllm.worker.TranscriptionCall;
 public sealed interface Work {
   Capability capability();
 
+  /** A chat; byzerllm's media requests in a chat ({@link ChatConventions}) need speech, image or transcription instead. */
   record Chat(ChatCall call) implements Work {
     public Capability capability() {
-      return Capability.CHAT;
+      return ChatConventions.capabilityOf(call, Capability.CHAT);
     }
   }
 
@@ -39,7 +41,7 @@ public sealed interface Work {
   /** A streamed chat: answered at once with a {@link StreamOpened}; the slot is held until the stream ends. */
   record Stream(ChatCall call) implements Work {
     public Capability capability() {
-      return Capability.STREAM;
+      return ChatConventions.capabilityOf(call, Capability.STREAM);
     }
   }
 
