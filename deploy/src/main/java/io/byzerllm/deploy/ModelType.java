@@ -16,6 +16,13 @@ public enum ModelType {
   SAAS_OPENAI("saas/openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
   SAAS_OFFICIAL_OPENAI("saas/official_openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
   SAAS_REASONING_OPENAI("saas/reasoning_openai", Family.SAAS, Wire.OPENAI, true, EnumSet.allOf(Capability.class)),
+  SAAS_AZURE_OPENAI("saas/azure_openai", Family.SAAS, Wire.AZURE_OPENAI, false, EnumSet.allOf(Capability.class)),
+  SAAS_QIANWEN("saas/qianwen", Family.SAAS, Wire.DASHSCOPE, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.EMBEDDING)),
+  SAAS_QIANWEN_VL("saas/qianwen_vl", Family.SAAS, Wire.DASHSCOPE, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.VISION)),
+  SAAS_ZHIPU("saas/zhipu", Family.SAAS, Wire.ZHIPU, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.EMBEDDING)),
   CUSTOM_BGE("custom/bge", Family.LOCAL_BGE, Wire.NONE, false, EnumSet.of(Capability.EMBEDDING));
 
   /**
@@ -40,7 +47,7 @@ public enum ModelType {
   public enum Family { SAAS, LOCAL_BGE }
 
   /** The HTTP wire format a SaaS type speaks upstream; {@code NONE} for a local engine. */
-  public enum Wire { OPENAI, CLAUDE, GEMINI, NONE }
+  public enum Wire { OPENAI, AZURE_OPENAI, CLAUDE, GEMINI, DASHSCOPE, ZHIPU, NONE }
 
   private final String id;
   private final Family family;
@@ -71,7 +78,7 @@ public enum ModelType {
 
   /** Whether OpenAI-shaped chat bodies can go upstream as they are (bytes pass through). */
   public boolean speaksOpenAi() {
-    return wire == Wire.OPENAI;
+    return wire == Wire.OPENAI || wire == Wire.AZURE_OPENAI; // Azure takes OpenAI's bodies at its own URLs
   }
 
   /**
