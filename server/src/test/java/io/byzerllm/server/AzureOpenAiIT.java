@@ -6,6 +6,7 @@ import static io.byzerllm.server.NodeCalls.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.testkit.FakeAzureOpenAiServer;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
@@ -125,6 +126,31 @@ class AzureOpenAiIT {
     assertThat(r.headers().firstValue("Retry-After")).hasValue("6");
     assertThat(json(r).at("/error/message").asText()).contains("Please retry after 6 seconds");
     assertThat(r.body()).doesNotContain(KEY);
+  }
+
+  @Test
+  void chat_imageParts_reachTheDeploymentAsOpenAiParts() throws Exception {
+    ObjectNode body = NodeCalls.JSON.createObjectNode().put("model", "azure");
+    JsonNode parts = NodeCalls.JSON.readTree("[{\"type\": \"text\", \"text\": \"what is this?\"},"
+        + " {\"type\": \"image_url\", \"image_url\": {\"url\": \"https://example.com/cat.png\"}}]");
+    body.putArray("messages").addObject().put("role", "user").set("content", parts);
+
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", body.toString());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(content(r)).isEqualTo("echo: what is this?");
+    assertThat(NODE.upstream().lastRequest().json().at("/messages/0/content")).isEqualTo(parts);
+  }
+
+  @Test
+  void stat_azureDeployment_showsDeploymentAndVersionNeverTheKey() throws Exception {
+    JsonNode deployment = NODE.calls().deployment("azure");
+
+    JsonNode backend = deployment.at("/workers/0/backend");
+    assertThat(backend.path("engine").asText()).isEqualTo("azure-openai");
+    assertThat(backend.path("azure_deployment").asText()).isEqualTo("gpt4o-prod");
+    assertThat(backend.path("api_version").asText()).isEqualTo(VERSION);
+    assertThat(deployment.toString()).doesNotContain(KEY);
   }
 
   @Test
