@@ -135,6 +135,23 @@ class DashScopeWireTest {
   }
 
   @Test
+  void embed_firstBatchRefused_failsTheCallWithoutSendingTheRest() throws Exception {
+    dashscope.failNextWithCode(400, "InvalidParameter", "Range of input length should be [1, 2048]");
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      texts.add("text " + i);
+    }
+    try (ModelBackend backend = qianwen("saas.model=text-embedding-v1")) {
+
+      LlmException e = (LlmException) failureOf(backend.embed(EmbeddingCall.of(texts)));
+
+      assertThat(e.status()).isEqualTo(400);
+      assertThat(e.getMessage()).contains("InvalidParameter: Range of input length");
+      assertThat(dashscope.requestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void embed_chatModelDeployed_usesTextEmbeddingV2() throws Exception {
     try (ModelBackend backend = qianwen("saas.model=qwen-max")) {
 
