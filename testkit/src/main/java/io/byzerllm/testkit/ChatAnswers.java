@@ -130,7 +130,7 @@ final class ChatAnswers {
     return out;
   }
 
-  private static ObjectNode toolCall(Script.ToolCall call, String arguments, boolean head) {
+  static ObjectNode toolCall(Script.ToolCall call, String arguments, boolean head) {
     ObjectNode item = FakeExchange.JSON.createObjectNode().put("index", 0);
     if (head) {
       item.put("id", "call_fake_0").put("type", "function");

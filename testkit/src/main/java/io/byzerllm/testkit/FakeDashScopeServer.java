@@ -131,11 +131,38 @@ public final class FakeDashScopeServer extends FakeUpstream<FakeDashScopeServer>
     JsonNode parameters = req.path("parameters");
     Answer answer = new Answer(content, reasoning(), vision, "message".equals(parameters.path("result_format").asText()),
         promptWords);
-    if ("enable".equals(ex.header("X-DashScope-SSE"))) {
+    boolean stream = "enable".equals(ex.header("X-DashScope-SSE"));
+    if (script instanceof Script.ToolCall call) {
+      if (!parameters.path("tools").isArray()) {
+        ex.sendJson(400, dashScopeError("InvalidParameter", "tool_choice requires parameters.tools"), Map.of());
+      } else if (stream) {
+        streamToolCall(ex, answer, call);
+      } else {
+        ObjectNode whole = answer.event("", null, "tool_calls");
+        ((ObjectNode) whole.at("/output/choices/0/message")).putArray("tool_calls")
+            .add(ChatAnswers.toolCall(call, call.arguments(), true));
+        ex.sendJson(200, whole, Map.of());
+      }
+    } else if (stream) {
       stream(ex, answer, parameters.path("incremental_output").asBoolean(false), midStream);
     } else {
       ex.sendJson(200, answer.event(content, answer.reasoning, "stop"), Map.of());
     }
+  }
+
+  /** DashScope's function call, streamed: {@code message.tool_calls} in OpenAI's shape, the arguments in fragments. */
+  private void streamToolCall(FakeExchange ex, Answer answer, Script.ToolCall call) throws IOException {
+    ex.startEvents();
+    int id = 0;
+    String args = call.arguments();
+    for (int i = -8; i < args.length(); i += 8) {
+      ObjectNode event = answer.event("", null, null);
+      String fragment = i < 0 ? "" : args.substring(i, Math.min(args.length(), i + 8));
+      ((ObjectNode) event.at("/output/choices/0/message")).putArray("tool_calls")
+          .add(ChatAnswers.toolCall(call, fragment, i < 0));
+      ex.sendLines(frame(++id, "result", 200, event), false);
+    }
+    ex.sendLines(frame(++id, "result", 200, answer.event("", null, "tool_calls")), true);
   }
 
   /** The text items of a multimodal message joined, or null when an item is neither text nor a usable image. */

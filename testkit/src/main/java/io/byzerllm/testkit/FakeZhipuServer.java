@@ -20,7 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code Authorization: Bearer <JWT>}: the token must be HS256-signed with the secret of the
  * {@code id.secret} key, header {@code {"alg":"HS256","sign_type":"SIGN"}}, payload {@code api_key}
  * (the id), {@code exp} and {@code timestamp} in milliseconds, not expired. Errors are
- * {@code {"error":{"code":"1002","message":...}}} with Zhipu's numeric codes.
+ * {@code {"error":{"code":"1002","message":...}}} with Zhipu's numeric codes. Function calls are
+ * OpenAI's {@code tools}/{@code tool_calls}.
  */
 public final class FakeZhipuServer extends FakeUpstream<FakeZhipuServer> {
   private final Set<String> tokensSeen = ConcurrentHashMap.newKeySet();
@@ -132,8 +133,10 @@ public final class FakeZhipuServer extends FakeUpstream<FakeZhipuServer> {
         ex.sendJson(400, zhipuError("1214", "model 与 messages 为必填参数"), Map.of());
         return;
       }
-      ChatAnswers.Plan plan = ChatAnswers.plan(req, script instanceof Script.ToolCall ? null : script, reasoning(), chunkDelay());
-      if (req.path("stream").asBoolean(false)) {
+      ChatAnswers.Plan plan = ChatAnswers.plan(req, script, reasoning(), chunkDelay());
+      if (plan.toolCall() != null && !req.path("tools").isArray()) {
+        ex.sendJson(400, zhipuError("1214", "tool_choice 需要 tools 参数"), Map.of());
+      } else if (req.path("stream").asBoolean(false) && plan.toolCall() == null) {
         stream(ex, req, plan);
       } else {
         ChatAnswers.answer(ex, plan);

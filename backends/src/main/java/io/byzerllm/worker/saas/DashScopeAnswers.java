@@ -92,9 +92,11 @@ final class DashScopeAnswers {
     JsonNode choice = json.path("output").path("choices").path(0);
     JsonNode message = choice.path("message");
     String finish = finishReason(choice);
+    JsonNode toolCalls = message.path("tool_calls"); // OpenAI-shaped fragments with an index, merged like OpenAI's
     return new ChunkReader.Chunk.Delta(new ChatDelta(nonEmpty(text(message.path("content"))),
         nonEmpty(OpenAiResponses.textOrNull(message.path("reasoning_content"))), finish,
-        finish == null ? null : usage(json.path("usage")), null), null);
+        finish == null ? null : usage(json.path("usage")), toolCalls.isArray() && !toolCalls.isEmpty() ? toolCalls : null),
+        null);
   }
 
   /** {@code finish_reason}; DashScope writes the string "null" while the answer goes on. */

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DashScopeWireTest {
   private final FakeDashScopeServer dashscope = FakeDashScopeServer.start().requireApiKey(TEST_KEY);
+  private static final JsonNode TOOLS = TestJson.parse("[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+      + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]");
   private final List<ChatDelta> deltas = new CopyOnWriteArrayList<>();
 
   @AfterEach
@@ -93,6 +95,39 @@ class DashScopeWireTest {
       RecordedRequest sent = dashscope.lastRequest();
       assertThat(sent.header("X-DashScope-SSE")).isEqualTo("enable");
       assertThat(sent.json().at("/parameters/incremental_output").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void chat_toolCall_toolsInParametersAndTheCallComesBack() throws Exception {
+    dashscope.replyToolCall("get_weather", "{\"city\":\"杭州\"}");
+    ChatOptions options = new ChatOptions(null, null, null, List.of(), null, Map.of("tools", TOOLS));
+    try (ModelBackend backend = qianwen()) {
+
+      ChatResult r = await(backend.chat(new ChatCall("req-1", List.of(ChatMessage.of("user", "weather?")), options)));
+
+      assertThat(r.finishReason()).isEqualTo("tool_calls");
+      assertThat(r.toolCalls().get(0).at("/function/name").asText()).isEqualTo("get_weather");
+      assertThat(r.toolCalls().get(0).at("/function/arguments").asText()).isEqualTo("{\"city\":\"杭州\"}");
+      assertThat(dashscope.lastRequest().json().at("/parameters/tools")).isEqualTo(TOOLS);
+    }
+  }
+
+  @Test
+  void stream_toolCall_fragmentsMergedIntoOneCall() throws Exception {
+    dashscope.replyToolCall("get_weather", "{\"city\":\"Hangzhou\",\"unit\":\"celsius\"}");
+    ChatOptions options = new ChatOptions(null, null, null, List.of(), null, Map.of("tools", TOOLS));
+    try (ModelBackend backend = qianwen()) {
+
+      ChatResult r = await(backend.stream(new ChatCall("req-1", List.of(ChatMessage.of("user", "weather?")), options),
+          deltas::add).done());
+
+      assertThat(deltas.stream().filter(d -> d.toolCalls() != null).count()).isGreaterThan(2);
+      assertThat(r.finishReason()).isEqualTo("tool_calls");
+      assertThat(r.toolCalls()).hasSize(1);
+      assertThat(r.toolCalls().get(0).path("id").asText()).isEqualTo("call_fake_0");
+      assertThat(r.toolCalls().get(0).at("/function/arguments").asText())
+          .isEqualTo("{\"city\":\"Hangzhou\",\"unit\":\"celsius\"}");
     }
   }
 

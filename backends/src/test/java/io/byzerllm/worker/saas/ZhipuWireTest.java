@@ -12,7 +12,10 @@ import io.byzerllm.deploy.InvalidSpecException;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.ModelType;
 import io.byzerllm.testkit.FakeZhipuServer;
+import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.ChatDelta;
+import io.byzerllm.worker.ChatMessage;
+import io.byzerllm.worker.ChatOptions;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.EmbeddingResult;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +95,22 @@ class ZhipuWireTest {
       JsonNode sent = zhipu.lastRequest().json();
       assertThat(sent.path("model").asText()).isEqualTo("embedding-2");
       assertThat(sent.has("encoding_format")).isFalse();
+    }
+  }
+
+  @Test
+  void chat_toolCall_openAiToolsGoAndToolCallsComeBack() throws Exception {
+    zhipu.replyToolCall("query_train_info", "{\"date\":\"2026-12-01\"}");
+    JsonNode tools = TestJson.parse("[{\"type\":\"function\",\"function\":{\"name\":\"query_train_info\","
+        + "\"parameters\":{\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\"}}}}}]");
+    ChatOptions options = new ChatOptions(null, null, null, List.of(), null, Map.of("tools", tools));
+    try (ModelBackend backend = open()) {
+
+      ChatResult r = await(backend.chat(new ChatCall("req-1", List.of(ChatMessage.of("user", "车次?")), options)));
+
+      assertThat(r.finishReason()).isEqualTo("tool_calls");
+      assertThat(r.toolCalls().get(0).at("/function/name").asText()).isEqualTo("query_train_info");
+      assertThat(zhipu.lastRequest().json().path("tools")).isEqualTo(tools);
     }
   }
 
