@@ -54,6 +54,22 @@ class QianwenIT {
   }
 
   @Test
+  void chat_qianwenWithTools_toolCallsComeBackOpenAiShaped() throws Exception {
+    NODE.upstream().replyToolCall("get_weather", "{\"city\":\"杭州\"}");
+
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", """
+        {"model": "qwen", "messages": [{"role": "user", "content": "杭州天气?"}],
+         "tools": [{"type": "function", "function": {"name": "get_weather",
+                    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]}""");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+    assertThat(json(r).at("/choices/0/message/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+    assertThat(json(r).at("/choices/0/message/tool_calls/0/function/arguments").asText()).isEqualTo("{\"city\":\"杭州\"}");
+    assertThat(NODE.upstream().lastRequest().json().at("/parameters/tools/0/function/name").asText()).isEqualTo("get_weather");
+  }
+
+  @Test
   void stream_qianwen_dashScopeSseBecomesChunksWithUsageFinishAndDone() throws Exception {
     NODE.upstream().reasoning("first I think");
     try {
