@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -168,12 +169,16 @@ public final class SaasBackend implements ModelBackend {
    */
   private CompletionStage<EmbeddingResult> embedInBatches(EmbeddingCall call, int limit) {
     List<String> inputs = call.inputs();
-    CompletableFuture<List<EmbeddingResult>> chain = CompletableFuture.completedFuture(new ArrayList<>());
+    CompletableFuture<EmbeddingResult> result = new CompletableFuture<>();
     AtomicReference<CompletableFuture<EmbeddingResult>> current = new AtomicReference<>();
+    CompletableFuture<List<EmbeddingResult>> chain = CompletableFuture.completedFuture(new ArrayList<>());
     for (int from = 0; from < inputs.size(); from += limit) {
       EmbeddingCall batch = new EmbeddingCall(inputs.subList(from, Math.min(inputs.size(), from + limit)), call.query(),
           call.model(), call.dimensions());
       chain = chain.thenCompose(done -> {
+        if (result.isDone()) {
+          return CompletableFuture.failedFuture(new CancellationException("the embedding call was cancelled"));
+        }
         CompletableFuture<EmbeddingResult> next = embedOnce(batch).toCompletableFuture();
         current.set(next);
         return next.thenApply(r -> {
@@ -182,11 +187,17 @@ public final class SaasBackend implements ModelBackend {
         });
       });
     }
-    CompletableFuture<EmbeddingResult> result = chain.thenApply(SaasBackend::joined);
+    chain.whenComplete((batches, e) -> {
+      if (e != null) {
+        result.completeExceptionally(UpstreamErrors.unwrap(e));
+      } else {
+        result.complete(joined(batches));
+      }
+    });
     result.whenComplete((r, e) -> {
       CompletableFuture<EmbeddingResult> under = current.get();
       if (result.isCancelled() && under != null) {
-        under.cancel(true);
+        under.cancel(true); // the caller went away: stop the batch under way; no later batch starts
       }
     });
     return result;

@@ -28,8 +28,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -182,6 +184,26 @@ class DashScopeWireTest {
 
       assertThat(e.status()).isEqualTo(400);
       assertThat(e.getMessage()).contains("InvalidParameter: Range of input length");
+      assertThat(dashscope.requestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void embed_cancelledDuringTheFirstBatch_noFurtherBatchIsSent() throws Exception {
+    dashscope.stallNext();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      texts.add("text " + i);
+    }
+    try (ModelBackend backend = qianwen("saas.model=text-embedding-v2")) {
+      CompletableFuture<EmbeddingResult> call = backend.embed(EmbeddingCall.of(texts)).toCompletableFuture();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> dashscope.inFlight() == 1);
+
+      call.cancel(true);
+      dashscope.releaseStalled(); // the stalled first batch now answers, to a caller that is gone
+
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> dashscope.inFlight() == 0);
+      assertThat(call).isCancelled();
       assertThat(dashscope.requestCount()).isEqualTo(1);
     }
   }
