@@ -83,6 +83,20 @@ class ZhipuWireTest {
   }
 
   @Test
+  void stream_errorEventMidStream_failsWithZhipusCodeAfterTheFirstDeltas() throws Exception {
+    zhipu.failMidStreamNext("服务内部错误，请稍后重试。");
+    List<ChatDelta> deltas = new CopyOnWriteArrayList<>();
+    try (ModelBackend backend = open()) {
+
+      LlmException e = (LlmException) failureOf(backend.stream(userSays("one two three four"), deltas::add).done());
+
+      assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM);
+      assertThat(e.getMessage()).contains("failed mid-stream").contains("服务内部错误");
+      assertThat(deltas).hasSize(2);
+    }
+  }
+
+  @Test
   void embed_embeddingModel_postsToEmbeddingsWithoutEncodingFormat() throws Exception {
     zhipu.embeddingDimension(5);
     try (ModelBackend backend = TestBackends.open(ModelType.SAAS_ZHIPU, zhipu, "saas.api_key=" + KEY,
