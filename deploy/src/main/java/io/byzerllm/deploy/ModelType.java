@@ -21,6 +21,13 @@ public enum ModelType {
   SAAS_SILICONFLOW("saas/siliconflow", Family.SAAS, Wire.SILICONFLOW_IMAGE, false, EnumSet.of(Capability.IMAGE)),
   // byzerllm's test double: no upstream at all, it writes each request to saas.log_file
   SAAS_FILELOGGER("saas/filelogger", Family.SAAS, Wire.NONE, false, EnumSet.of(Capability.CHAT, Capability.STREAM)),
+  SAAS_AZURE_OPENAI("saas/azure_openai", Family.SAAS, Wire.AZURE_OPENAI, false, EnumSet.allOf(Capability.class)),
+  SAAS_QIANWEN("saas/qianwen", Family.SAAS, Wire.DASHSCOPE, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.EMBEDDING)),
+  SAAS_QIANWEN_VL("saas/qianwen_vl", Family.SAAS, Wire.DASHSCOPE, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.VISION)),
+  SAAS_ZHIPU("saas/zhipu", Family.SAAS, Wire.ZHIPU, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.EMBEDDING)),
   CUSTOM_BGE("custom/bge", Family.LOCAL_BGE, Wire.NONE, false, EnumSet.of(Capability.EMBEDDING));
 
   /**
@@ -45,7 +52,7 @@ public enum ModelType {
   public enum Family { SAAS, LOCAL_BGE }
 
   /** The HTTP wire format a SaaS type speaks upstream; {@code NONE} for a local engine or one that sends nothing. */
-  public enum Wire { OPENAI, CLAUDE, GEMINI, VOLCENGINE_TTS, AZURE_SPEECH, SILICONFLOW_IMAGE, NONE }
+  public enum Wire { OPENAI, AZURE_OPENAI, CLAUDE, GEMINI, DASHSCOPE, ZHIPU, VOLCENGINE_TTS, AZURE_SPEECH, SILICONFLOW_IMAGE, NONE }
 
   private final String id;
   private final Family family;
@@ -76,7 +83,7 @@ public enum ModelType {
 
   /** Whether OpenAI-shaped chat bodies can go upstream as they are (bytes pass through). */
   public boolean speaksOpenAi() {
-    return wire == Wire.OPENAI;
+    return wire == Wire.OPENAI || wire == Wire.AZURE_OPENAI; // Azure takes OpenAI's bodies at its own URLs
   }
 
   /**

@@ -9,6 +9,7 @@ import io.byzerllm.testkit.RecordedRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,12 +19,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AzureSpeechIT {
   private static final String KEY = "azure-key-0b7c";
-  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("voice", 1, 4)
-      .speaking("saas/azure", () -> FakeAzureSpeechServer.start().requireApiKey(KEY))
-      .param("saas.api_key", KEY).param("saas.service_region", "westus2").param("saas.max_retries", "0");
+  @RegisterExtension static final ProviderNode<FakeAzureSpeechServer> NODE = ProviderNode.of(() -> FakeAzureSpeechServer.start().requireApiKey(KEY))
+      .deploying(u -> NodeCalls.saasDeployment("voice", "saas/azure", u.baseUrl(), 1, 4, Map.of("saas.api_key", KEY, "saas.service_region", "westus2", "saas.max_retries", "0")));
 
   private static FakeAzureSpeechServer upstream() {
-    return NODE.upstream(FakeAzureSpeechServer.class);
+    return NODE.upstream();
   }
 
   @Test

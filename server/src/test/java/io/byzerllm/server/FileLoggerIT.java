@@ -1,5 +1,7 @@
 package io.byzerllm.server;
 
+import io.byzerllm.testkit.FakeOpenAiServer;
+
 import static io.byzerllm.server.NodeCalls.content;
 import static io.byzerllm.server.NodeCalls.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class FileLoggerIT {
   private static final Path LOG = logFile();
-  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("logger", 1, 4)
-      .speaking("saas/filelogger", null).param("saas.log_file", LOG.toString());
+  // filelogger sends nothing upstream: the fake only gives the node extension something to start
+  @RegisterExtension static final ProviderNode<FakeOpenAiServer> NODE = ProviderNode.of(FakeOpenAiServer::start)
+      .deploying(u -> NodeCalls.saasDeployment("logger", "saas/filelogger", null, 1, 4, Map.of("saas.log_file", LOG.toString())));
 
   private static Path logFile() {
     try {

@@ -108,19 +108,13 @@ final class NodeCalls {
   /** A deployment of a SaaS type against {@code baseUrl} (none when null), with these infer params added. */
   static String saasDeployment(String model, String type, String baseUrl, int numWorkers, int concurrency,
                                Map<String, String> params) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("model", model);
-    body.put("pretrained_model_type", type);
-    body.put("num_workers", numWorkers);
-    body.put("worker_concurrency", concurrency);
-    body.put("cpus_per_worker", 0.001);
-    ObjectNode infer = body.putObject("infer_params");
+    Map<String, String> infer = new java.util.LinkedHashMap<>();
     if (baseUrl != null) {
       infer.put("saas.base_url", baseUrl);
     }
     infer.put("saas.model", "up-" + model);
-    params.forEach(infer::put);
-    return body.toString();
+    infer.putAll(params);
+    return ProviderNode.deployment(model, type, numWorkers, concurrency, infer);
   }
 
   /** A chat request with one user message. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.byzerllm.testkit.FakeSiliconFlowServer;
 import java.net.http.HttpResponse;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,12 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SiliconFlowImageIT {
   private static final String KEY = "sk-sf-91aa";
-  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("draw", 1, 4)
-      .speaking("saas/siliconflow", () -> FakeSiliconFlowServer.start().requireApiKey(KEY))
-      .param("saas.api_key", KEY).param("saas.max_retries", "0");
+  @RegisterExtension static final ProviderNode<FakeSiliconFlowServer> NODE = ProviderNode.of(() -> FakeSiliconFlowServer.start().requireApiKey(KEY))
+      .deploying(u -> NodeCalls.saasDeployment("draw", "saas/siliconflow", u.baseUrl(), 1, 4, Map.of("saas.api_key", KEY, "saas.max_retries", "0")));
 
   private static FakeSiliconFlowServer upstream() {
-    return NODE.upstream(FakeSiliconFlowServer.class);
+    return NODE.upstream();
   }
 
   @Test

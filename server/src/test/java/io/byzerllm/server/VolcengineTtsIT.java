@@ -20,12 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class VolcengineTtsIT {
   private static final String TOKEN = "volc-token-5e1d";
-  @RegisterExtension static final SaasNode NODE = SaasNode.deploying("tts", 1, 4)
-      .speaking("saas/volcengine", () -> FakeVolcengineTtsServer.start().requireApiKey(TOKEN))
-      .param("saas.api_key", TOKEN).param("saas.app_id", "app-7").param("saas.max_retries", "0");
+  @RegisterExtension static final ProviderNode<FakeVolcengineTtsServer> NODE = ProviderNode.of(() -> FakeVolcengineTtsServer.start().requireApiKey(TOKEN))
+      .deploying(u -> NodeCalls.saasDeployment("tts", "saas/volcengine", u.baseUrl(), 1, 4, Map.of("saas.api_key", TOKEN, "saas.app_id", "app-7", "saas.max_retries", "0")));
 
   private static FakeVolcengineTtsServer upstream() {
-    return NODE.upstream(FakeVolcengineTtsServer.class);
+    return NODE.upstream();
   }
 
   private static HttpResponse<byte[]> speech(String body) throws Exception {

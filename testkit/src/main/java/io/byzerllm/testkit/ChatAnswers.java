@@ -28,6 +28,14 @@ final class ChatAnswers {
     }
   }
 
+  /** What a scripted chat answers: the queued reply, tool call or mid-stream failure, else the echo of the request. */
+  static Plan plan(JsonNode request, Script script, String reasoning, Duration chunkDelay) {
+    String content = script instanceof Script.Reply r ? r.content() : defaultContent(request);
+    String midStream = script instanceof Script.FailMidStream f ? f.message() : null;
+    Script.ToolCall tool = script instanceof Script.ToolCall t ? t : null;
+    return new Plan(tool == null ? content : "", reasoning, tool, midStream, chunkDelay);
+  }
+
   static String defaultContent(JsonNode request) {
     return "echo: " + lastUserText(request.path("messages"));
   }
@@ -122,7 +130,7 @@ final class ChatAnswers {
     return out;
   }
 
-  private static ObjectNode toolCall(Script.ToolCall call, String arguments, boolean head) {
+  static ObjectNode toolCall(Script.ToolCall call, String arguments, boolean head) {
     ObjectNode item = FakeExchange.JSON.createObjectNode().put("index", 0);
     if (head) {
       item.put("id", "call_fake_0").put("type", "function");
@@ -135,7 +143,7 @@ final class ChatAnswers {
     return item;
   }
 
-  private static void pause(Duration delay, int sent) throws InterruptedException {
+  static void pause(Duration delay, int sent) throws InterruptedException {
     if (sent > 0 && !delay.isZero()) {
       Thread.sleep(delay.toMillis()); // simulates a slow upstream; this runs on the fake's own thread
     }

@@ -39,6 +39,12 @@ final class FakeExchange implements AutoCloseable {
     return exchange.getRequestURI().getPath();
   }
 
+  /** The raw query string, or "" when there is none. */
+  String query() {
+    String q = exchange.getRequestURI().getRawQuery();
+    return q == null ? "" : q;
+  }
+
   String method() {
     return exchange.getRequestMethod();
   }
@@ -138,6 +144,19 @@ final class FakeExchange implements AutoCloseable {
   void sendDone() throws IOException {
     finishing();
     stream.write(DONE);
+    stream.flush();
+  }
+
+  /**
+   * Writes lines of an event stream as they are (a provider's own framing, e.g. DashScope's
+   * {@code id:}/{@code event:}/{@code :HTTP_STATUS/200}/{@code data:} lines and the blank line that
+   * ends an event) and flushes them; {@code last} marks the lines that end the answer.
+   */
+  void sendLines(String lines, boolean last) throws IOException {
+    if (last) {
+      finishing();
+    }
+    stream.write(lines.getBytes(StandardCharsets.UTF_8));
     stream.flush();
   }
 

@@ -72,11 +72,7 @@ public final class FakeOpenAiServer extends FakeUpstream<FakeOpenAiServer> {
   void route(FakeExchange ex, Script script) throws IOException, InterruptedException {
     String path = ex.path();
     if (path.endsWith("/chat/completions")) {
-      JsonNode req = ex.json();
-      String content = script instanceof Script.Reply r ? r.content() : ChatAnswers.defaultContent(req);
-      String midStream = script instanceof Script.FailMidStream f ? f.message() : null;
-      Script.ToolCall tool = script instanceof Script.ToolCall t ? t : null;
-      ChatAnswers.answer(ex, new ChatAnswers.Plan(tool == null ? content : "", reasoning(), tool, midStream, chunkDelay()));
+      ChatAnswers.answer(ex, ChatAnswers.plan(ex.json(), script, reasoning(), chunkDelay()));
     } else if (path.endsWith("/embeddings")) {
       MediaAnswers.embeddings(ex, embeddingDimension(), reverseEmbeddings);
     } else if (path.endsWith("/audio/speech")) {

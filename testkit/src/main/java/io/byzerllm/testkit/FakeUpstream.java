@@ -140,6 +140,11 @@ public abstract class FakeUpstream<S extends FakeUpstream<S>> implements AutoClo
     return queue(new Script.Fail(status, message, headers));
   }
 
+  /** The next request gets this status and this body, for a fake that builds its provider's coded errors. */
+  S failNextWithBody(int status, JsonNode body, Map<String, String> headers) {
+    return queue(new Script.FailWithBody(status, body, headers));
+  }
+
   /** The next streamed chat sends two deltas, then the provider's error event, then ends. */
   public S failMidStreamNext(String message) {
     return queue(new Script.FailMidStream(message));
@@ -392,6 +397,10 @@ public abstract class FakeUpstream<S extends FakeUpstream<S>> implements AutoClo
       }
       if (script instanceof Script.Fail fail) {
         ex.sendJson(fail.status(), errorBody(fail.status(), fail.message()), fail.headers());
+        return;
+      }
+      if (script instanceof Script.FailWithBody fail) {
+        ex.sendJson(fail.status(), fail.body(), fail.headers());
         return;
       }
       if (!accepts(ex)) {

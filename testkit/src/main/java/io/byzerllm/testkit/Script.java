@@ -1,5 +1,6 @@
 package io.byzerllm.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /** One queued instruction for the next request the fake upstream receives. */
@@ -23,6 +24,18 @@ sealed interface Script {
 
   record Fail(int status, String message, Map<String, String> headers) implements Script {
     public Fail {
+      headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public boolean appliesToAnyEndpoint() {
+      return true;
+    }
+  }
+
+  /** A failure whose body the provider's fake built itself (an error with the provider's own code). */
+  record FailWithBody(int status, JsonNode body, Map<String, String> headers) implements Script {
+    public FailWithBody {
       headers = Map.copyOf(headers);
     }
 

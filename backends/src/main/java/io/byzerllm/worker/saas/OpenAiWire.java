@@ -11,7 +11,6 @@ import io.byzerllm.worker.SpeechCall;
 import io.byzerllm.worker.SpeechResult;
 import io.byzerllm.worker.TranscriptionCall;
 import io.byzerllm.worker.TranscriptionResult;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
@@ -65,15 +64,7 @@ final class OpenAiWire implements WireFormat {
     if (data.strip().equals("[DONE]")) {
       return ChunkReader.Chunk.DONE;
     }
-    JsonNode chunk;
-    try {
-      chunk = SaasJson.MAPPER.readTree(data);
-    } catch (IOException e) {
-      throw new MalformedAnswer("an SSE event that is not JSON", data);
-    }
-    if (chunk == null || !chunk.isObject()) {
-      throw new MalformedAnswer("an SSE event that is not a JSON object", data);
-    }
+    JsonNode chunk = SaasJson.eventObject(data);
     if ("error".equals(event) || (chunk.has("error") && !chunk.get("error").isNull())) {
       return new ChunkReader.Chunk.Failed(UpstreamErrors.messageOf(chunk)
           .orElse(UpstreamErrors.excerpt(chunk.toString())));

@@ -20,17 +20,22 @@ import io.byzerllm.worker.SpeechResult;
 import io.byzerllm.worker.StreamHandle;
 import io.byzerllm.worker.TranscriptionCall;
 import io.byzerllm.worker.TranscriptionResult;
+import io.byzerllm.worker.Usage;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -148,7 +153,70 @@ public final class SaasBackend implements ModelBackend {
 
   @Override
   public CompletionStage<EmbeddingResult> embed(EmbeddingCall call) {
+    int limit = wire.embeddingBatchLimit(call);
+    if (call.inputs().size() <= limit) {
+      return embedOnce(call);
+    }
+    return embedInBatches(call, limit);
+  }
+
+  private CompletionStage<EmbeddingResult> embedOnce(EmbeddingCall call) {
     return call(Capability.EMBEDDING, () -> wire.embeddings(call), r -> wire.readEmbeddings(r.body()));
+  }
+
+  /**
+   * A call with more texts than the provider takes at once: batches sent one after another (the
+   * upstream load of one call, as the worker's permit counts it), vectors put back in input order,
+   * usage summed. Cancelling the result cancels the batch under way; the first failure fails it all.
+   */
+  private CompletionStage<EmbeddingResult> embedInBatches(EmbeddingCall call, int limit) {
+    List<String> inputs = call.inputs();
+    CompletableFuture<EmbeddingResult> result = new CompletableFuture<>();
+    AtomicReference<CompletableFuture<EmbeddingResult>> current = new AtomicReference<>();
+    CompletableFuture<List<EmbeddingResult>> chain = CompletableFuture.completedFuture(new ArrayList<>());
+    for (int from = 0; from < inputs.size(); from += limit) {
+      EmbeddingCall batch = new EmbeddingCall(inputs.subList(from, Math.min(inputs.size(), from + limit)), call.query(),
+          call.model(), call.dimensions());
+      chain = chain.thenCompose(done -> {
+        if (result.isDone()) {
+          return CompletableFuture.failedFuture(new CancellationException("the embedding call was cancelled"));
+        }
+        CompletableFuture<EmbeddingResult> next = embedOnce(batch).toCompletableFuture();
+        current.set(next);
+        return next.thenApply(r -> {
+          done.add(r);
+          return done;
+        });
+      });
+    }
+    chain.whenComplete((batches, e) -> {
+      if (e != null) {
+        result.completeExceptionally(UpstreamErrors.unwrap(e));
+      } else {
+        result.complete(joined(batches));
+      }
+    });
+    result.whenComplete((r, e) -> {
+      CompletableFuture<EmbeddingResult> under = current.get();
+      if (result.isCancelled() && under != null) {
+        under.cancel(true); // the caller went away: stop the batch under way; no later batch starts
+      }
+    });
+    return result;
+  }
+
+  private static EmbeddingResult joined(List<EmbeddingResult> batches) {
+    List<float[]> vectors = new ArrayList<>();
+    int prompt = 0;
+    int truncated = 0;
+    String model = null;
+    for (EmbeddingResult b : batches) {
+      vectors.addAll(b.vectors());
+      prompt += b.usage().promptTokens();
+      truncated += b.truncatedInputs();
+      model = model == null ? b.upstreamModel() : model;
+    }
+    return new EmbeddingResult(vectors, new Usage(prompt, 0), truncated, model);
   }
 
   @Override

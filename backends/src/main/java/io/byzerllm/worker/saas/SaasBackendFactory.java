@@ -1,11 +1,13 @@
 package io.byzerllm.worker.saas;
 
+import io.byzerllm.deploy.Capability;
 import io.byzerllm.deploy.InvalidSpecException;
 import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;
 import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.BackendFactory;
 import io.byzerllm.worker.ModelBackend;
+import java.time.Clock;
 
 /** Opens the SaaS provider backends: one {@link SaasBackend} over the wire format the model type speaks. */
 public final class SaasBackendFactory implements BackendFactory {
@@ -31,6 +33,9 @@ public final class SaasBackendFactory implements BackendFactory {
       case VOLCENGINE_TTS -> new VolcengineTtsWire(spec);
       case AZURE_SPEECH -> new AzureSpeechWire(spec);
       case SILICONFLOW_IMAGE -> new SiliconFlowImageWire(spec);
+      case AZURE_OPENAI -> new AzureOpenAiWire(spec);
+      case DASHSCOPE -> new DashScopeWire(spec, type.capabilities().contains(Capability.VISION));
+      case ZHIPU -> new ZhipuWire(spec, Clock.systemUTC());
       case CLAUDE, GEMINI, NONE -> throw new InvalidSpecException("model type " + type.id()
           + " is not a SaaS type this build can open; use one of " + ModelType.known());
     };

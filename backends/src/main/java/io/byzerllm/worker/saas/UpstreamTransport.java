@@ -39,7 +39,8 @@ final class UpstreamTransport {
 
   /**
    * The POST a wire asked for, to {@code baseUrl + path}, with the provider's credentials, the
-   * user's extra headers ({@code saas.headers.*}, which win) and the request timeout.
+   * request's own headers, the user's extra headers ({@code saas.headers.*}, which win) and the
+   * request timeout.
    */
   HttpRequest post(WireRequest r) {
     HttpRequest.Builder b = HttpRequest.newBuilder(settings.endpoint(r.path()))
@@ -49,6 +50,7 @@ final class UpstreamTransport {
         .POST(HttpRequest.BodyPublishers.ofByteArray(r.body()));
     r.headers().forEach(b::setHeader);
     wire.authorize(b, settings.apiKey());
+    r.headers().forEach(b::setHeader);
     settings.headers().forEach(b::setHeader);
     return b.build();
   }

@@ -87,6 +87,14 @@ interface WireFormat {
     throw unsupported(Capability.EMBEDDING);
   }
 
+  /**
+   * The most texts the provider embeds in one request for this call (DashScope's text-embedding-v2
+   * takes 25); {@link SaasBackend} sends a longer call as several requests and keeps the order.
+   */
+  default int embeddingBatchLimit(EmbeddingCall call) {
+    return Integer.MAX_VALUE;
+  }
+
   default WireRequest speech(SpeechCall call) {
     throw unsupported(Capability.SPEECH);
   }
