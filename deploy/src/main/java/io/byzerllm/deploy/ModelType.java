@@ -16,6 +16,10 @@ public enum ModelType {
   SAAS_OPENAI("saas/openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
   SAAS_OFFICIAL_OPENAI("saas/official_openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
   SAAS_REASONING_OPENAI("saas/reasoning_openai", Family.SAAS, Wire.OPENAI, true, EnumSet.allOf(Capability.class)),
+  SAAS_CLAUDE("saas/claude", Family.SAAS, Wire.CLAUDE, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.VISION)),
+  SAAS_GEMINI("saas/gemini", Family.SAAS, Wire.GEMINI, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.VISION, Capability.EMBEDDING)),
   CUSTOM_BGE("custom/bge", Family.LOCAL_BGE, Wire.NONE, false, EnumSet.of(Capability.EMBEDDING));
 
   /**

@@ -135,7 +135,7 @@ final class ChatAnswers {
     return item;
   }
 
-  private static void pause(Duration delay, int sent) throws InterruptedException {
+  static void pause(Duration delay, int sent) throws InterruptedException {
     if (sent > 0 && !delay.isZero()) {
       Thread.sleep(delay.toMillis()); // simulates a slow upstream; this runs on the fake's own thread
     }

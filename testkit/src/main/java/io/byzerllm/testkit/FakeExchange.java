@@ -39,6 +39,12 @@ final class FakeExchange implements AutoCloseable {
     return exchange.getRequestURI().getPath();
   }
 
+  /** The raw query string, or "" when there is none. */
+  String query() {
+    String q = exchange.getRequestURI().getRawQuery();
+    return q == null ? "" : q;
+  }
+
   String method() {
     return exchange.getRequestMethod();
   }
@@ -128,6 +134,24 @@ final class FakeExchange implements AutoCloseable {
 
   /** Writes one {@code data:} event and flushes it so the client sees it now. */
   void sendEvent(JsonNode data) throws IOException {
+    stream.write("data: ".getBytes(StandardCharsets.US_ASCII));
+    stream.write(JSON.writeValueAsBytes(data));
+    stream.write('\n');
+    stream.write('\n');
+    stream.flush();
+  }
+
+  /**
+   * Writes one event with an {@code event:} name (null for none), as Anthropic and Google frame
+   * theirs; {@code last} marks the event that ends the answer.
+   */
+  void sendEvent(String event, JsonNode data, boolean last) throws IOException {
+    if (last) {
+      finishing();
+    }
+    if (event != null) {
+      stream.write(("event: " + event + "\n").getBytes(StandardCharsets.UTF_8));
+    }
     stream.write("data: ".getBytes(StandardCharsets.US_ASCII));
     stream.write(JSON.writeValueAsBytes(data));
     stream.write('\n');

@@ -25,7 +25,9 @@ public final class SaasBackendFactory implements BackendFactory {
     ModelType type = spec.pretrainedModelType();
     return switch (type.wire()) {
       case OPENAI -> new OpenAiWire(OpenAiSettings.from(spec));
-      case CLAUDE, GEMINI, NONE -> throw new InvalidSpecException("model type " + type.id()
+      case CLAUDE -> new ClaudeWire(spec);
+      case GEMINI -> new GeminiWire(spec);
+      case NONE -> throw new InvalidSpecException("model type " + type.id()
           + " is not a SaaS type this build can open; use one of " + ModelType.known());
     };
   }

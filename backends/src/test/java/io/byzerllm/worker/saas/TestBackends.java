@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;
 import io.byzerllm.testkit.FakeOpenAiServer;
+import io.byzerllm.testkit.FakeUpstream;
 import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.ChatMessage;
@@ -20,7 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
-/** Opens OpenAI-compatible backends against a {@link FakeOpenAiServer} and waits on their answers. */
+/** Opens SaaS backends against a provider's fake ({@link FakeUpstream}) and waits on their answers. */
 final class TestBackends {
   static final String TEST_KEY = "sk-test-4f9a1c2e7b6d";
   static final long WAIT_SECONDS = 20;
@@ -32,7 +33,7 @@ final class TestBackends {
   }
 
   /** A backend of this type pointed at the fake with {@link #TEST_KEY}; {@code params} are extra {@code k=v} pairs. */
-  static ModelBackend open(ModelType type, FakeOpenAiServer upstream, String... params) {
+  static ModelBackend open(ModelType type, FakeUpstream<?> upstream, String... params) {
     Map<String, String> p = new HashMap<>();
     p.put("saas.base_url", upstream.baseUrl());
     p.put("saas.api_key", TEST_KEY);
