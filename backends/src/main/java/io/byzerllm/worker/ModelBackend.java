@@ -84,4 +84,16 @@ public interface ModelBackend extends AutoCloseable {
     return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST,
         "this model does not support " + capability.name().toLowerCase() + "; deploy a model type that does"));
   }
+
+  /**
+   * The refusal of a capability this backend lacks, naming what it can do, e.g. {@code model type
+   * saas/claude cannot do embedding; it can do chat, stream, vision}.
+   */
+  default LlmException lacking(Capability capability) {
+    Object type = describe().get("type");
+    String can = capabilities().stream().sorted().map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
+        .collect(java.util.stream.Collectors.joining(", "));
+    return new LlmException(ErrorKind.INVALID_REQUEST, (type == null ? "this model" : "model type " + type)
+        + " cannot do " + capability.name().toLowerCase(java.util.Locale.ROOT) + "; it can do " + can);
+  }
 }

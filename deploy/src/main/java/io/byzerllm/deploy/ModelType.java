@@ -90,11 +90,6 @@ public enum ModelType {
     return capabilities;
   }
 
-  /** The capabilities as users write them, e.g. {@code chat, stream, vision}: for messages. */
-  public String capabilityNames() {
-    return capabilities.stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-  }
-
   public boolean isSaas() {
     return id.startsWith("saas/");
   }

@@ -96,9 +96,14 @@ final class NodeCalls {
 
   /** A saas/openai deployment against {@code baseUrl}, with these infer params added. */
   static String saasDeployment(String model, String baseUrl, int numWorkers, int concurrency, Map<String, String> params) {
+    return saasDeployment(model, "saas/openai", baseUrl, numWorkers, concurrency, params);
+  }
+
+  static String saasDeployment(String model, String type, String baseUrl, int numWorkers, int concurrency,
+                               Map<String, String> params) {
     ObjectNode body = JSON.createObjectNode();
     body.put("model", model);
-    body.put("pretrained_model_type", "saas/openai");
+    body.put("pretrained_model_type", type);
     body.put("num_workers", numWorkers);
     body.put("worker_concurrency", concurrency);
     body.put("cpus_per_worker", 0.001);

@@ -1,42 +1,54 @@
 package io.byzerllm.server;
 
 import io.byzerllm.testkit.FakeOpenAiServer;
+import io.byzerllm.testkit.FakeUpstream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A node in this JVM in front of a local OpenAI-compatible upstream, with one {@code saas/openai}
- * deployment on it: started before a class's tests and stopped after them.
- * {@code @RegisterExtension static final SaasNode NODE = SaasNode.deploying("chat", 1, 2);}
+ * A node in this JVM in front of a local upstream that speaks a provider's wire format, with one
+ * deployment of that provider's type on it: started before a class's tests and stopped after them.
+ * {@code @RegisterExtension static final SaasNode NODE = SaasNode.deploying("chat", 1, 2);} (saas/openai),
+ * {@code SaasNode.provider("claude", "saas/claude", FakeClaudeServer::start)}.
  */
 final class SaasNode implements BeforeAllCallback, AfterAllCallback {
   private final String model;
+  private final String type;
+  private final Supplier<FakeUpstream<?>> fakeStarter;
   private final int workers;
   private final int concurrency;
   private final Map<String, String> inferParams = new HashMap<>();
   private final Map<String, String> config = new HashMap<>();
   private java.util.function.Consumer<FakeOpenAiServer> upstreamSetUp = u -> {};
   private Path home;
-  private FakeOpenAiServer upstream;
+  private FakeUpstream<?> upstream;
   private Node node;
   private NodeCalls calls;
 
-  private SaasNode(String model, int workers, int concurrency) {
+  private SaasNode(String model, String type, Supplier<FakeUpstream<?>> fakeStarter, int workers, int concurrency) {
     this.model = model;
+    this.type = type;
+    this.fakeStarter = fakeStarter;
     this.workers = workers;
     this.concurrency = concurrency;
   }
 
   static SaasNode deploying(String model, int workers, int concurrency) {
-    return new SaasNode(model, workers, concurrency);
+    return new SaasNode(model, "saas/openai", FakeOpenAiServer::start, workers, concurrency);
+  }
+
+  /** One worker of {@code type} (e.g. {@code saas/claude}) in front of that provider's fake. */
+  static SaasNode provider(String model, String type, Supplier<FakeUpstream<?>> fakeStarter) {
+    return new SaasNode(model, type, fakeStarter, 1, 4);
   }
 
   /** An infer param of the deployment. */
@@ -57,8 +69,14 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** The OpenAI-compatible upstream of a {@link #deploying} node. */
   FakeOpenAiServer upstream() {
-    return upstream;
+    return (FakeOpenAiServer) upstream;
+  }
+
+  /** The provider's fake of a {@link #provider} node. */
+  <F extends FakeUpstream<F>> F fake(Class<F> kind) {
+    return kind.cast(upstream);
   }
 
   Node node() {
@@ -72,15 +90,17 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     home = Files.createTempDirectory("llm-it");
-    upstream = FakeOpenAiServer.start();
-    upstreamSetUp.accept(upstream);
+    upstream = fakeStarter.get();
+    if (upstream instanceof FakeOpenAiServer openAi) {
+      upstreamSetUp.accept(openAi);
+    }
     NodeSettings settings = NodeSettings.ephemeral(home);
     for (Map.Entry<String, String> c : config.entrySet()) {
       settings = settings.withConfig(c.getKey(), c.getValue());
     }
     node = Node.start(settings);
     calls = new NodeCalls(node.httpUrl());
-    calls.deploy(NodeCalls.saasDeployment(model, upstream.baseUrl(), workers, concurrency, inferParams));
+    calls.deploy(NodeCalls.saasDeployment(model, type, upstream.baseUrl(), workers, concurrency, inferParams));
   }
 
   @Override
