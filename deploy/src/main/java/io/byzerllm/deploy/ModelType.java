@@ -90,6 +90,11 @@ public enum ModelType {
     return capabilities;
   }
 
+  /** The capabilities as listings and messages spell them, sorted: {@code chat, stream, vision}. */
+  public List<String> capabilityNames() {
+    return capabilities.stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+  }
+
   public boolean isSaas() {
     return id.startsWith("saas/");
   }
