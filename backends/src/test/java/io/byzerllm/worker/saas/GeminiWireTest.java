@@ -15,6 +15,7 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.ModelType;
 import io.byzerllm.testkit.FakeGeminiServer;
+import io.byzerllm.testkit.FakeUpstream;
 import io.byzerllm.testkit.RecordedRequest;
 import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.ChatDelta;
@@ -26,20 +27,21 @@ import io.byzerllm.worker.EmbeddingResult;
 import io.byzerllm.worker.ModelBackend;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code saas/gemini} against a fake that speaks and checks Google's Gemini API. */
 @Timeout(60)
-class GeminiWireTest {
-  private final FakeGeminiServer upstream = FakeGeminiServer.start().requireApiKey(TEST_KEY);
-  private final ModelBackend backend = open(ModelType.SAAS_GEMINI, upstream);
+class GeminiWireTest extends WireFormatContract {
 
-  @AfterEach
-  void stop() {
-    backend.close();
-    upstream.close();
+  @Override
+  ModelType type() {
+    return ModelType.SAAS_GEMINI;
+  }
+
+  @Override
+  FakeUpstream<?> startFake() {
+    return FakeGeminiServer.start().requireApiKey(TEST_KEY);
   }
 
   @Test
