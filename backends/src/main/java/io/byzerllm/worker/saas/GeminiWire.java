@@ -300,6 +300,7 @@ final class GeminiWire implements WireFormat {
 
   // ---- embeddings ----
 
+  /** One input: {@code :embedContent}; several: {@code :batchEmbedContents}, one request each, in order. */
   @Override
   public WireRequest embeddings(EmbeddingCall call) {
     String model = call.model() == null || call.model().isBlank() ? embeddingModel : call.model();
@@ -307,24 +308,30 @@ final class GeminiWire implements WireFormat {
       throw new LlmException(ErrorKind.INVALID_REQUEST, "Gemini embeds at most " + MAX_BATCH
           + " inputs a request (got " + call.inputs().size() + "); send them in batches");
     }
+    if (call.inputs().size() == 1) {
+      return WireRequest.json(modelPath(model) + ":embedContent", embedRequest(call, model, call.inputs().get(0)), false);
+    }
     ObjectNode body = SaasJson.MAPPER.createObjectNode();
     ArrayNode requests = body.putArray("requests");
-    for (String input : call.inputs()) {
-      ObjectNode r = requests.addObject();
-      r.put("model", "models/" + (model.startsWith("models/") ? model.substring(7) : model));
-      r.putObject("content").putArray("parts").addObject().put("text", input);
-      r.put("taskType", call.query() ? "RETRIEVAL_QUERY" : "RETRIEVAL_DOCUMENT");
-      if (call.dimensions() != null) {
-        r.put("outputDimensionality", call.dimensions());
-      }
-    }
+    call.inputs().forEach(input -> requests.add(embedRequest(call, model, input)));
     return WireRequest.json(modelPath(model) + ":batchEmbedContents", body, false);
+  }
+
+  private static ObjectNode embedRequest(EmbeddingCall call, String model, String input) {
+    ObjectNode r = SaasJson.MAPPER.createObjectNode();
+    r.put("model", "models/" + (model.startsWith("models/") ? model.substring("models/".length()) : model));
+    r.putObject("content").putArray("parts").addObject().put("text", input);
+    r.put("taskType", call.query() ? "RETRIEVAL_QUERY" : "RETRIEVAL_DOCUMENT");
+    if (call.dimensions() != null) {
+      r.put("outputDimensionality", call.dimensions());
+    }
+    return r;
   }
 
   @Override
   public EmbeddingResult readEmbeddings(byte[] body) {
     JsonNode root = ChatTranslation.parse(OpenAiResponses.text(body));
-    JsonNode embeddings = root.path("embeddings");
+    JsonNode embeddings = root.has("embedding") ? ChatTranslation.array(root.get("embedding")) : root.path("embeddings");
     if (!embeddings.isArray()) {
       throw new MalformedAnswer("an answer without embeddings", OpenAiResponses.text(body));
     }

@@ -173,8 +173,19 @@ class GeminiWireTest extends WireFormatContract {
     assertThat(sent.json().at("/requests/1/content/parts/0/text").asText()).isEqualTo("beta");
     assertThat(sent.json().at("/requests/0/taskType").asText()).isEqualTo("RETRIEVAL_QUERY");
     assertThat(sent.json().at("/requests/0/model").asText()).isEqualTo("models/text-embedding-004");
-    EmbeddingResult again = await(backend.embed(new EmbeddingCall(List.of("beta"), false, null, 6)));
-    assertThat(again.vectors().get(0)).isEqualTo(r.vectors().get(1));
+  }
+
+  @Test
+  void embed_oneInput_usesEmbedContentAndMatchesTheBatchVector() throws Exception {
+    EmbeddingResult batch = await(backend.embed(new EmbeddingCall(List.of("alpha", "beta"), false, null, 6)));
+
+    EmbeddingResult one = await(backend.embed(new EmbeddingCall(List.of("beta"), false, null, 6)));
+
+    assertThat(one.vectors().get(0)).isEqualTo(batch.vectors().get(1));
+    RecordedRequest sent = upstream.lastRequest();
+    assertThat(sent.path()).isEqualTo("/v1beta/models/text-embedding-004:embedContent");
+    assertThat(sent.json().at("/content/parts/0/text").asText()).isEqualTo("beta");
+    assertThat(sent.json().path("taskType").asText()).isEqualTo("RETRIEVAL_DOCUMENT");
   }
 
   @Test
