@@ -234,6 +234,16 @@ class ClaudeWireTest extends WireFormatContract {
     assertThat(upstream.requestCount()).isZero();
   }
 
+  @Test
+  void finishReason_anthropicsStopReasons_becomeOpenAis() {
+    assertThat(ClaudeWire.finishReason("end_turn")).isEqualTo("stop");
+    assertThat(ClaudeWire.finishReason("stop_sequence")).isEqualTo("stop");
+    assertThat(ClaudeWire.finishReason("max_tokens")).isEqualTo("length");
+    assertThat(ClaudeWire.finishReason("tool_use")).isEqualTo("tool_calls");
+    assertThat(ClaudeWire.finishReason("refusal")).isEqualTo("content_filter");
+    assertThat(ClaudeWire.finishReason(null)).isNull();
+  }
+
   private ErrorKind kindOf(ModelBackend b) {
     return ((LlmException) failureOf(b.chat(userSays("hi")))).kind();
   }

@@ -214,6 +214,28 @@ class GeminiWireTest extends WireFormatContract {
   }
 
   @Test
+  void readChat_promptBlocked_isEmptyAnswerWithContentFilter() {
+    GeminiWire wire = new GeminiWire(io.byzerllm.deploy.ModelSpec.of("g", ModelType.SAAS_GEMINI,
+        java.util.Map.of("saas.api_key", TEST_KEY)));
+
+    ChatResult r = wire.readChat("req-1", "{\"promptFeedback\": {\"blockReason\": \"SAFETY\"}}".getBytes());
+
+    assertThat(r.content()).isEmpty();
+    assertThat(r.finishReason()).isEqualTo("content_filter");
+  }
+
+  @Test
+  void errorKind_unsupportedLocation_isPermission() {
+    GeminiWire wire = new GeminiWire(io.byzerllm.deploy.ModelSpec.of("g", ModelType.SAAS_GEMINI,
+        java.util.Map.of("saas.api_key", TEST_KEY)));
+    byte[] body = ("{\"error\": {\"code\": 400, \"message\": \"User location is not supported for the API use.\", "
+        + "\"status\": \"FAILED_PRECONDITION\"}}").getBytes();
+
+    assertThat(wire.errorKind(400, body)).isEqualTo(ErrorKind.PERMISSION);
+    assertThat(wire.errorMessage(body)).isEqualTo("FAILED_PRECONDITION: User location is not supported for the API use.");
+  }
+
+  @Test
   void finishReason_googlesReasons_becomeOpenAis() {
     assertThat(GeminiWire.finishReason("STOP", false)).isEqualTo("stop");
     assertThat(GeminiWire.finishReason("STOP", true)).isEqualTo("tool_calls");
