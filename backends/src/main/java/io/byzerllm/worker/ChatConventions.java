@@ -48,7 +48,7 @@ public final class ChatConventions {
       if (parts == null) {
         out.add(m);
       } else {
-        out.add(new ChatMessage(m.role(), openAiParts((ArrayNode) parts), m.name(), m.prefix()));
+        out.add(new ChatMessage(m.role(), openAiParts((ArrayNode) parts), m.name(), m.prefix(), m.toolCalls(), m.toolCallId()));
         changed = true;
       }
     }

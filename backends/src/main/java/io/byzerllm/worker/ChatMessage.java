@@ -6,14 +6,22 @@ import com.fasterxml.jackson.databind.node.TextNode;
 /**
  * One message of a conversation. {@code content} is a JSON string, or an array of OpenAI content
  * parts ({@code text}, {@code image_url}, ...). {@code prefix} marks a trailing assistant message
- * that the model must continue (chat prefix completion).
+ * that the model must continue (chat prefix completion). {@code toolCalls} is an assistant
+ * message's OpenAI {@code tool_calls} array (null when it called none); {@code toolCallId} is the
+ * call a {@code tool} message answers. Wires translate both to their provider's shape.
  */
-public record ChatMessage(String role, JsonNode content, String name, boolean prefix) {
+public record ChatMessage(String role, JsonNode content, String name, boolean prefix, JsonNode toolCalls,
+                          String toolCallId) {
   public ChatMessage {
     if (role == null || role.isBlank()) {
       throw new IllegalArgumentException("a message needs a role");
     }
     content = content == null ? TextNode.valueOf("") : content;
+    toolCalls = toolCalls == null || toolCalls.isNull() ? null : toolCalls; // as ChatDelta's, across nodes
+  }
+
+  public ChatMessage(String role, JsonNode content, String name, boolean prefix) {
+    this(role, content, name, prefix, null, null);
   }
 
   public static ChatMessage of(String role, String text) {

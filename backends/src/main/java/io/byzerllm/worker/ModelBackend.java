@@ -82,16 +82,20 @@ public interface ModelBackend extends AutoCloseable {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** The refusal of a capability the model lacks, naming what it can do. */
-  static <T> CompletionStage<T> unsupported(Capability capability, Set<Capability> can) {
-    String wanted = capability.name().toLowerCase(Locale.ROOT);
-    return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST, "this model cannot do " + wanted
-        + "; it can do " + can.stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
-        + " (deploy a model type that can do " + wanted + " for this)"));
-  }
-
   static <T> CompletionStage<T> unsupported(Capability capability) {
     return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST,
         "this model does not support " + capability.name().toLowerCase() + "; deploy a model type that does"));
+  }
+
+  /**
+   * The refusal of a capability this backend lacks, naming what it can do, e.g. {@code model type
+   * saas/claude cannot do embedding; it can do chat, stream, vision}.
+   */
+  default LlmException lacking(Capability capability) {
+    Object type = describe().get("type");
+    String can = capabilities().stream().sorted().map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
+        .collect(java.util.stream.Collectors.joining(", "));
+    return new LlmException(ErrorKind.INVALID_REQUEST, (type == null ? "this model" : "model type " + type)
+        + " cannot do " + capability.name().toLowerCase(java.util.Locale.ROOT) + "; it can do " + can);
   }
 }

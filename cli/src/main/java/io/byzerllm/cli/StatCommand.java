@@ -76,7 +76,7 @@ final class StatCommand implements Callable<Integer> {
       for (DeploymentInfo d : deployments) {
         out.println(d.model() + " (" + d.pretrainedModelType() + "): " + d.state() + ", " + d.readyWorkers() + "/"
             + d.numWorkers() + " workers ready, concurrency " + d.workerConcurrency() + ", backend "
-            + backend(d));
+            + backend(d) + ", can " + String.join(", ", d.capabilities()));
       }
       table(deployments).print(out);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.byzerllm.server.Node;
 import io.byzerllm.server.NodeSettings;
+import io.byzerllm.testkit.FakeClaudeServer;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -143,8 +144,26 @@ class LlmCommandIT {
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("chat (saas/openai): ready, 2/2 workers ready, concurrency 3",
-        "upstream model fake-model", "MODEL", "IN_FLIGHT/PERMITS", "/3");
+        "upstream model fake-model", "can chat, stream, embedding, speech, transcription, image, vision", "MODEL",
+        "IN_FLIGHT/PERMITS", "/3");
     assertThat(r.out().lines().filter(l -> l.startsWith("chat ") && l.contains("ready"))).hasSize(3);
+  }
+
+  @Test
+  void stat_claudeDeployment_showsWhatItsTypeCanDo() {
+    try (FakeClaudeServer claude = FakeClaudeServer.start().requireApiKey(KEY)) {
+      CliRun deployed = run("deploy", "--model", "claude", "--pretrained_model_type", "saas/claude", "--infer_params",
+          "saas.base_url=" + claude.baseUrl(), "saas.api_key=" + KEY, "saas.model=claude-test");
+      assertThat(deployed.exitCode()).as(deployed.err()).isZero();
+
+      CliRun stat = run("stat", "--model", "claude");
+      CliRun query = run("query", "--model", "claude", "--query", "hello claude");
+      run("undeploy", "--model", "claude");
+
+      assertThat(stat.out()).contains("claude (saas/claude): ready", "can chat, stream, vision");
+      assertThat(query.out()).contains("echo: hello claude");
+      assertThat(claude.lastRequest().header("x-api-key")).isEqualTo(KEY);
+    }
   }
 
   @Test

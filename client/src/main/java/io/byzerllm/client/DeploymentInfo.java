@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A deployment as the node reports it ({@code GET /api/deployments}): the spec it was deployed with,
- * secrets masked as {@code ***}, its state, its creation time (epoch seconds) and its workers.
+ * secrets masked as {@code ***}, its state, its creation time (epoch seconds), what its model type
+ * can do ({@code chat}, {@code stream}, {@code embedding}, ...) and its workers.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DeploymentInfo(
@@ -23,6 +24,7 @@ public record DeploymentInfo(
     String placement,
     String state,
     long created,
+    List<String> capabilities,
     List<WorkerInfo> workers) {
 
   public DeploymentInfo {
@@ -31,6 +33,7 @@ public record DeploymentInfo(
     inferParams = inferParams == null ? Map.of() : Map.copyOf(inferParams);
     placement = placement == null ? "" : placement;
     state = state == null ? "" : state;
+    capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
     workers = workers == null ? List.of() : List.copyOf(workers);
   }
 

@@ -16,6 +16,10 @@ public enum ModelType {
   SAAS_OPENAI("saas/openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
   SAAS_OFFICIAL_OPENAI("saas/official_openai", Family.SAAS, Wire.OPENAI, false, EnumSet.allOf(Capability.class)),
   SAAS_REASONING_OPENAI("saas/reasoning_openai", Family.SAAS, Wire.OPENAI, true, EnumSet.allOf(Capability.class)),
+  SAAS_CLAUDE("saas/claude", Family.SAAS, Wire.CLAUDE, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.VISION)),
+  SAAS_GEMINI("saas/gemini", Family.SAAS, Wire.GEMINI, false,
+      EnumSet.of(Capability.CHAT, Capability.STREAM, Capability.VISION, Capability.EMBEDDING)),
   SAAS_VOLCENGINE("saas/volcengine", Family.SAAS, Wire.VOLCENGINE_TTS, false, EnumSet.of(Capability.SPEECH)),
   SAAS_AZURE("saas/azure", Family.SAAS, Wire.AZURE_SPEECH, false, EnumSet.of(Capability.SPEECH)),
   SAAS_SILICONFLOW("saas/siliconflow", Family.SAAS, Wire.SILICONFLOW_IMAGE, false, EnumSet.of(Capability.IMAGE)),
@@ -98,9 +102,9 @@ public enum ModelType {
     return capabilities;
   }
 
-  /** The capabilities as users write them, e.g. {@code chat, stream, vision}: for messages. */
-  public String capabilityNames() {
-    return capabilities.stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+  /** The capabilities as listings and messages spell them, sorted: {@code chat, stream, vision}. */
+  public List<String> capabilityNames() {
+    return capabilities.stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
   }
 
   public boolean isSaas() {

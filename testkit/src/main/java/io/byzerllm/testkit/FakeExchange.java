@@ -141,6 +141,24 @@ final class FakeExchange implements AutoCloseable {
     stream.flush();
   }
 
+  /**
+   * Writes one event with an {@code event:} name (null for none), as Anthropic and Google frame
+   * theirs; {@code last} marks the event that ends the answer.
+   */
+  void sendEvent(String event, JsonNode data, boolean last) throws IOException {
+    if (last) {
+      finishing();
+    }
+    if (event != null) {
+      stream.write(("event: " + event + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    stream.write("data: ".getBytes(StandardCharsets.US_ASCII));
+    stream.write(JSON.writeValueAsBytes(data));
+    stream.write('\n');
+    stream.write('\n');
+    stream.flush();
+  }
+
   void sendDone() throws IOException {
     finishing();
     stream.write(DONE);

@@ -66,9 +66,19 @@ final class OpenAiRequests {
       return out;
     }
     out.put("role", m.role());
-    out.set("content", m.content());
+    if (m.toolCalls() != null && m.text().isEmpty() && m.content().isTextual()) {
+      out.putNull("content"); // an assistant message that only called tools
+    } else {
+      out.set("content", m.content());
+    }
     if (m.name() != null && !m.name().isBlank()) {
       out.put("name", m.name());
+    }
+    if (m.toolCalls() != null) {
+      out.set("tool_calls", m.toolCalls());
+    }
+    if (m.toolCallId() != null) {
+      out.put("tool_call_id", m.toolCallId());
     }
     return out;
   }

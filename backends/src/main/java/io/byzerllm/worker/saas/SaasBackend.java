@@ -129,7 +129,7 @@ public final class SaasBackend implements ModelBackend {
 
   @Override
   public StreamHandle stream(ChatCall call, Consumer<ChatDelta> onDelta) {
-    LlmException lacking = lacking(Capability.STREAM);
+    LlmException lacking = refusal(Capability.STREAM);
     if (lacking != null) {
       return new StreamHandle(CompletableFuture.failedFuture(lacking), () -> {});
     }
@@ -246,19 +246,15 @@ public final class SaasBackend implements ModelBackend {
     return new WireAnswer(r.body(), r.headers().firstValue("Content-Type").orElse(""));
   }
 
-  /** The refusal of a capability the model type lacks, naming what it can do; null when it has it. */
-  private LlmException lacking(Capability capability) {
-    if (type.capabilities().contains(capability)) {
-      return null;
-    }
-    return new LlmException(ErrorKind.INVALID_REQUEST, "model type " + type.id() + " cannot do "
-        + capability.name().toLowerCase(Locale.ROOT) + "; it can do " + type.capabilityNames());
+  /** The refusal of a capability the model type lacks ({@link #lacking}); null when it has it. */
+  private LlmException refusal(Capability capability) {
+    return type.capabilities().contains(capability) ? null : lacking(capability);
   }
 
   /** Builds, sends (with retries) and reads one call; any failure, ours included, completes the stage. */
   private <T> CompletionStage<T> call(Capability capability, Supplier<WireRequest> request,
                                       Function<HttpResponse<byte[]>, T> read) {
-    LlmException lacking = lacking(capability);
+    LlmException lacking = refusal(capability);
     if (lacking != null) {
       return CompletableFuture.failedFuture(lacking);
     }

@@ -36,7 +36,9 @@ public final class SaasBackendFactory implements BackendFactory {
       case AZURE_OPENAI -> new AzureOpenAiWire(spec);
       case DASHSCOPE -> new DashScopeWire(spec, type.capabilities().contains(Capability.VISION));
       case ZHIPU -> new ZhipuWire(spec, Clock.systemUTC());
-      case CLAUDE, GEMINI, NONE -> throw new InvalidSpecException("model type " + type.id()
+      case CLAUDE -> new ClaudeWire(spec);
+      case GEMINI -> new GeminiWire(spec);
+      case NONE -> throw new InvalidSpecException("model type " + type.id()
           + " is not a SaaS type this build can open; use one of " + ModelType.known());
     };
   }

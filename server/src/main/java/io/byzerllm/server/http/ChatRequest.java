@@ -79,8 +79,14 @@ public record ChatRequest(String model, ChatCall call, boolean stream, boolean i
       boolean prefix = m.path("prefix").asBoolean(false)
           || responsePrefix && last && "assistant".equals(role.asText());
       JsonNode name = m.get("name");
+      JsonNode toolCalls = m.get("tool_calls");
+      if (toolCalls != null && !toolCalls.isNull() && !toolCalls.isArray()) {
+        throw new InvalidFieldException(where + ".tool_calls", where + ".tool_calls must be a list of tool calls");
+      }
+      JsonNode toolCallId = m.get("tool_call_id");
       out.add(new ChatMessage(role.asText(), content == null || content.isNull() ? null : content,
-          name == null || name.isNull() ? null : name.asText(), prefix));
+          name == null || name.isNull() ? null : name.asText(), prefix, toolCalls,
+          toolCallId == null || toolCallId.isNull() ? null : toolCallId.asText()));
     }
     return out;
   }

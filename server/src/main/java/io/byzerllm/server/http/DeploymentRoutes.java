@@ -119,6 +119,8 @@ public final class DeploymentRoutes {
     node.put("missing_workers", missing);
     node.put("generation", d.generation());
     node.put("created", d.createdEpochSecond());
+    ArrayNode capabilities = node.putArray("capabilities");
+    d.spec().pretrainedModelType().capabilityNames().forEach(capabilities::add);
     ArrayNode workers = node.putArray("workers");
     statuses.stream()
         .filter(s -> s.id().model().equals(d.model()))

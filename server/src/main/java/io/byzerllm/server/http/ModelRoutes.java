@@ -6,8 +6,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.byzerllm.deploy.Capability;
-import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -37,8 +35,7 @@ public final class ModelRoutes {
         m.put("owned_by", "byzerllm");
         m.put("pretrained_model_type", d.spec().pretrainedModelType().id());
         ArrayNode caps = m.putArray("capabilities");
-        d.spec().pretrainedModelType().capabilities().stream().sorted()
-            .map(Capability::name).map(c -> c.toLowerCase(Locale.ROOT)).forEach(caps::add);
+        d.spec().pretrainedModelType().capabilityNames().forEach(caps::add);
       });
       return Json.ok(root);
     }).exceptionally(ApiErrors::response);

@@ -80,7 +80,7 @@ public final class LocalWorker {
   public CompletableFuture<Result> call(Work work, Progress progress) {
     CompletableFuture<Result> answer = new CompletableFuture<>();
     if (!backend.capabilities().contains(work.capability())) {
-      return ModelBackend.<Result>unsupported(work.capability(), backend.capabilities()).toCompletableFuture();
+      return CompletableFuture.failedFuture(backend.lacking(work.capability()));
     }
     AtomicBoolean wasQueued = new AtomicBoolean();
     Admission.Waiter waiter = new Admission.Waiter(() -> {

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.byzerllm.deploy.ErrorKind;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.ChatDelta;
+import io.byzerllm.worker.ChatMessage;
+import io.byzerllm.worker.ChatOptions;
 import io.byzerllm.worker.Usage;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +36,23 @@ class ClusterMessagesTest {
 
     assertThat(SERIALIZATION.verifySerialization(delta, true)).isEqualTo(delta);
     assertThat(SERIALIZATION.verifySerialization(failed, true)).isEqualTo(failed);
+  }
+
+  @Test
+  void call_chatWithToolCallsAndToolResult_roundTrip() {
+    var calls = JsonNodeFactory.instance.arrayNode().add(JsonNodeFactory.instance.objectNode().put("id", "call_1")
+        .put("type", "function").set("function", JsonNodeFactory.instance.objectNode().put("name", "mul")
+            .put("arguments", "{\"a\":6}")));
+    ChatCall chat = new ChatCall("req-1", List.of(ChatMessage.of("user", "6*7?"),
+        new ChatMessage("assistant", null, null, false, calls, null),
+        new ChatMessage("tool", TextNode.valueOf("42"), null, false, null, "call_1")), ChatOptions.DEFAULTS);
+    WorkerActor.Call call = new WorkerActor.Call(1, new Work.Chat(chat), KIT.<WorkerReply>createTestProbe().ref());
+
+    WorkerActor.Call back = (WorkerActor.Call) SERIALIZATION.verifySerialization(call, true);
+
+    assertThat(((Work.Chat) back.work()).call().messages().get(1).toolCalls().at("/0/function/name").asText())
+        .isEqualTo("mul");
+    assertThat(((Work.Chat) back.work()).call().messages().get(2).toolCallId()).isEqualTo("call_1");
   }
 
   @Test
