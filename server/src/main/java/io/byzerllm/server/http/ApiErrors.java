@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import io.byzerllm.worker.openai.InvalidFieldException;
 
 /**
  * Every error a caller can see, in OpenAI's shape {@code {"error":{"message","type","code","param"}}}

@@ -28,6 +28,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
+import io.byzerllm.worker.openai.Fields;
+import io.byzerllm.worker.openai.InvalidFieldException;
 
 /** {@code POST /v1/audio/speech} (JSON in, audio out) and {@code /v1/audio/transcriptions} (multipart). */
 public final class AudioRoutes {

@@ -22,6 +22,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.util.ByteString;
+import io.byzerllm.worker.openai.ChatResponses;
+import io.byzerllm.worker.openai.ChatRequest;
 
 /** {@code POST /v1/chat/completions}, blocking and streamed (SSE). */
 public final class ChatRoutes {

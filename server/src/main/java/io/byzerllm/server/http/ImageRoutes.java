@@ -18,6 +18,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.util.ByteString;
+import io.byzerllm.worker.openai.Fields;
+import io.byzerllm.worker.openai.InvalidFieldException;
 
 /** {@code POST /v1/images/generations}; images come back as base64 ({@code url} asks get a data URL). */
 public final class ImageRoutes {

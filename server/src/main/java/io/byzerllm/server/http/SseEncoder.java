@@ -8,6 +8,7 @@ import io.byzerllm.worker.actor.StreamEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.util.ByteString;
+import io.byzerllm.worker.openai.ChatResponses;
 
 /**
  * Turns one stream's events into SSE: a chunk per delta, the usage chunk when asked for, then

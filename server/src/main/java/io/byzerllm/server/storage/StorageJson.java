@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.byzerllm.server.http.InvalidFieldException;
+import io.byzerllm.worker.openai.InvalidFieldException;
 import io.byzerllm.server.http.Json;
 import io.byzerllm.storage.DataType;
 import io.byzerllm.storage.ElasticsearchConfig;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.server.http.ApiErrors;
-import io.byzerllm.server.http.InvalidFieldException;
+import io.byzerllm.worker.openai.InvalidFieldException;
 import io.byzerllm.server.http.Json;
 import io.byzerllm.storage.SearchQuery;
 import io.byzerllm.storage.ElasticsearchConfig;

@@ -1,7 +1,7 @@
 package io.byzerllm.server.storage;
 
 import io.byzerllm.deploy.LlmException;
-import io.byzerllm.server.http.InvalidFieldException;
+import io.byzerllm.worker.openai.InvalidFieldException;
 import io.byzerllm.server.http.ModelGateway;
 import io.byzerllm.storage.FieldSpec;
 import io.byzerllm.storage.TableSchema;

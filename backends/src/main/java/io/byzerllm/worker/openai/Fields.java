@@ -1,13 +1,13 @@
-package io.byzerllm.server.http;
+package io.byzerllm.worker.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Reading typed fields out of a request body, each failure a 400 that names the field. */
-final class Fields {
+public final class Fields {
   private Fields() {}
 
-  static String requiredString(ObjectNode body, String name) {
+  public static String requiredString(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       throw new InvalidFieldException(name, "'" + name + "' is required");
@@ -18,7 +18,7 @@ final class Fields {
     return v.asText();
   }
 
-  static String optionalString(ObjectNode body, String name) {
+  public static String optionalString(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return null;
@@ -29,7 +29,7 @@ final class Fields {
     return v.asText();
   }
 
-  static Integer optionalPositiveInt(ObjectNode body, String name) {
+  public static Integer optionalPositiveInt(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return null;
@@ -41,7 +41,7 @@ final class Fields {
     return v.asInt();
   }
 
-  static Double optionalNumber(ObjectNode body, String name) {
+  public static Double optionalNumber(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return null;
@@ -52,7 +52,7 @@ final class Fields {
     return v.asDouble();
   }
 
-  static boolean optionalBoolean(ObjectNode body, String name) {
+  public static boolean optionalBoolean(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return false;
