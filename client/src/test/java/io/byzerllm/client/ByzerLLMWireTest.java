@@ -80,7 +80,7 @@ class ByzerLLMWireTest {
     llm.chatOai(List.of(Message.user("a")));
     var plain = lastRequest("/chat/completions").json();
 
-    llm.setupMaxOutputLength(99).chatOai(List.of(Message.user("b")));
+    llm.withMaxOutputLength(99).chatOai(List.of(Message.user("b")));
     var limited = lastRequest("/chat/completions").json();
 
     assertThat(plain.has("max_tokens")).isFalse();
@@ -115,13 +115,25 @@ class ByzerLLMWireTest {
   }
 
   @Test
-  void setupDefaultModelName_returnsCopy_originalUnchanged() {
+  void withDefaultModel_returnsCopy_originalUnchanged() {
     ByzerLLM bare = ByzerLLM.connect(fake.baseUrl());
 
-    ByzerLLM configured = bare.setupDefaultModelName("m1");
+    ByzerLLM configured = bare.withDefaultModel("m1");
 
     assertThat(configured.defaultModel()).isEqualTo("m1");
     assertThat(bare.defaultModel()).isNull();
+  }
+
+  @Test
+  void publicApi_anyMethodReturningACopy_isNotNamedLikeASetter() {
+    // byzerllm's setup_default_model_name mutates; a Java method of that name returning a copy would
+    // compile on a line of its own and do nothing, so no copy-returning method may read as a setter
+    var setterLike = java.util.Arrays.stream(ByzerLLM.class.getMethods())
+        .filter(m -> m.getReturnType() == ByzerLLM.class && !java.lang.reflect.Modifier.isStatic(m.getModifiers()))
+        .map(java.lang.reflect.Method::getName)
+        .filter(name -> name.startsWith("set")).toList();
+
+    assertThat(setterLike).isEmpty();
   }
 
   @Test
@@ -249,7 +261,7 @@ class ByzerLLMWireTest {
 
   @Test
   void embQuery_defaultEmbModel_sendsQueryInputType() {
-    float[] v = llm.setupDefaultEmbModelName("emb").embQuery("你好");
+    float[] v = llm.withDefaultEmbModel("emb").embQuery("你好");
 
     var sent = lastRequest("/embeddings").json();
     assertThat(v).hasSize(8);
