@@ -8,8 +8,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.byzerllm.worker.SpeechCall;
 import io.byzerllm.worker.SpeechResult;
 import io.byzerllm.worker.TranscriptionCall;
 import io.byzerllm.worker.TranscriptionResult;
@@ -28,7 +26,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
-import io.byzerllm.worker.openai.Fields;
+import io.byzerllm.worker.openai.SpeechRequest;
 import io.byzerllm.worker.openai.InvalidFieldException;
 
 /** {@code POST /v1/audio/speech} (JSON in, audio out) and {@code /v1/audio/transcriptions} (multipart). */
@@ -51,11 +49,8 @@ public final class AudioRoutes {
   private CompletionStage<HttpResponse> speak(ByteString bytes) {
     long start = System.nanoTime();
     try {
-      ObjectNode body = Json.object(bytes.toArray());
-      String model = Fields.requiredString(body, "model");
-      SpeechCall call = new SpeechCall(Fields.requiredString(body, "input"), Fields.optionalString(body, "voice"),
-          Fields.optionalString(body, "response_format"), Fields.optionalNumber(body, "speed"), null, Map.of());
-      return gateway.call(model, new Work.Speak(call), SpeechResult.class, start)
+      SpeechRequest request = SpeechRequest.parse(Json.object(bytes.toArray()));
+      return gateway.call(request.model(), new Work.Speak(request.call()), SpeechResult.class, start)
           .thenApply(a -> a.timed(HttpResponse.create().withEntity(contentType(a.value().contentType()), a.value().audio())))
           .exceptionally(ApiErrors::response);
     } catch (RuntimeException e) {
