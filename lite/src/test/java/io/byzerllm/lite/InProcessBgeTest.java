@@ -1,5 +1,7 @@
 package io.byzerllm.lite;
 
+import static io.byzerllm.testkit.Vectors.cosine;
+import static io.byzerllm.testkit.Vectors.norm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.byzerllm.client.ByzerLLM;
@@ -64,29 +66,5 @@ class InProcessBgeTest {
     });
     assertThat(llm.deployment("emb").workers()).singleElement()
         .satisfies(w -> assertThat(w.node()).isEqualTo("in-process"));
-  }
-
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
-
-  static double norm(float[] v) {
-    return Math.sqrt(dot(v, v));
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += (double) a[i] * b[i];
-    }
-    return s;
   }
 }
