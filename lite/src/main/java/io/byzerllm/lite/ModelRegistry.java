@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.client.ByzerLLM;
-import io.byzerllm.client.LlmClientException;
 import io.byzerllm.deploy.InvalidSpecException;
 import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;

@@ -5,21 +5,21 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.OverloadedException;
 import io.byzerllm.deploy.Redactor;
+import io.byzerllm.worker.openai.InvalidFieldException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AuthorizationFailedRejection;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
-import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import io.byzerllm.worker.openai.InvalidFieldException;
 
 /**
  * Every error a caller can see, in OpenAI's shape {@code {"error":{"message","type","code","param"}}}

@@ -12,6 +12,8 @@ import io.byzerllm.worker.SpeechResult;
 import io.byzerllm.worker.TranscriptionCall;
 import io.byzerllm.worker.TranscriptionResult;
 import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.openai.InvalidFieldException;
+import io.byzerllm.worker.openai.SpeechRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +28,6 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
-import io.byzerllm.worker.openai.SpeechRequest;
-import io.byzerllm.worker.openai.InvalidFieldException;
 
 /** {@code POST /v1/audio/speech} (JSON in, audio out) and {@code /v1/audio/transcriptions} (multipart). */
 public final class AudioRoutes {

@@ -10,6 +10,8 @@ import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.ForwardedAnswer;
 import io.byzerllm.worker.ForwardedChat;
 import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.openai.ChatRequest;
+import io.byzerllm.worker.openai.ChatResponses;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,8 +24,6 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.util.ByteString;
-import io.byzerllm.worker.openai.ChatResponses;
-import io.byzerllm.worker.openai.ChatRequest;
 
 /** {@code POST /v1/chat/completions}, blocking and streamed (SSE). */
 public final class ChatRoutes {

@@ -5,10 +5,10 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.Redactor;
 import io.byzerllm.worker.actor.Failure;
 import io.byzerllm.worker.actor.StreamEvent;
+import io.byzerllm.worker.openai.ChatResponses;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.util.ByteString;
-import io.byzerllm.worker.openai.ChatResponses;
 
 /**
  * Turns one stream's events into SSE: a chunk per delta, the usage chunk when asked for, then
