@@ -1,10 +1,12 @@
 package io.byzerllm.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.byzerllm.client.ByzerLLM;
 import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;
+import io.byzerllm.lite.ModelRegistry;
 import io.byzerllm.server.Node;
 import io.byzerllm.server.NodeSettings;
 import io.byzerllm.testkit.FakeOpenAiServer;
@@ -41,6 +43,18 @@ class ExamplesIT extends ExamplesContract {
   static ModelSpec saas(String name, String upstreamModel) {
     return ModelSpec.of(name, ModelType.SAAS_OPENAI, Map.of("saas.base_url", fake.baseUrl(),
         "saas.api_key", "sk-examples", "saas.model", upstreamModel));
+  }
+
+  @Test
+  void getSingleLlmPro_deployedNames_nodeClientWithTheFirstAsDefault_unknownNameRefused() {
+    ByzerLLM pro = ModelRegistry.onNode("chat,emb", node.httpUrl());
+
+    assertThat(pro.url()).isEqualTo(node.httpUrl());
+    assertThat(pro.defaultModel()).isEqualTo("chat");
+    assertThat(pro.chatOai(java.util.List.of(io.byzerllm.client.Message.user("pro"))).get(0).output())
+        .isEqualTo("echo: pro");
+    assertThatThrownBy(() -> ModelRegistry.onNode("chat,nope", node.httpUrl()))
+        .hasMessageContaining("'nope' is not deployed on the node at " + node.httpUrl());
   }
 
   @Test

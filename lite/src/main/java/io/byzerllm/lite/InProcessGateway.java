@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -127,25 +128,40 @@ final class InProcessGateway implements Gateway {
 
   @Override
   public JsonNode chat(Map<String, Object> body) {
-    return await(chatAsync(body));
+    try {
+      ChatRequest request = ChatRequest.parse(object(body), requestId());
+      return completion(request, await(startChat(request)));
+    } catch (RuntimeException e) {
+      throw LlmClientException.of(e);
+    }
   }
 
   @Override
   public CompletableFuture<JsonNode> chatAsync(Map<String, Object> body) {
     try {
       ChatRequest request = ChatRequest.parse(object(body), requestId());
-      CompletableFuture<ChatResult> result = deployed(request.model())
-          .call(Capability.CHAT, backend -> ChatConventions.chat(backend, request.call()));
+      CompletableFuture<ChatResult> result = startChat(request);
+      // The call's own bound, as an HTTP request has one; failing it withdraws or cancels the call.
+      ScheduledFuture<?> timer = models.ticks.schedule(() -> result.completeExceptionally(
+          new TimeoutException("no answer within " + timeout.toSeconds() + "s")), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      result.whenComplete((r, e) -> timer.cancel(false));
       return result.handle((r, e) -> {
         if (e != null) {
           throw LlmClientException.of(e);
         }
-        return (JsonNode) ChatResponses.completion(request.call().requestId(), request.model(),
-            Instant.now().getEpochSecond(), r);
+        return completion(request, r);
       });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(LlmClientException.of(e));
     }
+  }
+
+  private CompletableFuture<ChatResult> startChat(ChatRequest request) {
+    return deployed(request.model()).call(Capability.CHAT, backend -> ChatConventions.chat(backend, request.call()));
+  }
+
+  private static JsonNode completion(ChatRequest request, ChatResult r) {
+    return ChatResponses.completion(request.call().requestId(), request.model(), Instant.now().getEpochSecond(), r);
   }
 
   @Override

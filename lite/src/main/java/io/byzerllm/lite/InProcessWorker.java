@@ -61,8 +61,8 @@ final class InProcessWorker {
       }
       CompletableFuture<T> running = result;
       answer.whenComplete((v, e) -> {
-        if (answer.isCancelled()) {
-          running.cancel(true);
+        if (e != null && !running.isDone()) {
+          running.cancel(true); // the caller gave up (timeout, cancel): stop the backend's work
         }
       });
       running.whenComplete((v, e) -> {
@@ -97,8 +97,8 @@ final class InProcessWorker {
         answer.completeExceptionally(refusal(refusedReason()));
       }
       case QUEUED -> answer.whenComplete((v, e) -> {
-        if (answer.isCancelled()) {
-          admission.withdraw(waiter);
+        if (e != null) {
+          admission.withdraw(waiter); // the caller gave up while it waited; false if it already started
         }
       });
       case STARTED -> { }

@@ -84,8 +84,11 @@ public final class ModelRegistry {
     return max == null ? llm : llm.withMaxOutputLength(max);
   }
 
-  /** PRO: a client of the node at {@code address} with the first name as default; each must be deployed there. */
-  static ByzerLLM onNode(String names, String address) {
+  /**
+   * {@code getSingleLlm(names, PRO)} against the node at {@code address}: a client with the first name as
+   * its default model; each name must be deployed there.
+   */
+  public static ByzerLLM onNode(String names, String address) {
     List<String> wanted = split(names);
     ByzerLLM llm = ByzerLLM.connect(address);
     for (String name : wanted) {

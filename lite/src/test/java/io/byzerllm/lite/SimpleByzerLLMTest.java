@@ -158,6 +158,37 @@ class SimpleByzerLLMTest {
   }
 
   @Test
+  void chatOai_upstreamStalls_failsAtTheTimeout_permitFreedForTheNextCall() {
+    llm.deploy("", "saas/openai", "one", Map.of("saas.base_url", fake.baseUrl(), "saas.api_key", KEY,
+        "saas.model", "m", "worker.queue_size", "0"));
+    ByzerLLM impatient = llm.withDefaultModel("one").withTimeout(Duration.ofSeconds(1));
+    fake.stallNext();
+
+    assertThatThrownBy(() -> impatient.chatOai(List.of(Message.user("slow"))))
+        .isInstanceOfSatisfying(LlmClientException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT));
+    var late = impatient.chatOaiAsync(List.of(Message.user("late")), Map.of());
+
+    // worker_concurrency 1 and no queue: this answer proves the timed-out call gave its permit back
+    assertThat(late.orTimeout(20, TimeUnit.SECONDS).join().get(0).output()).isEqualTo("echo: late");
+  }
+
+  @Test
+  void chatOaiAsync_upstreamStalls_failsAtTheTimeout_permitFreedForTheNextCall() {
+    llm.deploy("", "saas/openai", "one", Map.of("saas.base_url", fake.baseUrl(), "saas.api_key", KEY,
+        "saas.model", "m", "worker.queue_size", "0"));
+    ByzerLLM impatient = llm.withDefaultModel("one").withTimeout(Duration.ofSeconds(1));
+    fake.stallNext();
+
+    var slow = impatient.chatOaiAsync(List.of(Message.user("slow")), Map.of());
+
+    assertThatThrownBy(() -> slow.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(LlmClientException.class)
+        .cause().satisfies(e -> assertThat(((LlmClientException) e).kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT));
+    // the timer's thread gives the permit back just after it failed the call
+    await().atMost(Duration.ofSeconds(20)).until(() -> llm.deployment("one").workers().get(0).inFlight() == 0);
+    assertThat(impatient.chatOai(List.of(Message.user("next"))).get(0).output()).isEqualTo("echo: next");
+  }
+
+  @Test
   void upstreamRejectsTheKey_errorKeepsStatus_keyNeverShown() {
     fake.requireApiKey("sk-the-right-one-0123456789");
 
