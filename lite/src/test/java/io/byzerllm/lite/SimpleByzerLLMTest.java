@@ -157,11 +157,16 @@ class SimpleByzerLLMTest {
     assertThat(queued.orTimeout(20, TimeUnit.SECONDS).join().get(0).output()).isEqualTo("echo: b");
   }
 
-  @Test
-  void chatOai_upstreamStalls_failsAtTheTimeout_permitFreedForTheNextCall() {
+  /** A model with worker_concurrency 1 and no queue: a second call while one holds the permit is refused. */
+  private ByzerLLM oneSlotNoQueue(Duration timeout) {
     llm.deploy("", "saas/openai", "one", Map.of("saas.base_url", fake.baseUrl(), "saas.api_key", KEY,
         "saas.model", "m", "worker.queue_size", "0"));
-    ByzerLLM impatient = llm.withDefaultModel("one").withTimeout(Duration.ofSeconds(1));
+    return llm.withDefaultModel("one").withTimeout(timeout);
+  }
+
+  @Test
+  void chatOai_upstreamStalls_failsAtTheTimeout_permitFreedForTheNextCall() {
+    ByzerLLM impatient = oneSlotNoQueue(Duration.ofSeconds(1));
     fake.stallNext();
 
     assertThatThrownBy(() -> impatient.chatOai(List.of(Message.user("slow"))))
@@ -174,9 +179,7 @@ class SimpleByzerLLMTest {
 
   @Test
   void chatOaiAsync_upstreamStalls_failsAtTheTimeout_permitFreedForTheNextCall() {
-    llm.deploy("", "saas/openai", "one", Map.of("saas.base_url", fake.baseUrl(), "saas.api_key", KEY,
-        "saas.model", "m", "worker.queue_size", "0"));
-    ByzerLLM impatient = llm.withDefaultModel("one").withTimeout(Duration.ofSeconds(1));
+    ByzerLLM impatient = oneSlotNoQueue(Duration.ofSeconds(1));
     fake.stallNext();
 
     var slow = impatient.chatOaiAsync(List.of(Message.user("slow")), Map.of());
