@@ -279,6 +279,30 @@ public final class ByzerLLM implements AutoCloseable {
     }
   }
 
+  /**
+   * byzerllm's {@code get_meta(model)}: what the model is, as a map with byzerllm's keys:
+   * {@code model_deploy_type} ({@code saas} or {@code proprietary}), {@code backend} (the engine),
+   * {@code model_name} (the upstream model), {@code support_stream}, {@code support_assistant_prefix},
+   * {@code embedding_mode} (embeddings only), {@code message_format} (always true: every model takes
+   * OpenAI messages), and {@code capabilities}. An unknown name throws (404).
+   */
+  public Map<String, Object> getMeta(String model) {
+    DeploymentInfo d = gateway.deployment(requireModel(model));
+    List<String> capabilities = gateway.models().stream().filter(m -> m.id().equals(model)).findFirst()
+        .map(ModelInfo::capabilities).orElse(List.of());
+    WorkerInfo.Backend backend = d.workers().isEmpty() ? new WorkerInfo.Backend("", "", 0) : d.workers().get(0).backend();
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("model_deploy_type", d.pretrainedModelType().startsWith("saas/") ? "saas" : "proprietary");
+    meta.put("backend", backend.engine());
+    meta.put("model_name", backend.upstreamModel());
+    meta.put("support_stream", capabilities.contains("stream"));
+    meta.put("support_assistant_prefix", capabilities.contains("chat"));
+    meta.put("embedding_mode", capabilities.equals(List.of("embedding")));
+    meta.put("message_format", true);
+    meta.put("capabilities", capabilities);
+    return meta;
+  }
+
   /** One deployment; an unknown name throws {@link LlmClientException} (404, listing the deployed ones). */
   public DeploymentInfo deployment(String model) {
     return gateway.deployment(model);

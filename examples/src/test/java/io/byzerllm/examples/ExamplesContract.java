@@ -52,6 +52,15 @@ abstract class ExamplesContract {
   }
 
   @Test
+  void getMeta_chatModel_byzerllmKeysTheSameEitherWay() {
+    assertThat(client.getMeta("chat")).containsEntry("model_deploy_type", "saas").containsEntry("backend", "openai-compatible")
+        .containsEntry("model_name", "fake-model").containsEntry("support_stream", true)
+        .containsEntry("message_format", true).containsEntry("embedding_mode", false);
+    assertThat(client.isModelExist("chat")).isTrue();
+    assertThat(client.isModelExist("nope")).isFalse();
+  }
+
+  @Test
   void helloWorld_printsTheAnswer() {
     assertThat(run(HelloWorld::run)).isEqualTo("echo: 你好, 你是谁\n");
   }
