@@ -73,6 +73,7 @@ class LiteProcessIT {
       List<String> lines = CompletableFuture.supplyAsync(() -> readUntilReady(out), reader).get(120, TimeUnit.SECONDS);
 
       assertThat(lines).contains("answer: echo: probe", "pekko: absent");
+      assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("bge: 400 ").contains("io.byzerllm:byzerllm-bge"));
       assertThat(listeningPorts(child.pid())).as("listening TCP ports of the lite JVM").isEmpty();
       assertThat(socketInodes(child.pid())).as("it did open sockets: its upstream connection").isNotEmpty();
     } finally {
