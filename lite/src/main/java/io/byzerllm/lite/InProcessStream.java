@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * early, stops the backend's stream rather than leaving it running.
  */
 final class InProcessStream implements ChatEvents {
-  /** As many events as a node's stream buffer lets a slow reader fall behind. */
-  static final int LIMIT = 1024;
+  /** As many events as a node's stream buffer ({@code byzerllm.worker.stream-buffer}) lets a slow reader fall behind. */
+  static final int LIMIT = 4096;
   private static final Object END = new Object();
 
   private final String id;

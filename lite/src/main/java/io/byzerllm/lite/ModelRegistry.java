@@ -11,12 +11,9 @@ import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -146,7 +143,7 @@ public final class ModelRegistry {
         throw new InvalidSpecException("model '" + model.name() + "': an API key needs api_key_path, the file name "
             + "under " + keysDir() + " to keep it in (e.g. --api_key_path api.deepseek.com)");
       }
-      writeOwnerOnly(keysDir().resolve(model.apiKeyPath()), apiKey.strip());
+      KeyFiles.writeOwnerOnly(keysDir().resolve(model.apiKeyPath()), apiKey.strip());
     }
     ArrayNode entries = entries();
     ObjectNode fields = JSON.valueToTree(model);
@@ -233,31 +230,6 @@ public final class ModelRegistry {
       Files.move(tmp, file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the model registry " + file(), e);
-    }
-  }
-
-  /** Writes a secret readable by its owner only: the directory 0700, the file 0600 from its creation on. */
-  private static void writeOwnerOnly(Path file, String secret) {
-    try {
-      Path dir = file.getParent();
-      if (!Files.exists(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
-      try {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (FileAlreadyExistsException raced) {
-        throw new IOException("another writer is saving " + file, raced);
-      }
-      Files.writeString(tmp, secret, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the key file " + file + " (no key shown)", e);
-    } catch (UnsupportedOperationException e) {
-      throw new IllegalStateException("this file system cannot restrict " + file + " to its owner; keep keys on a "
-          + "POSIX file system", e);
     }
   }
 }
