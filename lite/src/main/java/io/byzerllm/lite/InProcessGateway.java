@@ -229,8 +229,7 @@ final class InProcessGateway implements Gateway {
   public DeploymentInfo deploy(ModelSpec spec, boolean replace) {
     requireOpen();
     if (!replace && models.deployed.containsKey(spec.model())) {
-      throw LlmClientException.of(new LlmException(ErrorKind.CONFLICT, "model '" + spec.model()
-          + "' is already deployed; undeploy it first, or deploy with replace"));
+      throw conflict(spec.model()); // before opening a backend for nothing
     }
     InProcessDeployment opened;
     try {
@@ -238,7 +237,12 @@ final class InProcessGateway implements Gateway {
     } catch (RuntimeException e) {
       throw LlmClientException.of(e);
     }
-    InProcessDeployment previous = models.deployed.put(spec.model(), opened);
+    InProcessDeployment previous = replace ? models.deployed.put(spec.model(), opened)
+        : models.deployed.putIfAbsent(spec.model(), opened);
+    if (!replace && previous != null) {
+      opened.close(Duration.ZERO, "lost a race to deploy the same name");
+      throw conflict(spec.model()); // another deploy of this name won between the check and now
+    }
     if (previous != null) {
       previous.close(UNDEPLOY_GRACE, "was replaced; retry");
     }
@@ -315,6 +319,11 @@ final class InProcessGateway implements Gateway {
       throw LlmClientException.of(new LlmException(ErrorKind.UNAVAILABLE,
           "this in-process client was closed; make a new one"));
     }
+  }
+
+  private static LlmClientException conflict(String model) {
+    return LlmClientException.of(new LlmException(ErrorKind.CONFLICT, "model '" + model
+        + "' is already deployed; undeploy it first, or deploy with replace"));
   }
 
   private static LlmClientException noCluster(String call) {
