@@ -2,6 +2,8 @@ package io.byzerllm.examples;
 
 import io.byzerllm.client.ByzerLLM;
 import io.byzerllm.lite.ModelRegistry;
+import io.byzerllm.lite.SimpleByzerLLM;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.Set;
  * {@code LLM_ADDRESS}, else {@code http://127.0.0.1:8000}), {@code --model NAME} (each example has its
  * default, e.g. {@code deepseek_chat}), and example-specific {@code --name value} options.
  * {@code --product_mode lite} runs the models in the example's own JVM from the registry
- * {@code $LLM_HOME/models.json} instead of on a node (byzerllm's {@code get_single_llm(name, "lite")}).
+ * {@code $LLM_HOME/models.json} ({@code --llm_home DIR} for another) instead of on a node (byzerllm's
+ * {@code get_single_llm(name, "lite")}).
  *
  * <p>{@code client} is the client every {@link #llm()} is a copy of: a node's, or an in-process one.
  */
@@ -41,18 +44,26 @@ public record ExampleArgs(String address, String model, Map<String, String> opti
     String address = options.getOrDefault("address", env == null || env.isBlank() ? DEFAULT_ADDRESS : env);
     String model = options.getOrDefault("model", defaultModel);
     String mode = options.getOrDefault("product_mode", "pro");
+    Path home = options.containsKey("llm_home") ? Path.of(options.get("llm_home")) : ModelRegistry.defaultHome();
     options.remove("address");
     options.remove("model");
     options.remove("product_mode");
+    options.remove("llm_home");
     if (client == null) {
-      client = "lite".equalsIgnoreCase(mode) ? ModelRegistry.at(ModelRegistry.defaultHome()).getSingleLlm(
-          String.join(",", modelsNamed(model, options))) : ByzerLLM.connect(address);
+      client = "lite".equalsIgnoreCase(mode) ? inProcess(home, model, options) : ByzerLLM.connect(address);
     }
     return new ExampleArgs(address, model, options, client);
   }
 
-  /** The models an example may call: its model and those its options name ({@code --other}, {@code --emb}). */
-  private static Set<String> modelsNamed(String model, Map<String, String> options) {
+  /**
+   * The lite client: the registered ones among the models the example may call (its model, and those
+   * {@code --other} and {@code --emb} name) deployed in this JVM; none registered, a client with no model
+   * yet, as byzerllm's {@code SimpleByzerLLM} (the guide's first example deploys its own).
+   */
+  private static ByzerLLM inProcess(Path home, String model, Map<String, String> options) {
+    ModelRegistry registry = ModelRegistry.at(home);
+    Set<String> registered = new LinkedHashSet<>();
+    registry.list().forEach(m -> registered.add(m.name()));
     Set<String> names = new LinkedHashSet<>();
     names.add(model);
     for (String option : new String[] {"other", "emb"}) {
@@ -60,7 +71,8 @@ public record ExampleArgs(String address, String model, Map<String, String> opti
         names.add(options.get(option));
       }
     }
-    return names;
+    names.retainAll(registered);
+    return names.isEmpty() ? SimpleByzerLLM.create(model, home) : registry.getSingleLlm(String.join(",", names));
   }
 
   /** A client whose default model is {@link #model()}. */

@@ -2,9 +2,13 @@ package io.byzerllm.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.byzerllm.client.ByzerLLM;
 import io.byzerllm.lite.ModelRegistry;
 import io.byzerllm.lite.RegisteredModel;
 import io.byzerllm.testkit.FakeOpenAiServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +41,22 @@ class ExamplesLiteIT extends ExamplesContract {
     } finally {
       fake.close();
     }
+  }
+
+  @Test
+  void deployModel_liteModeWithNothingRegistered_deploysInItsOwnJvm(@TempDir Path emptyHome) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ExampleArgs args = ExampleArgs.parse(new String[] {"--product_mode", "lite", "--llm_home", emptyHome.toString(),
+        "--api_key", "sk-x", "--base_url", fake.baseUrl()}, "deepseek_chat");
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8); ByzerLLM own = args.client()) {
+      DeployModel.run(args, out);
+      HelloWorld.run(args, out);
+
+      assertThat(own.url()).isEqualTo("in-process");
+    }
+
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .isEqualTo("Model deepseek_chat deployed successfully\necho: 你好, 你是谁\n");
   }
 
   @Test
