@@ -192,6 +192,22 @@ class SimpleByzerLLMTest {
   }
 
   @Test
+  void streamChatOai_closedEarly_stopsTheBackendAndGivesThePermitBack() {
+    ByzerLLM oneSlot = oneSlotNoQueue(Duration.ofSeconds(30));
+    fake.chunkDelay(Duration.ofMillis(200));
+
+    try (ChatStream stream = oneSlot.streamChatOai(List.of(Message.user("a b c d e f g h i j k l m n o p")), true)) {
+      assertThat(stream.next().text()).isEqualTo("echo:");
+      assertThatThrownBy(() -> oneSlot.chatOai(List.of(Message.user("meanwhile"))))
+          .isInstanceOfSatisfying(LlmClientException.class, e -> assertThat(e.status()).isEqualTo(429));
+    }
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> llm.deployment("one").workers().get(0).inFlight() == 0);
+    fake.chunkDelay(Duration.ZERO);
+    assertThat(oneSlot.chatOai(List.of(Message.user("after"))).get(0).output()).isEqualTo("echo: after");
+  }
+
+  @Test
   void upstreamRejectsTheKey_errorKeepsStatus_keyNeverShown() {
     fake.requireApiKey("sk-the-right-one-0123456789");
 
