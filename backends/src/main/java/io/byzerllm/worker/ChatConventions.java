@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * byzerllm's multimodal conventions inside a chat call, as its OpenAI-style SaaS models apply them.
@@ -79,6 +80,21 @@ public final class ChatConventions {
       return CompletableFuture.failedFuture(new LlmException(ErrorKind.INVALID_REQUEST,
           "the last user message is a media request that cannot be used: " + e.getMessage(), e));
     }
+  }
+
+  /**
+   * Streams a chat call the way byzerllm does: a media request is answered in one delta (providers
+   * do not stream speech, images or transcriptions); anything else is {@code backend.stream(normalize(call))}.
+   */
+  public static StreamHandle stream(ModelBackend backend, ChatCall call, Consumer<ChatDelta> onDelta) {
+    if (!isMediaRequest(call)) {
+      return backend.stream(normalize(call), onDelta);
+    }
+    CompletionStage<ChatResult> done = chat(backend, call).thenApply(r -> {
+      onDelta.accept(new ChatDelta(r.content(), null, r.finishReason(), r.usage(), null));
+      return r;
+    });
+    return new StreamHandle(done, () -> {});
   }
 
   /**

@@ -177,6 +177,29 @@ class ChatConventionsTest {
   }
 
   @Test
+  void stream_voiceObject_oneDeltaWithTheBase64Speech() throws Exception {
+    String content = "{\"input\": \"good night\", \"voice\": \"nova\"}";
+    List<ChatDelta> deltas = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    ChatResult r = await(ChatConventions.stream(backend, call(TextNode.valueOf(content)), deltas::add).done());
+
+    assertThat(deltas).singleElement().satisfies(d -> assertThat(d.content()).isEqualTo(r.content()));
+    assertThat(new String(Base64.getDecoder().decode(r.content()), StandardCharsets.UTF_8))
+        .isEqualTo("FAKEAUDIO:nova:good night");
+  }
+
+  @Test
+  void stream_ordinaryMessage_streamsTheBackendsDeltas() throws Exception {
+    List<ChatDelta> deltas = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    await(ChatConventions.stream(backend, call(TextNode.valueOf("one two three")), deltas::add).done());
+
+    assertThat(deltas.size()).isGreaterThan(1);
+    assertThat(deltas.stream().map(ChatDelta::content).filter(java.util.Objects::nonNull).reduce("", String::concat))
+        .isEqualTo("echo: one two three");
+  }
+
+  @Test
   void isMediaRequest_mediaObjectsOnly() {
     assertThat(ChatConventions.isMediaRequest(call(TextNode.valueOf("{\"input\": \"hi\", \"voice\": \"alloy\"}")))).isTrue();
     assertThat(ChatConventions.isMediaRequest(call(TextNode.valueOf("[{\"audio\": \"AAAA\"}]")))).isTrue();

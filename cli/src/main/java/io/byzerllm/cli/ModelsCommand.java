@@ -9,8 +9,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code llm models}: the deployed models as OpenAI's {@code /v1/models} lists them. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "List the deployed models and what they can do.")
+/** {@code llm models}: the deployed models as OpenAI's {@code /v1/models} lists them; its subcommands edit the registry. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+    description = {"List the deployed models and what they can do.",
+        "add|list|remove edit the model registry $LLM_HOME/models.json that getSingleLlm(name, LITE) reads."},
+    subcommands = {ModelsAddCommand.class, ModelsListCommand.class, ModelsRemoveCommand.class})
 final class ModelsCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;

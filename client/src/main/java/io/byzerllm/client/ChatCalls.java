@@ -1,38 +1,33 @@
 package io.byzerllm.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpRequest;
+import io.byzerllm.client.internal.Gateway;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /v1/chat/completions}, blocking, async and streamed, with byzerllm's metadata. */
+/** Chat completions, blocking, async and streamed, read into byzerllm's shapes and metadata. */
 final class ChatCalls {
-  private final Transport transport;
+  private final Gateway gateway;
 
-  ChatCalls(Transport transport) {
-    this.transport = transport;
+  ChatCalls(Gateway gateway) {
+    this.gateway = gateway;
   }
 
   List<LLMResponse> chat(Map<String, Object> body) {
     long start = System.nanoTime();
-    String answer = transport.call(transport.postJson("/v1/chat/completions", body));
-    return List.of(response(body, Json.tree(answer), start));
+    return List.of(response(body, gateway.chat(body), start));
   }
 
   CompletableFuture<List<LLMResponse>> chatAsync(Map<String, Object> body) {
     long start = System.nanoTime();
-    return transport.callAsync(transport.postJson("/v1/chat/completions", body))
-        .thenApply(answer -> List.of(response(body, Json.tree(answer), start)));
+    return gateway.chatAsync(body).thenApply(answer -> List.of(response(body, answer, start)));
   }
 
   ChatStream stream(Map<String, Object> body, boolean deltaMode) {
     long start = System.nanoTime();
-    HttpRequest request = transport.request("/v1/chat/completions").header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
-    return new ChatStream(new ServerSentEvents(transport.open(request)), deltaMode, start, transport);
+    return new ChatStream(gateway.streamChat(body), deltaMode, start);
   }
 
   private static LLMResponse response(Map<String, Object> body, JsonNode completion, long startNanos) {

@@ -47,7 +47,7 @@ final class ChatRequestBody {
       return defaultModel;
     }
     throw new IllegalArgumentException("no model given; pass one (chatOai(\"model\", ...)) or set a default with "
-        + "llm = llm.withDefaultModel(\"name\") (byzerllm's setupDefaultModelName; the client is immutable, keep the copy)");
+        + "llm = llm.withDefaultModel(\"name\") (byzerllm's setup_default_model_name; the client is immutable, keep the copy)");
   }
 
   static List<Map<String, Object>> messages(List<?> conversations) {

@@ -1,9 +1,8 @@
 package io.byzerllm.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.byzerllm.client.internal.ChatEvents;
 import io.byzerllm.deploy.ErrorKind;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -24,10 +23,9 @@ import java.util.stream.StreamSupport;
  * an {@link LlmClientException} from {@link #hasNext()}/{@link #next()}.
  */
 public final class ChatStream implements Iterable<StreamChunk>, Iterator<StreamChunk>, AutoCloseable {
-  private final ServerSentEvents events;
+  private final ChatEvents events;
   private final boolean deltaMode;
   private final long startNanos;
-  private final Transport transport;
   private final StringBuilder text = new StringBuilder();
   private final StringBuilder reasoning = new StringBuilder();
   private StreamChunk pending;
@@ -39,11 +37,10 @@ public final class ChatStream implements Iterable<StreamChunk>, Iterator<StreamC
   private double firstTokenTime;
   private String requestId = "";
 
-  ChatStream(ServerSentEvents events, boolean deltaMode, long startNanos, Transport transport) {
+  ChatStream(ChatEvents events, boolean deltaMode, long startNanos) {
     this.events = events;
     this.deltaMode = deltaMode;
     this.startNanos = startNanos;
-    this.transport = transport;
   }
 
   /** This stream itself; it can be iterated only once. */
@@ -89,36 +86,23 @@ public final class ChatStream implements Iterable<StreamChunk>, Iterator<StreamC
   @Override
   public void close() {
     finished = true;
-    try {
-      events.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not close the stream's connection", e);
-    }
+    events.close();
   }
 
   private StreamChunk read() {
     try {
-      String data;
-      while ((data = events.next()) != null) {
-        if ("[DONE]".equals(data.strip())) {
-          close();
-          return null;
-        }
-        StreamChunk chunk = chunkOf(Json.tree(data));
+      for (JsonNode event = events.next(); event != null; event = events.next()) {
+        StreamChunk chunk = chunkOf(event);
         if (chunk != null) {
           return chunk;
         }
       }
-    } catch (IOException e) {
-      close();
-      throw transport.noAnswer(e);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
     close();
-    throw new LlmClientException(ErrorKind.UNAVAILABLE, 0, "the stream from " + transport.baseUrl()
-        + " ended before it was complete (no [DONE]); the node may have stopped", null, null, null);
+    return null;
   }
 
   /** Folds one event into the totals; null when it carries nothing a caller sees. */

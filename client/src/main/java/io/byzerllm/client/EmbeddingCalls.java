@@ -1,18 +1,19 @@
 package io.byzerllm.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.byzerllm.client.internal.Gateway;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /v1/embeddings}: vectors in input order. */
+/** Embeddings: vectors in input order. */
 final class EmbeddingCalls {
-  private final Transport transport;
+  private final Gateway gateway;
 
-  EmbeddingCalls(Transport transport) {
-    this.transport = transport;
+  EmbeddingCalls(Gateway gateway) {
+    this.gateway = gateway;
   }
 
   /** {@code inputType} is {@code "query"}, {@code "document"}, or null for the node's default. */
@@ -26,7 +27,7 @@ final class EmbeddingCalls {
     if (inputType != null) {
       body.put("input_type", inputType);
     }
-    JsonNode answer = Json.tree(transport.call(transport.postJson("/v1/embeddings", body)));
+    JsonNode answer = gateway.embeddings(body);
     return vectors(answer.path("data"), texts.size());
   }
 

@@ -2,7 +2,13 @@ package io.byzerllm.client;
 
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
+import io.byzerllm.deploy.OverloadedException;
+import io.byzerllm.deploy.Redactor;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A call the node refused or could not answer. Unchecked; {@link #kind()} tells the failures apart
@@ -26,6 +32,35 @@ public final class LlmClientException extends LlmException {
   /** An HTTP error answer: the kind follows the OpenAI {@code type} when the node sent one, else the status. */
   LlmClientException(int status, String message, String type, Throwable cause) {
     this(kindOf(status, type), status, message, type, null, cause);
+  }
+
+  /**
+   * A failure raised in this JVM (an in-process gateway's backend or admission) as a node would have
+   * answered it: the same kind, status and message (key shapes redacted, as a node's error bodies
+   * are), and a 429's Retry-After. An {@code LlmClientException} is returned as it is.
+   */
+  public static LlmClientException of(Throwable failure) {
+    Throwable e = failure;
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof LlmClientException c) {
+      return c;
+    }
+    if (e instanceof LlmException l) {
+      Duration retryAfter = l instanceof OverloadedException o ? o.retryAfter() : null;
+      return new LlmClientException(l.kind(), l.status(), Redactor.SHAPES_ONLY.apply(l.getMessage()), l.kind().type(),
+          retryAfter, l);
+    }
+    if (e instanceof TimeoutException) {
+      return new LlmClientException(ErrorKind.UPSTREAM_TIMEOUT, 0, "no answer in time: " + e.getMessage()
+          + "; give calls more time with withTimeout(...)", null, null, e);
+    }
+    if (e instanceof CancellationException) {
+      return new LlmClientException(ErrorKind.INTERNAL, 0, "the call was cancelled", null, null, e);
+    }
+    return new LlmClientException(ErrorKind.INTERNAL, 500, "internal error: " + Redactor.SHAPES_ONLY.apply(
+        String.valueOf(e)), null, null, e);
   }
 
   private static ErrorKind kindOf(int status, String type) {

@@ -3,22 +3,21 @@ package io.byzerllm.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
+import io.byzerllm.client.internal.Gateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Speech, transcription and image generation: the typed OpenAI audio and image endpoints. */
 final class MediaCalls {
-  private final Transport transport;
+  private final Gateway gateway;
 
-  MediaCalls(Transport transport) {
-    this.transport = transport;
+  MediaCalls(Gateway gateway) {
+    this.gateway = gateway;
   }
 
   byte[] speech(String model, String input, SpeechOptions options) {
@@ -30,7 +29,7 @@ final class MediaCalls {
     if (options.speed() != null) {
       body.put("speed", options.speed());
     }
-    return transport.callBytes(transport.postJson("/v1/audio/speech", body));
+    return gateway.speech(body);
   }
 
   Transcription transcribe(String model, Path audioFile, TranscribeOptions options) {
@@ -40,16 +39,7 @@ final class MediaCalls {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audio file " + audioFile + ": " + e.getMessage(), e);
     }
-    MultipartBody form = new MultipartBody()
-        .file("file", audioFile.getFileName().toString(), audioType(audioFile), audio)
-        .field("model", model)
-        .field("language", options.language())
-        .field("prompt", options.prompt())
-        .field("response_format", options.responseFormat())
-        .field("temperature", options.temperature());
-    HttpRequest request = transport.request("/v1/audio/transcriptions").header("Content-Type", form.contentType())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(form.toBytes())).build();
-    return transcription(transport.call(request));
+    return transcription(gateway.transcribe(model, audioFile.getFileName().toString(), audio, options));
   }
 
   List<byte[]> generateImage(String model, String prompt, ImageOptions options) {
@@ -61,7 +51,7 @@ final class MediaCalls {
     putIfSet(body, "size", options.size());
     putIfSet(body, "quality", options.quality());
     putIfSet(body, "style", options.style());
-    JsonNode answer = Json.tree(transport.call(transport.postJson("/v1/images/generations", body)));
+    JsonNode answer = gateway.generateImage(body);
     List<byte[]> images = new ArrayList<>();
     for (JsonNode item : answer.path("data")) {
       String b64 = item.path("b64_json").asText("");
@@ -94,19 +84,5 @@ final class MediaCalls {
           s.path("text").asText("")));
     }
     return new Transcription(json.path("text").asText(""), body, segments);
-  }
-
-  private static String audioType(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-    return switch (ext) {
-      case "mp3", "mpga", "mpeg" -> "audio/mpeg";
-      case "wav" -> "audio/wav";
-      case "m4a", "mp4" -> "audio/mp4";
-      case "ogg", "opus" -> "audio/ogg";
-      case "flac" -> "audio/flac";
-      case "webm" -> "audio/webm";
-      default -> "application/octet-stream";
-    };
   }
 }

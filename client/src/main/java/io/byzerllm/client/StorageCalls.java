@@ -51,7 +51,7 @@ final class StorageCalls {
   }
 
   List<float[]> embed(String model, List<String> texts) {
-    return new EmbeddingCalls(transport).embed(model, texts, null);
+    return new EmbeddingCalls(new HttpGateway(transport)).embed(model, texts, null);
   }
 
   /** A path segment: a cluster, database or table name, percent-encoded. */

@@ -8,14 +8,11 @@ import io.byzerllm.testkit.FakeOpenAiServer;
 import io.byzerllm.testkit.RecordedRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client's wire format, spoken straight to an OpenAI-compatible upstream on loopback (the node
- * serves the same {@code /v1} API, so what passes here is what the node receives).
+ * serves the same {@code /v1} API, so what passes here is what the node receives). What the client
+ * does the same over either gateway (answers, streams, embeddings, media) is tested over both by
+ * the lite module's {@code ClientContract}.
  */
 class ByzerLLMWireTest {
   private FakeOpenAiServer fake;
@@ -80,7 +79,7 @@ class ByzerLLMWireTest {
     llm.chatOai(List.of(Message.user("a")));
     var plain = lastRequest("/chat/completions").json();
 
-    llm.setupMaxOutputLength(99).chatOai(List.of(Message.user("b")));
+    llm.withMaxOutputLength(99).chatOai(List.of(Message.user("b")));
     var limited = lastRequest("/chat/completions").json();
 
     assertThat(plain.has("max_tokens")).isFalse();
@@ -115,52 +114,38 @@ class ByzerLLMWireTest {
   }
 
   @Test
-  void setupDefaultModelName_returnsCopy_originalUnchanged() {
+  void withDefaultModel_returnsCopy_originalUnchanged() {
     ByzerLLM bare = ByzerLLM.connect(fake.baseUrl());
 
-    ByzerLLM configured = bare.setupDefaultModelName("m1");
+    ByzerLLM configured = bare.withDefaultModel("m1");
 
     assertThat(configured.defaultModel()).isEqualTo("m1");
     assertThat(bare.defaultModel()).isNull();
   }
 
   @Test
-  void chatOaiAsync_completesWithTheAnswer() throws Exception {
-    var future = llm.chatOaiAsync(List.of(Message.user("later")), Map.of());
+  void publicApi_anyMethodReturningACopy_isNotNamedLikeASetter() {
+    // byzerllm's setup_default_model_name mutates; a Java method of that name returning a copy would
+    // compile on a line of its own and do nothing, so no copy-returning method may read as a setter
+    var setterLike = java.util.Arrays.stream(ByzerLLM.class.getMethods())
+        .filter(m -> m.getReturnType() == ByzerLLM.class && !java.lang.reflect.Modifier.isStatic(m.getModifiers()))
+        .map(java.lang.reflect.Method::getName)
+        .filter(name -> name.startsWith("set")).toList();
 
-    assertThat(future.get(20, TimeUnit.SECONDS).get(0).output()).isEqualTo("echo: later");
+    assertThat(setterLike).isEmpty();
   }
 
   @Test
-  void streamChatOai_deltaMode_yieldsOnlyNewTextAndFinalCounts() {
-    List<StreamChunk> chunks = new ArrayList<>();
+  void streamChatOai_asksForAStreamWithUsage_firstTokenTimed() {
+    SingleOutputMeta last;
     try (ChatStream stream = llm.streamChatOai(List.of(Message.user("one two three")), true)) {
-      stream.forEach(chunks::add);
+      last = stream.stream().reduce((a, b) -> b).orElseThrow().meta();
     }
 
-    String joined = chunks.stream().map(StreamChunk::text).reduce("", String::concat);
-    assertThat(joined).isEqualTo("echo: one two three");
-    assertThat(chunks.get(0).text()).isEqualTo("echo:");
-    assertThat(chunks.get(1).text()).isEqualTo(" one");
-    SingleOutputMeta last = chunks.get(chunks.size() - 1).meta();
-    assertThat(last.finishReason()).isEqualTo("stop");
-    assertThat(last.inputTokensCount()).isEqualTo(3);
-    assertThat(last.generatedTokensCount()).isEqualTo(4);
     assertThat(last.firstTokenTime()).isPositive();
     var sent = lastRequest("/chat/completions").json();
     assertThat(sent.path("stream").asBoolean()).isTrue();
     assertThat(sent.path("stream_options").path("include_usage").asBoolean()).isTrue();
-  }
-
-  @Test
-  void streamChatOai_cumulativeMode_eachChunkExtendsThePrevious() {
-    List<String> texts = new ArrayList<>();
-    try (ChatStream stream = llm.streamChatOai(List.of(Message.user("a b")), false)) {
-      stream.forEach(c -> texts.add(c.text()));
-    }
-
-    assertThat(texts).startsWith("echo:", "echo: a", "echo: a b");
-    assertThat(texts.get(texts.size() - 1)).isEqualTo("echo: a b");
   }
 
   @Test
@@ -177,17 +162,6 @@ class ByzerLLMWireTest {
 
     assertThat(thoughts.toString()).isEqualTo("think hard");
     assertThat(firstThought).isEqualTo("think");
-  }
-
-  @Test
-  void streamChatOai_errorMidStream_iteratorThrowsTheError() {
-    fake.failMidStreamNext("upstream went away");
-
-    try (ChatStream stream = llm.streamChatOai(List.of(Message.user("a b c d e")), true)) {
-      assertThat(stream.next().text()).isEqualTo("echo:");
-      assertThatThrownBy(() -> stream.forEachRemaining(c -> { }))
-          .isInstanceOf(LlmClientException.class).hasMessageContaining("upstream went away");
-    }
   }
 
   @Test
@@ -236,20 +210,8 @@ class ByzerLLMWireTest {
   }
 
   @Test
-  void emb_answersOutOfOrder_vectorsComeBackInInputOrder() {
-    fake.reverseEmbeddingOrder(true).embeddingDimension(16);
-
-    List<float[]> vectors = llm.emb("e", List.of("alpha", "beta"));
-    float[] alphaAlone = llm.emb("e", List.of("alpha")).get(0);
-
-    assertThat(vectors).hasSize(2);
-    assertThat(vectors.get(0)).hasSize(16).containsExactly(alphaAlone);
-    assertThat(vectors.get(1)).isNotEqualTo(vectors.get(0));
-  }
-
-  @Test
   void embQuery_defaultEmbModel_sendsQueryInputType() {
-    float[] v = llm.setupDefaultEmbModelName("emb").embQuery("你好");
+    float[] v = llm.withDefaultEmbModel("emb").embQuery("你好");
 
     var sent = lastRequest("/embeddings").json();
     assertThat(v).hasSize(8);
@@ -264,25 +226,6 @@ class ByzerLLMWireTest {
   }
 
   @Test
-  void speech_returnsTheAudioBytes() {
-    byte[] audio = llm.speech("tts", "hello", SpeechOptions.DEFAULTS.withVoice("nova").withResponseFormat("wav"));
-
-    assertThat(new String(audio, StandardCharsets.UTF_8)).isEqualTo("FAKEAUDIO:nova:hello");
-    assertThat(lastRequest("/audio/speech").json().path("response_format").asText()).isEqualTo("wav");
-  }
-
-  @Test
-  void transcribe_verboseJson_givesTextAndSegments(@TempDir Path dir) throws IOException {
-    Path audio = Files.write(dir.resolve("a.wav"), new byte[1234]);
-
-    Transcription t = llm.transcribe("stt", audio, TranscribeOptions.DEFAULTS.withLanguage("en"));
-
-    assertThat(t.text()).isEqualTo("heard 1234 bytes");
-    assertThat(t.segments()).singleElement().satisfies(s -> assertThat(s.end()).isEqualTo(1.0));
-    assertThat(t.body()).contains("\"task\"");
-  }
-
-  @Test
   void transcribe_textFormat_bodyIsTheText(@TempDir Path dir) throws IOException {
     Path audio = Files.write(dir.resolve("a.mp3"), new byte[10]);
 
@@ -290,14 +233,5 @@ class ByzerLLMWireTest {
 
     assertThat(t.text()).isEqualTo("heard 10 bytes");
     assertThat(t.segments()).isEmpty();
-  }
-
-  @Test
-  void generateImage_twoImages_decodesPngBytes() {
-    List<byte[]> images = llm.generateImage("img", "a cat", ImageOptions.DEFAULTS.withN(2).withSize("256x256"));
-
-    assertThat(images).hasSize(2);
-    assertThat(images.get(0)).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
-    assertThat(lastRequest("/images/generations").json().path("size").asText()).isEqualTo("256x256");
   }
 }

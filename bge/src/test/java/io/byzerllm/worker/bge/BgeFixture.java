@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 
 import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;
+import io.byzerllm.testkit.Vectors;
 import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.EmbeddingResult;
@@ -76,27 +77,11 @@ final class BgeFixture implements AutoCloseable {
   }
 
   static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
+    return Vectors.cosine(a, b);
   }
 
   static double norm(float[] v) {
-    return Math.sqrt(cosineDot(v, v));
-  }
-
-  private static double cosineDot(float[] a, float[] b) {
-    double dot = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-    }
-    return dot;
+    return Vectors.norm(v);
   }
 
   @Override

@@ -8,12 +8,12 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.byzerllm.worker.SpeechCall;
 import io.byzerllm.worker.SpeechResult;
 import io.byzerllm.worker.TranscriptionCall;
 import io.byzerllm.worker.TranscriptionResult;
 import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.openai.InvalidFieldException;
+import io.byzerllm.worker.openai.SpeechRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,11 +49,8 @@ public final class AudioRoutes {
   private CompletionStage<HttpResponse> speak(ByteString bytes) {
     long start = System.nanoTime();
     try {
-      ObjectNode body = Json.object(bytes.toArray());
-      String model = Fields.requiredString(body, "model");
-      SpeechCall call = new SpeechCall(Fields.requiredString(body, "input"), Fields.optionalString(body, "voice"),
-          Fields.optionalString(body, "response_format"), Fields.optionalNumber(body, "speed"), null, Map.of());
-      return gateway.call(model, new Work.Speak(call), SpeechResult.class, start)
+      SpeechRequest request = SpeechRequest.parse(Json.object(bytes.toArray()));
+      return gateway.call(request.model(), new Work.Speak(request.call()), SpeechResult.class, start)
           .thenApply(a -> a.timed(HttpResponse.create().withEntity(contentType(a.value().contentType()), a.value().audio())))
           .exceptionally(ApiErrors::response);
     } catch (RuntimeException e) {

@@ -10,6 +10,8 @@ import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.ForwardedAnswer;
 import io.byzerllm.worker.ForwardedChat;
 import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.openai.ChatRequest;
+import io.byzerllm.worker.openai.ChatResponses;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -5,6 +5,7 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.Redactor;
 import io.byzerllm.worker.actor.Failure;
 import io.byzerllm.worker.actor.StreamEvent;
+import io.byzerllm.worker.openai.ChatResponses;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.util.ByteString;

@@ -1,13 +1,13 @@
 package io.byzerllm.server.storage;
 
 import io.byzerllm.deploy.LlmException;
-import io.byzerllm.server.http.InvalidFieldException;
 import io.byzerllm.server.http.ModelGateway;
 import io.byzerllm.storage.FieldSpec;
 import io.byzerllm.storage.TableSchema;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.EmbeddingResult;
 import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.openai.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,6 @@ import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.ModelBackend;
 import io.byzerllm.worker.StreamHandle;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -74,8 +73,7 @@ final class StreamRunner {
     };
     StreamHandle h;
     try {
-      h = ChatConventions.isMediaRequest(call) ? mediaAsOneDelta(backend, call, onDelta)
-          : backend.stream(ChatConventions.normalize(call), onDelta);
+      h = ChatConventions.stream(backend, call, onDelta);
     } catch (RuntimeException e) {
       h = new StreamHandle(CompletableFuture.failedFuture(e), () -> {});
     }
@@ -101,14 +99,5 @@ final class StreamRunner {
       }
     });
     return new Running(opened, finished, cancel);
-  }
-
-  /** Speech, image and transcription answers are not streamed by providers: they arrive as one delta. */
-  private static StreamHandle mediaAsOneDelta(ModelBackend backend, ChatCall call, Consumer<ChatDelta> onDelta) {
-    CompletionStage<ChatResult> done = ChatConventions.chat(backend, call).thenApply(r -> {
-      onDelta.accept(new ChatDelta(r.content(), null, r.finishReason(), r.usage(), null));
-      return r;
-    });
-    return new StreamHandle(done, () -> {});
   }
 }

@@ -1,4 +1,4 @@
-package io.byzerllm.server.http;
+package io.byzerllm.worker.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

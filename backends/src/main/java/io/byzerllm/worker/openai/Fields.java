@@ -1,4 +1,4 @@
-package io.byzerllm.server.http;
+package io.byzerllm.worker.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Fields {
   private Fields() {}
 
-  static String requiredString(ObjectNode body, String name) {
+  public static String requiredString(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       throw new InvalidFieldException(name, "'" + name + "' is required");
@@ -30,7 +30,7 @@ public final class Fields {
     return v.asText();
   }
 
-  static Integer optionalPositiveInt(ObjectNode body, String name) {
+  public static Integer optionalPositiveInt(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return null;
@@ -42,7 +42,7 @@ public final class Fields {
     return v.asInt();
   }
 
-  static Double optionalNumber(ObjectNode body, String name) {
+  public static Double optionalNumber(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return null;
@@ -53,7 +53,7 @@ public final class Fields {
     return v.asDouble();
   }
 
-  static boolean optionalBoolean(ObjectNode body, String name) {
+  public static boolean optionalBoolean(ObjectNode body, String name) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return false;

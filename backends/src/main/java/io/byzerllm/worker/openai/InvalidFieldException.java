@@ -1,4 +1,4 @@
-package io.byzerllm.server.http;
+package io.byzerllm.worker.openai;
 
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;

@@ -1,4 +1,4 @@
-package io.byzerllm.server.http;
+package io.byzerllm.worker.openai;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  * streaming generator: no JSON tree with a node per float. {@code base64} is OpenAI's encoding, the
  * vector's float32 values little-endian, encoded from the array without an intermediate string.
  */
-final class EmbeddingJson {
+public final class EmbeddingJson {
   /** Shortest round-tripping decimal for each float, without {@code Float.toString}'s slower path. */
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
@@ -23,7 +23,7 @@ final class EmbeddingJson {
 
   private EmbeddingJson() {}
 
-  static byte[] write(String model, EmbeddingResult r, boolean base64) {
+  public static byte[] write(String model, EmbeddingResult r, boolean base64) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(estimatedSize(r, base64));
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();

@@ -1,4 +1,4 @@
-package io.byzerllm.server.http;
+package io.byzerllm.worker.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -99,7 +99,7 @@ public record ChatRequest(String model, ChatCall call, boolean stream, boolean i
       String s = node.asText();
       if (s.startsWith("[")) {
         try {
-          return stop(Json.MAPPER.readTree(s), field);
+          return stop(JsonTrees.MAPPER.readTree(s), field);
         } catch (IOException e) {
           throw new InvalidFieldException(field, "'" + field + "' holds invalid JSON: " + s);
         }

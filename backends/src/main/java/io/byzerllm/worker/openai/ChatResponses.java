@@ -1,4 +1,4 @@
-package io.byzerllm.server.http;
+package io.byzerllm.worker.openai;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,11 +7,11 @@ import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.Usage;
 
 /** OpenAI's {@code chat.completion} and {@code chat.completion.chunk} bodies. */
-final class ChatResponses {
+public final class ChatResponses {
   private ChatResponses() {}
 
-  static ObjectNode completion(String id, String model, long created, ChatResult r) {
-    ObjectNode message = Json.newObject();
+  public static ObjectNode completion(String id, String model, long created, ChatResult r) {
+    ObjectNode message = JsonTrees.MAPPER.createObjectNode();
     message.put("role", "assistant");
     message.put("content", r.content());
     if (r.reasoningContent() != null) {
@@ -20,7 +20,7 @@ final class ChatResponses {
     if (r.toolCalls() != null && !r.toolCalls().isNull()) {
       message.set("tool_calls", r.toolCalls());
     }
-    ObjectNode choice = Json.newObject();
+    ObjectNode choice = JsonTrees.MAPPER.createObjectNode();
     choice.put("index", 0);
     choice.set("message", message);
     choice.put("finish_reason", r.finishReason() == null ? "stop" : r.finishReason());
@@ -30,8 +30,8 @@ final class ChatResponses {
     return root;
   }
 
-  static ObjectNode chunk(String id, String model, long created, ChatDelta d, boolean first) {
-    ObjectNode delta = Json.newObject();
+  public static ObjectNode chunk(String id, String model, long created, ChatDelta d, boolean first) {
+    ObjectNode delta = JsonTrees.MAPPER.createObjectNode();
     if (first) {
       delta.put("role", "assistant");
     }
@@ -44,7 +44,7 @@ final class ChatResponses {
     if (d.toolCalls() != null && !d.toolCalls().isNull()) {
       delta.set("tool_calls", d.toolCalls());
     }
-    ObjectNode choice = Json.newObject();
+    ObjectNode choice = JsonTrees.MAPPER.createObjectNode();
     choice.put("index", 0);
     choice.set("delta", delta);
     choice.put("finish_reason", d.finishReason());
@@ -53,15 +53,15 @@ final class ChatResponses {
     return root;
   }
 
-  static ObjectNode usageChunk(String id, String model, long created, Usage usage) {
+  public static ObjectNode usageChunk(String id, String model, long created, Usage usage) {
     ObjectNode root = envelope(id, "chat.completion.chunk", model, created);
     root.putArray("choices");
     root.set("usage", usage(usage));
     return root;
   }
 
-  static ObjectNode usage(Usage u) {
-    ObjectNode usage = Json.newObject();
+  public static ObjectNode usage(Usage u) {
+    ObjectNode usage = JsonTrees.MAPPER.createObjectNode();
     usage.put("prompt_tokens", u.promptTokens());
     usage.put("completion_tokens", u.completionTokens());
     usage.put("total_tokens", u.totalTokens());
@@ -69,7 +69,7 @@ final class ChatResponses {
   }
 
   private static ObjectNode envelope(String id, String object, String model, long created) {
-    ObjectNode root = Json.newObject();
+    ObjectNode root = JsonTrees.MAPPER.createObjectNode();
     root.put("id", id);
     root.put("object", object);
     root.put("created", created);
@@ -77,7 +77,7 @@ final class ChatResponses {
     return root;
   }
 
-  static ArrayNode array() {
-    return Json.MAPPER.createArrayNode();
+  public static ArrayNode array() {
+    return JsonTrees.MAPPER.createArrayNode();
   }
 }
