@@ -53,9 +53,8 @@ public final class AudioRoutes {
       String model = Fields.requiredString(body, "model");
       SpeechCall call = new SpeechCall(Fields.requiredString(body, "input"), Fields.optionalString(body, "voice"),
           Fields.optionalString(body, "response_format"), Fields.optionalNumber(body, "speed"), null, Map.of());
-      return gateway.call(model, new Work.Speak(call), SpeechResult.class, start)
-          .thenApply(a -> a.timed(HttpResponse.create().withEntity(contentType(a.value().contentType()), a.value().audio())))
-          .exceptionally(ApiErrors::response);
+      return ModelGateway.respond(gateway.call(model, new Work.Speak(call), SpeechResult.class, start),
+          a -> a.timed(HttpResponse.create().withEntity(contentType(a.value().contentType()), a.value().audio())));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
     }

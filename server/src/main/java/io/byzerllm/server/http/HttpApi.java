@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -32,8 +33,15 @@ public final class HttpApi {
   private final BodyLimits limits;
   private final Route v1;
   private final Route api;
+  private final Route open;
 
   public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api) {
+    this(apiKey, nodeName, limits, v1, api, Directives.reject());
+  }
+
+  /** {@code open}: routes that need no key (metrics, health probes). */
+  public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api, Route open) {
+    this.open = open;
     this.apiKey = apiKey;
     this.nodeName = nodeName;
     this.limits = limits;
@@ -44,6 +52,7 @@ public final class HttpApi {
   public Route route() {
     return handleExceptions(ApiErrors.exceptionHandler(), () -> handleRejections(ApiErrors.rejectionHandler(), () -> concat(
         path("health", () -> get(() -> complete(Json.ok(health())))),
+        open,
         pathPrefix("v1", () -> authorized(() -> limited(v1))),
         pathPrefix("api", () -> authorized(() -> limited(api))))));
   }

@@ -45,9 +45,8 @@ public final class ImageRoutes {
           Fields.optionalString(body, "quality"), Fields.optionalPositiveInt(body, "n"),
           Fields.optionalString(body, "style"), null, Map.of());
       boolean asUrl = "url".equals(format);
-      return gateway.call(model, new Work.Draw(call), ImageResult.class, start)
-          .thenApply(a -> a.timed(Json.ok(response(a.value(), asUrl))))
-          .exceptionally(ApiErrors::response);
+      return ModelGateway.respond(gateway.call(model, new Work.Draw(call), ImageResult.class, start),
+          a -> a.timed(Json.ok(response(a.value(), asUrl))));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
     }
