@@ -19,7 +19,6 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -34,10 +33,6 @@ public final class HttpApi {
   private final Route v1;
   private final Route api;
   private final Route open;
-
-  public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api) {
-    this(apiKey, nodeName, limits, v1, api, Directives.reject());
-  }
 
   /** {@code open}: routes that need no key (metrics, health probes). */
   public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api, Route open) {

@@ -49,15 +49,9 @@ public final class HttpEdge {
 
   /**
    * {@code hot}: path to handler, POST only; {@code refusal}: an answer for a request that may not
-   * pass (no or wrong API key), or null; {@code routes}: the rest.
+   * pass (no or wrong API key), or null; {@code routes}: the rest; {@code listener}: told of every
+   * answer ({@link AnswerListener#NONE}: nobody).
    */
-  public HttpEdge(Map<String, BodyHandler> hot, Function<HttpRequest, HttpResponse> refusal,
-                  org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes,
-                  BodyLimits limits, Duration bodyTimeout) {
-    this(hot, refusal, routes, limits, bodyTimeout, AnswerListener.NONE);
-  }
-
-  /** As above, telling {@code listener} of every answer. */
   public HttpEdge(Map<String, BodyHandler> hot, Function<HttpRequest, HttpResponse> refusal,
                   org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes,
                   BodyLimits limits, Duration bodyTimeout, AnswerListener listener) {

@@ -58,13 +58,6 @@ public final class LocalWorkers {
     return embeddingCaches.computeIfAbsent(cacheKey(id), k -> new EmbeddingCache(size, registry, id.model(), id.generation()));
   }
 
-  /** Every ready worker here (for {@code /metrics} and health). */
-  public List<LocalWorker> all() {
-    List<LocalWorker> out = new ArrayList<>();
-    byModel.values().forEach(out::addAll);
-    return out;
-  }
-
   private static String cacheKey(WorkerId id) {
     return id.model() + "#" + id.generation();
   }
