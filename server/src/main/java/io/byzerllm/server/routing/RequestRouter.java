@@ -38,7 +38,7 @@ public final class RequestRouter {
 
   /**
    * A worker's answer: a value, or a stream's events (run them at once); {@code queueNanos}: its wait
-   * in a local worker's queue (0 for a worker on another node, whose own metrics show it).
+   * in the worker's queue.
    */
   public record Reply(Object value, long backendNanos, long queueNanos, Source<StreamEvent, NotUsed> events) {}
 
@@ -169,12 +169,12 @@ public final class RequestRouter {
             done.whenComplete((d, e) -> worker.done());
             return nu;
           });
-          if (!result.complete(new Reply(null, 0, 0, events))) {
+          if (!result.complete(new Reply(null, 0, r.queueNanos(), events))) {
             events.runWith(Sink.cancelled(), materializer);
           }
         } else {
           worker.done();
-          result.complete(new Reply(r.value(), r.backendNanos(), 0, null));
+          result.complete(new Reply(r.value(), r.backendNanos(), r.queueNanos(), null));
         }
       });
     }

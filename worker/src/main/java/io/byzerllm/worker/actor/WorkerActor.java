@@ -146,9 +146,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         boolean notStarted = Failure.unwrap(error) instanceof NotStartedException;
         replyTo.tell(WorkerReply.failed(call.id(), Failure.of(error), !notStarted));
       } else if (result.value() instanceof LocalWorker.LocalStream s) {
-        replyTo.tell(WorkerReply.ok(call.id(), new StreamOpened(s.events().runWith(StreamRefs.sourceRef(), materializer)), 0));
+        replyTo.tell(WorkerReply.ok(call.id(), new StreamOpened(s.events().runWith(StreamRefs.sourceRef(), materializer)), 0,
+            result.queueNanos()));
       } else {
-        replyTo.tell(WorkerReply.ok(call.id(), result.value(), result.backendNanos()));
+        replyTo.tell(WorkerReply.ok(call.id(), result.value(), result.backendNanos(), result.queueNanos()));
       }
     });
     return this;
