@@ -23,8 +23,8 @@ public final class ModelGateway {
   }
 
   /**
-   * An answer of {@code model}, the time its backend took and the time it queued on a worker of this
-   * node; {@code startNanos} is when the edge got the request; {@code streamEnd}: a stream's last
+   * An answer of {@code model}, the time its backend took and the time it waited in its worker's
+   * queue first; {@code startNanos} is when the edge got the request; {@code streamEnd}: a stream's last
    * event (null for other answers).
    */
   public record Answer<T>(String model, T value, long backendNanos, long queueNanos, long startNanos,
