@@ -70,15 +70,22 @@ class OperationsIT {
   }
 
   @Test
-  void metrics_streamedChat_countedWhenItEnds() throws Exception {
+  void metrics_streamedChat_countedWithItsTokensWhenItEnds() throws Exception {
     Map<String, String> ok = Map.of("model", "m", "endpoint", CHAT, "status", "200");
-    double before = scrape().sum("llm_requests_total", ok);
+    Map<String, String> completion = Map.of("model", "m", "type", "completion");
+    PrometheusText before = scrape();
+    ObjectNode body = (ObjectNode) parse(chat("m", "stream me with usage", true));
+    body.putObject("stream_options").put("include_usage", true);
 
-    HttpResponse<String> r = NODE.calls().post(CHAT, chat("m", "stream me", true));
+    HttpResponse<String> r = NODE.calls().post(CHAT, body.toString());
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(NodeCalls.content(r)).isNotEmpty();
-    await().atMost(WAIT).until(() -> scrape().sum("llm_requests_total", ok) == before + 1);
+    List<String> data = NodeCalls.sseData(r.body());
+    int completionTokens = parse(data.get(data.size() - 2)).at("/usage/completion_tokens").asInt();
+    assertThat(completionTokens).isPositive();
+    await().atMost(WAIT).until(() -> delta(before, scrape(), "llm_tokens_total", completion) == completionTokens);
+    assertThat(delta(before, scrape(), "llm_requests_total", ok)).isEqualTo(1);
   }
 
   @Test
