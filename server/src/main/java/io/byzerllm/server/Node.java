@@ -160,7 +160,8 @@ public final class Node implements AutoCloseable {
     });
     AtomicReference<ActorRef<NodeAgent.Command>> agentRef = new AtomicReference<>();
     OpsRoutes ops = new OpsRoutes(metrics, recentErrors, cluster, agentRef::get, system.scheduler(),
-        config.getDuration("byzerllm.server.view-timeout"), nodeName);
+        config.getDuration("byzerllm.server.view-timeout"), nodeName,
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("byzerllm.blocking-dispatcher")));
     Route api = Directives.concat(
         new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
         new ClusterRoutes(view, cluster, () -> stopSoon(system)).route(),

@@ -16,6 +16,7 @@ import io.byzerllm.server.http.Json;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -44,10 +45,17 @@ public final class OpsRoutes {
   private final Scheduler scheduler;
   private final Duration askTimeout;
   private final String nodeName;
+  private final Executor scrapes;
 
-  /** {@code metrics}: null when the node's metrics are off; {@code agent}: null until the node runs workers. */
+  /**
+   * {@code metrics}: null when the node's metrics are off; {@code agent}: null until the node runs
+   * workers; {@code scrapes}: where a scrape is formatted (it reads /proc and writes ~100 KB of text),
+   * off the HTTP dispatcher.
+   */
   public OpsRoutes(NodeMetrics metrics, RecentErrors recentErrors, Cluster cluster,
-                   Supplier<ActorRef<NodeAgent.Command>> agent, Scheduler scheduler, Duration askTimeout, String nodeName) {
+                   Supplier<ActorRef<NodeAgent.Command>> agent, Scheduler scheduler, Duration askTimeout, String nodeName,
+                   Executor scrapes) {
+    this.scrapes = scrapes;
     this.metrics = metrics;
     this.recentErrors = recentErrors;
     this.cluster = cluster;
@@ -60,7 +68,7 @@ public final class OpsRoutes {
   /** {@code /metrics}, {@code /health/live}, {@code /health/ready}: no key needed. */
   public Route open() {
     return concat(
-        path("metrics", () -> get(() -> complete(metrics()))),
+        path("metrics", () -> get(() -> completeWithFuture(CompletableFuture.supplyAsync(this::metrics, scrapes)))),
         pathPrefix("health", () -> concat(
             path("live", () -> get(() -> complete(Json.ok(status("live"))))),
             path("ready", () -> get(() -> completeWithFuture(ready()))))));
