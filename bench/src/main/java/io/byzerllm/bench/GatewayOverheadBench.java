@@ -34,6 +34,11 @@ import org.HdrHistogram.Recorder;
  * java -cp "bench/target/classes:bench/target/lib/*" io.byzerllm.bench.GatewayOverheadBench \
  *     [--seconds 10] [--warmup 5] [--connections 16] [--rates 500,1000,2000]
  * </pre>
+ *
+ * <p>{@code --ops_cost true} measures instead what the node's request accounting costs: two nodes in
+ * this JVM, one with {@code /metrics} and the access log on, one with both off, each in front of
+ * the same upstream, measured closed-loop in turns (off, on, on, off, ...); it prints both throughputs,
+ * their ratio and the CPU per request of each.
  */
 public final class GatewayOverheadBench {
   private static final String BODY = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello gateway\"}]}";
@@ -61,6 +66,10 @@ public final class GatewayOverheadBench {
         String.join(" ", args), System.getProperty("java.version"), System.getProperty("java.vm.name"),
         Runtime.getRuntime().availableProcessors(), seconds, warmup, connections, rates);
 
+    if (Boolean.parseBoolean(opts.getOrDefault("ops_cost", "false"))) {
+      opsCost(seconds, warmup, connections, Integer.parseInt(opts.getOrDefault("rounds", "2")));
+      System.exit(0);
+    }
     Path home = Files.createTempDirectory("llm-bench");
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start();
          Node node = Node.start(NodeSettings.ephemeral(home))) {
@@ -98,6 +107,60 @@ public final class GatewayOverheadBench {
       report(firstEvents(http, direct, "up-model", streams), firstEvents(http, gateway, "bench", streams));
     }
     System.exit(0);
+  }
+
+  /** Closed-loop throughput and CPU per request through a node with metrics and access log on, and one with them off. */
+  private static void opsCost(int seconds, int warmup, int connections, int rounds) throws Exception {
+    Path onHome = Files.createTempDirectory("llm-bench-ops-on");
+    Path offHome = Files.createTempDirectory("llm-bench-ops-off");
+    NodeSettings on = NodeSettings.ephemeral(onHome).withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    NodeSettings off = NodeSettings.ephemeral(offHome).withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on")
+        .withConfig("byzerllm.ops.metrics", "off").withConfig("byzerllm.ops.access-log.enabled", "off");
+    try (FakeOpenAiServer upstream = FakeOpenAiServer.start(); Node withOps = Node.start(on); Node withoutOps = Node.start(off)) {
+      upstream.recording(false);
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newFixedThreadPool(4)).build();
+      deploy(http, withOps, upstream);
+      deploy(http, withoutOps, upstream);
+      URI onUri = URI.create(withOps.httpUrl() + "/v1/chat/completions");
+      URI offUri = URI.create(withoutOps.httpUrl() + "/v1/chat/completions");
+      closedLoop(http, offUri, "bench", connections, warmup);
+      closedLoop(http, onUri, "bench", connections, warmup);
+      System.out.printf("%n== request accounting on vs off: closed loop, %d connections, %d rounds of %ds each ==%n",
+          connections, rounds, seconds);
+      long[] ok = new long[2];
+      double[] secs = new double[2];
+      double[] cpu = new double[2];
+      Histogram[] latency = {new Histogram(3), new Histogram(3)};
+      for (int round = 0; round < rounds; round++) {
+        for (int turn = 0; turn < 2; turn++) {
+          int i = (turn + round) % 2; // off first in odd rounds, on first in even ones: JIT drift favours neither
+          URI uri = i == 0 ? offUri : onUri;
+          CpuUse before = CpuUse.now();
+          Result r = closedLoop(http, uri, "bench", connections, seconds);
+          Map<String, Double> perRequest = CpuUse.now().microsPerRequestSince(before, r.ok());
+          ok[i] += r.ok();
+          secs[i] += r.seconds();
+          cpu[i] += perRequest.get("(process)") * r.ok();
+          latency[i].add(r.latency());
+          System.out.printf(Locale.ROOT, "round %d %-4s %9.0f req/s  p50 %.3f ms  p99 %.3f ms  CPU %.1f us/request  errors %s%n",
+              round + 1, i == 0 ? "off" : "on", r.rps(), ms(r.latency(), 50), ms(r.latency(), 99),
+              perRequest.get("(process)"), new TreeMap<>(r.errors()));
+        }
+      }
+      double offRps = ok[0] / secs[0];
+      double onRps = ok[1] / secs[1];
+      System.out.printf(Locale.ROOT, "off: %.0f req/s, p50 %.3f ms, p99 %.3f ms, CPU %.1f us/request%n", offRps,
+          ms(latency[0], 50), ms(latency[0], 99), cpu[0] / ok[0]);
+      System.out.printf(Locale.ROOT, "on:  %.0f req/s, p50 %.3f ms, p99 %.3f ms, CPU %.1f us/request%n", onRps,
+          ms(latency[1], 50), ms(latency[1], 99), cpu[1] / ok[1]);
+      System.out.printf(Locale.ROOT, "throughput ratio on/off %.3f; CPU per request on - off %+.1f us%n", onRps / offRps,
+          cpu[1] / ok[1] - cpu[0] / ok[0]);
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(withOps.httpUrl() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      System.out.printf("/metrics on the node with accounting on: %d bytes; access log: %d bytes%n",
+          metrics.body().length(), Files.size(onHome.resolve("nodes/127.0.0.1_0/access.log")));
+    }
   }
 
   /** CPU per request of the same closed loop straight to the upstream and through the node: the node's share is the difference. */

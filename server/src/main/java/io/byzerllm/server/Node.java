@@ -19,6 +19,12 @@ import io.byzerllm.server.http.HttpEdge;
 import io.byzerllm.server.http.ImageRoutes;
 import io.byzerllm.server.http.ModelGateway;
 import io.byzerllm.server.http.ModelRoutes;
+import io.byzerllm.server.ops.AccessLog;
+import io.byzerllm.server.ops.AnsweredRequests;
+import io.byzerllm.server.ops.KeyIds;
+import io.byzerllm.server.ops.NodeMetrics;
+import io.byzerllm.server.ops.OpsRoutes;
+import io.byzerllm.server.ops.RecentErrors;
 import io.byzerllm.server.routing.RemoteCalls;
 import io.byzerllm.server.routing.RequestRouter;
 import io.byzerllm.server.routing.Routing;
@@ -141,28 +147,57 @@ public final class Node implements AutoCloseable {
     EmbeddingRoutes embeddings = new EmbeddingRoutes(gateway);
     Route v1 = Directives.concat(chat.route(), embeddings.route(),
         new AudioRoutes(gateway).route(), new ImageRoutes(gateway).route(), new ModelRoutes(view).route());
+    NodeMetrics metrics = config.getBoolean("byzerllm.ops.metrics") ? new NodeMetrics() : null;
+    AccessLog accessLog = accessLog(config, nodeDir(settings));
+    RecentErrors recentErrors = new RecentErrors(config.getInt("byzerllm.ops.recent-errors"));
+    system.getWhenTerminated().whenComplete((done, error) -> {
+      if (accessLog != null) {
+        accessLog.close();
+      }
+      if (metrics != null) {
+        metrics.close();
+      }
+    });
+    AtomicReference<ActorRef<NodeAgent.Command>> agentRef = new AtomicReference<>();
+    OpsRoutes ops = new OpsRoutes(metrics, recentErrors, cluster, agentRef::get, system.scheduler(),
+        config.getDuration("byzerllm.server.view-timeout"), nodeName,
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("byzerllm.blocking-dispatcher")));
     Route api = Directives.concat(
         new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
         new ClusterRoutes(view, cluster, () -> stopSoon(system)).route(),
-        new StorageRoutes(stores, gateway, forwarding, selfUrl::get).route());
+        new StorageRoutes(stores, gateway, forwarding, selfUrl::get).route(),
+        ops.api());
     BodyLimits limits = BodyLimits.from(config);
-    HttpApi http = new HttpApi(settings.apiKey(), nodeName, limits, v1, api);
+    HttpApi http = new HttpApi(settings.apiKey(), nodeName, limits, v1, api, ops.open());
     HttpEdge edge = new HttpEdge(Map.of("/v1/chat/completions", chat::handle, "/v1/embeddings", embeddings::handle),
         http::refusal,
-        http.route().handler(system), limits, config.getDuration("byzerllm.server.body-read-timeout"));
+        http.route().handler(system), limits, config.getDuration("byzerllm.server.body-read-timeout"),
+        new AnsweredRequests(metrics, accessLog, recentErrors, KeyIds.bootstrap(settings.apiKey())));
 
     ServerBinding binding = bind(system, settings, edge);
     String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();
     selfUrl.set(httpUrl);
     announceStores(stores, forwarding);
     ActorRef<NodeAgent.Command> agent = system.systemActorOf(
-        NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home(), localWorkers, gate),
+        NodeAgent.create(httpUrl, Resources.of(settings.numCpus(), settings.numGpus()), settings.home(), localWorkers, gate,
+            metrics == null ? null : metrics.registry()),
         "node-agent", Props.empty());
+    agentRef.set(agent);
     drainOnShutdown(system, agent, config.getDuration("byzerllm.server.drain-timeout"));
     logCrashReports(system, nodeDir(settings));
     awaitControllerKnows(view, nodeName);
     system.log().info("node {} up: HTTP {}", nodeName, httpUrl);
     return new Node(system, binding, httpUrl, gate);
+  }
+
+  /** The node's access log, {@code access.log} in its directory, or null when byzerllm.ops.access-log is off. */
+  private static AccessLog accessLog(Config config, java.nio.file.Path nodeDir) {
+    Config c = config.getConfig("byzerllm.ops.access-log");
+    if (!c.getBoolean("enabled")) {
+      return null;
+    }
+    return new AccessLog(nodeDir.resolve("access.log"), c.getBytes("max-file-size"), c.getInt("max-files"),
+        c.getInt("queue-size"));
   }
 
   /** The request path: a directory actor publishes the routing table; requests read it and call workers directly. */

@@ -34,6 +34,7 @@ final class ProviderNode<U extends FakeUpstream<U>> implements BeforeAllCallback
   private final List<Function<U, String>> deployments = new ArrayList<>();
   private final Map<String, String> config = new HashMap<>();
   private java.util.function.Consumer<U> upstreamSetUp = u -> {};
+  private String apiKey;
   private Path home;
   private U upstream;
   private Node node;
@@ -63,6 +64,17 @@ final class ProviderNode<U extends FakeUpstream<U>> implements BeforeAllCallback
   ProviderNode<U> config(String path, String value) {
     config.put(path, value);
     return this;
+  }
+
+  /** The node's {@code --api_key}; {@link #calls} then send it. */
+  ProviderNode<U> apiKey(String key) {
+    this.apiKey = key;
+    return this;
+  }
+
+  /** The node's {@code $LLM_HOME}. */
+  Path home() {
+    return home;
   }
 
   U upstream() {
@@ -99,8 +111,8 @@ final class ProviderNode<U extends FakeUpstream<U>> implements BeforeAllCallback
     for (Map.Entry<String, String> c : config.entrySet()) {
       settings = settings.withConfig(c.getKey(), c.getValue());
     }
-    node = Node.start(settings);
-    calls = new NodeCalls(node.httpUrl());
+    node = Node.start(apiKey == null ? settings : settings.withApiKey(apiKey));
+    calls = apiKey == null ? new NodeCalls(node.httpUrl()) : new NodeCalls(node.httpUrl()).withBearer(apiKey);
     for (Function<U, String> body : deployments) {
       calls.deploy(body.apply(upstream));
     }

@@ -75,6 +75,36 @@ class RemoteWorkerIT {
   }
 
   @Test
+  void metrics_chatThroughANodeWithoutWorkers_requestOnThatNodeWorkerSeriesOnTheOther() throws Exception {
+    Map<String, String> far = Map.of("model", "far");
+    await().atMost(Duration.ofSeconds(20)).until(
+        () -> edge.post("/v1/chat/completions", chat("far", "warm", false)), x -> x.statusCode() == 200);
+    PrometheusText edgeBefore = scrape(edgeNode);
+    PrometheusText workerBefore = scrape(workerNode);
+
+    HttpResponse<String> r = edge.post("/v1/chat/completions", chat("far", "counted across nodes", false));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    PrometheusText edgeAfter = scrape(edgeNode);
+    PrometheusText workerAfter = scrape(workerNode);
+    Map<String, String> ok = Map.of("model", "far", "endpoint", "/v1/chat/completions", "status", "200");
+    assertThat(edgeAfter.sum("llm_requests_total", ok) - edgeBefore.sum("llm_requests_total", ok)).isEqualTo(1);
+    assertThat(edgeAfter.sum("llm_backend_duration_seconds_count", far)
+        - edgeBefore.sum("llm_backend_duration_seconds_count", far)).isEqualTo(1);
+    assertThat(workerAfter.sum("llm_worker_queue_wait_seconds_count", far)
+        - workerBefore.sum("llm_worker_queue_wait_seconds_count", far)).isEqualTo(1);
+    assertThat(workerAfter.sum("llm_requests_total", far)).isEqualTo(workerBefore.sum("llm_requests_total", far));
+    assertThat(edgeAfter.has("llm_worker_in_flight", far)).isFalse();
+    assertThat(workerAfter.has("llm_worker_in_flight", far)).isTrue();
+  }
+
+  private static PrometheusText scrape(Node node) throws Exception {
+    HttpResponse<String> r = new NodeCalls(node.httpUrl()).get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    return PrometheusText.parse(r.body());
+  }
+
+  @Test
   void chat_unknownModelThroughEitherNode_is404ListingTheDeployedOnes() throws Exception {
     HttpResponse<String> r = edge.post("/v1/chat/completions", chat("nope", "hi", false));
 

@@ -45,6 +45,17 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** The node's {@code --api_key}; {@link #calls} then send it. */
+  SaasNode apiKey(String key) {
+    node.apiKey(key);
+    return this;
+  }
+
+  /** The node's {@code $LLM_HOME}. */
+  java.nio.file.Path home() {
+    return node.home();
+  }
+
   FakeOpenAiServer upstream() {
     return node.upstream();
   }

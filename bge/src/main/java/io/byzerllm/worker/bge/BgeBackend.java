@@ -10,6 +10,8 @@ import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.EmbeddingResult;
 import io.byzerllm.worker.ModelBackend;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +48,8 @@ public final class BgeBackend implements ModelBackend {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Executor blocking;
   private final CompletableFuture<Void> released = new CompletableFuture<>();
+  private final MeterRegistry meters;
+  private final DistributionSummary passSizes;
 
   private BgeBackend(BackendContext context, LoadedModels.Key key, LoadedModel model, BatchSettings settings,
                      Device device) {
@@ -56,8 +60,13 @@ public final class BgeBackend implements ModelBackend {
     this.device = device;
     this.threads = context.cpuThreads();
     this.blocking = context.blockingExecutor();
+    this.meters = context.meters();
+    this.passSizes = DistributionSummary.builder("llm.embedding.batch.size")
+        .description("texts per forward pass of a local embedding model (dynamic batching)")
+        .tags("model", spec.model(), "worker", String.valueOf(context.workerIndex()))
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(meters);
     this.batcher = new EmbeddingBatcher(model, settings, context.blockingExecutor(),
-        "bge-" + spec.model() + "-" + context.workerIndex());
+        "bge-" + spec.model() + "-" + context.workerIndex(), passSizes);
   }
 
   /**
@@ -200,6 +209,7 @@ public final class BgeBackend implements ModelBackend {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      meters.remove(passSizes);
       try {
         blocking.execute(this::release);
       } catch (RejectedExecutionException e) {

@@ -3,6 +3,7 @@ package io.byzerllm.worker.bge;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.worker.EmbeddingResult;
+import io.micrometer.core.instrument.DistributionSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,9 +44,13 @@ final class EmbeddingBatcher implements AutoCloseable {
   /** Calls in the previous round (only the batching thread reads and writes it). */
   private int previousRoundCalls = 1;
   private final Thread thread;
+  /** Texts per forward pass, on the node's {@code /metrics}. */
+  private final DistributionSummary passSizes;
   private volatile boolean closed;
 
-  EmbeddingBatcher(LoadedModel model, BatchSettings settings, Executor completer, String threadName) {
+  EmbeddingBatcher(LoadedModel model, BatchSettings settings, Executor completer, String threadName,
+                   DistributionSummary passSizes) {
+    this.passSizes = passSizes;
     this.model = model;
     this.settings = settings;
     this.completer = completer;
@@ -193,6 +198,7 @@ final class EmbeddingBatcher implements AutoCloseable {
       float[][] states = model.encoder().clsStates(TokenBatch.of(batch.stream().map(Tokenized::tokens).toList()));
       forwardPasses.incrementAndGet();
       textsEmbedded.addAndGet(batch.size());
+      passSizes.record(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         Tokenized t = batch.get(i);
         t.item().call().deliver(t.item().index(), normalized(states[i]), t.tokens());

@@ -10,6 +10,8 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.worker.EmbeddingCall;
 import io.byzerllm.worker.EmbeddingResult;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ class BgeBatchingTest {
           : "sentence number " + i + " is about batching")
       .toList();
 
+  private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
   private static BgeFixture fixture;
   /**
    * Waits up to 1 s for a batch of 16 to fill once other calls are about, so that 16 concurrent calls meet in
@@ -42,7 +45,7 @@ class BgeBatchingTest {
   static void load() {
     fixture = new BgeFixture();
     coalescing = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx",
-        Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "1000"))));
+        Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "1000")), METERS));
     alone = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx",
         Map.of(BatchSettings.MAX_BATCH_SIZE, "16", BatchSettings.MAX_WAIT_MS, "0"))));
   }
@@ -61,6 +64,9 @@ class BgeBatchingTest {
   @Test
   void embed_16ConcurrentSingleTextCalls_fewerForwardPassesAndSameVectorsAsAlone() throws Exception {
     long before = coalescing.forwardPasses();
+    DistributionSummary passSizes = METERS.get("llm.embedding.batch.size").tag("model", "emb").summary();
+    long passesMetered = passSizes.count();
+    double textsMetered = passSizes.totalAmount();
 
     List<CompletableFuture<EmbeddingResult>> calls = new ArrayList<>();
     for (String text : TEXTS) {
@@ -69,6 +75,8 @@ class BgeBatchingTest {
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(120, SECONDS);
 
     assertThat(coalescing.forwardPasses() - before).isLessThan(16);
+    assertThat(passSizes.count() - passesMetered).isEqualTo(coalescing.forwardPasses() - before);
+    assertThat(passSizes.totalAmount() - textsMetered).isEqualTo(16);
     for (int i = 0; i < TEXTS.size(); i++) {
       float[] batched = calls.get(i).get().vectors().get(0);
       float[] unbatched = embed(alone, EmbeddingCall.of(List.of(TEXTS.get(i)))).vectors().get(0);

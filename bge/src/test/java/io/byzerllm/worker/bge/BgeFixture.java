@@ -63,6 +63,11 @@ final class BgeFixture implements AutoCloseable {
     return new BackendContext(spec, 0, home, 1, List.of(), executor);
   }
 
+  /** A context whose backend registers its meters in {@code meters}. */
+  BackendContext context(ModelSpec spec, io.micrometer.core.instrument.MeterRegistry meters) {
+    return new BackendContext(spec, 0, HOME, 1, List.of(), executor, meters);
+  }
+
   /** A context for a worker that holds {@code cpuThreads} CPUs. */
   BackendContext context(ModelSpec spec, int cpuThreads) {
     return new BackendContext(spec, 0, HOME, cpuThreads, List.of(), executor);

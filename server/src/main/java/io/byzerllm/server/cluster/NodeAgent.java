@@ -13,6 +13,7 @@ import io.byzerllm.worker.actor.WorkerActor;
 import io.byzerllm.worker.actor.WorkerEvent;
 import io.byzerllm.worker.actor.WorkerId;
 import io.byzerllm.worker.actor.WorkerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +59,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public enum Drained { INSTANCE }
 
+  /** Asks whether every worker placed here is ready (for {@code /health/ready}). */
+  public record CheckReady(ActorRef<Readiness> replyTo) implements Command {}
+
+  /** {@code starting}: workers placed here that are not ready yet; {@code draining}: the node is leaving. */
+  public record Readiness(boolean draining, List<String> starting, int workers) implements CborSerializable {}
+
   /**
    * The workers this node runs (starting ones included), each with its identity; {@code draining}:
    * the node is stopping and takes no new workers. A worker a drain removed is only ever missing
@@ -76,6 +83,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Path home;
   private final LocalWorkers localWorkers;
   private final BackendGate gate;
+  private final MeterRegistry meters;
   private final Executor blocking;
   private final ActorRef<WorkerEvent> lifecycleAdapter;
   private final Map<WorkerId, ActorRef<WorkerActor.Command>> workers = new HashMap<>();
@@ -88,12 +96,19 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public static Behavior<Command> create(String httpUrl, Resources total, Path home, LocalWorkers localWorkers,
                                         BackendGate gate) {
-    return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home, localWorkers, gate));
+    return create(httpUrl, total, home, localWorkers, gate, null);
+  }
+
+  /** {@code meters}: the node's registry, where its workers and backends publish their meters (null: nowhere). */
+  public static Behavior<Command> create(String httpUrl, Resources total, Path home, LocalWorkers localWorkers,
+                                        BackendGate gate, MeterRegistry meters) {
+    return Behaviors.setup(ctx -> new NodeAgent(ctx, httpUrl, total, home, localWorkers, gate, meters));
   }
 
   private NodeAgent(ActorContext<Command> ctx, String httpUrl, Resources total, Path home, LocalWorkers localWorkers,
-                    BackendGate gate) {
+                    BackendGate gate, MeterRegistry meters) {
     super(ctx);
+    this.meters = meters;
     this.gate = gate;
     this.localWorkers = localWorkers;
     this.httpUrl = httpUrl;
@@ -113,6 +128,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(ListWorkers.class, this::onListWorkers)
         .onMessage(DrainAll.class, this::onDrainAll)
+        .onMessage(CheckReady.class, this::onCheckReady)
         .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
@@ -141,7 +157,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       }
       int threads = spec.engineThreads(freeCpus, msg.placements().size());
       cpusClaimed.put(id, spec.cpusPerWorker());
-      BackendContext context = new BackendContext(spec, p.index(), home, threads, p.gpuIndices(), blocking);
+      BackendContext context = new BackendContext(spec, p.index(), home, threads, p.gpuIndices(), blocking, meters);
       ActorRef<WorkerActor.Command> ref = getContext().spawn(
           WorkerActor.create(id, context, settings, lifecycleAdapter, localWorkers, gate), id.actorName());
       getContext().watch(ref);
@@ -223,6 +239,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private Behavior<Command> onDescribe(Describe msg) {
     msg.replyTo().tell(new NodeDescription(node(), httpUrl, total, getContext().getSelf()));
+    return this;
+  }
+
+  private Behavior<Command> onCheckReady(CheckReady msg) {
+    List<String> starting = pending.keySet().stream().map(id -> id.model() + "/" + id.index()).sorted().toList();
+    msg.replyTo().tell(new Readiness(draining, starting, workers.size()));
     return this;
   }
 

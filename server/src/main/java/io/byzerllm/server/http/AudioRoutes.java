@@ -50,9 +50,8 @@ public final class AudioRoutes {
     long start = System.nanoTime();
     try {
       SpeechRequest request = SpeechRequest.parse(Json.object(bytes.toArray()));
-      return gateway.call(request.model(), new Work.Speak(request.call()), SpeechResult.class, start)
-          .thenApply(a -> a.timed(HttpResponse.create().withEntity(contentType(a.value().contentType()), a.value().audio())))
-          .exceptionally(ApiErrors::response);
+      return ModelGateway.respond(gateway.call(request.model(), new Work.Speak(request.call()), SpeechResult.class, start),
+          a -> a.timed(HttpResponse.create().withEntity(contentType(a.value().contentType()), a.value().audio())));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
     }

@@ -33,8 +33,11 @@ public final class HttpApi {
   private final BodyLimits limits;
   private final Route v1;
   private final Route api;
+  private final Route open;
 
-  public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api) {
+  /** {@code open}: routes that need no key (metrics, health probes). */
+  public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api, Route open) {
+    this.open = open;
     this.apiKey = apiKey;
     this.nodeName = nodeName;
     this.limits = limits;
@@ -46,6 +49,7 @@ public final class HttpApi {
     return handleExceptions(ApiErrors.exceptionHandler(), () -> handleRejections(ApiErrors.rejectionHandler(), () -> concat(
         path("health", () -> get(() -> complete(Json.ok(health())))),
         new DashboardRoutes().route(),
+        open,
         pathPrefix("v1", () -> authorized(() -> limited(v1))),
         pathPrefix("api", () -> authorized(() -> limited(api))))));
   }

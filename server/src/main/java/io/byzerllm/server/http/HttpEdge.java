@@ -29,19 +29,33 @@ public final class HttpEdge {
   /** A handler of one hot endpoint: the request's bytes in, the response out; cancellable. */
   public interface BodyHandler extends Function<ByteString, CompletableFuture<HttpResponse>> {}
 
+  /**
+   * Told of every answer once, as it leaves, with its request and when the edge began handling it
+   * (for the hot endpoints, once the body was read). Runs on the thread that completed the answer:
+   * it must not block.
+   */
+  public interface AnswerListener {
+    AnswerListener NONE = (request, response, startNanos) -> {};
+
+    void answered(HttpRequest request, HttpResponse response, long startNanos);
+  }
+
   private final Map<String, BodyHandler> hot;
   private final org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes;
   private final Function<HttpRequest, HttpResponse> refusal;
   private final BodyLimits limits;
   private final Duration bodyTimeout;
+  private final AnswerListener listener;
 
   /**
    * {@code hot}: path to handler, POST only; {@code refusal}: an answer for a request that may not
-   * pass (no or wrong API key), or null; {@code routes}: the rest.
+   * pass (no or wrong API key), or null; {@code routes}: the rest; {@code listener}: told of every
+   * answer ({@link AnswerListener#NONE}: nobody).
    */
   public HttpEdge(Map<String, BodyHandler> hot, Function<HttpRequest, HttpResponse> refusal,
                   org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes,
-                  BodyLimits limits, Duration bodyTimeout) {
+                  BodyLimits limits, Duration bodyTimeout, AnswerListener listener) {
+    this.listener = listener;
     this.hot = Map.copyOf(hot);
     this.refusal = refusal;
     this.routes = routes;
@@ -75,10 +89,22 @@ public final class HttpEdge {
         // with toStrict would materialize a new stream (and an actor) for every request.
         .flatMapConcat(this::incoming)
         .mapAsync(1, in -> {
+          long start = System.nanoTime();
           CompletableFuture<HttpResponse> response = handle(in, mat);
           inFlight.set(response);
           // A call cancelled because its caller left still needs an answer for the (closed) connection.
-          return response.exceptionally(ApiErrors::response);
+          CompletableFuture<HttpResponse> answer = response.exceptionally(ApiErrors::response);
+          if (listener == AnswerListener.NONE) {
+            return answer;
+          }
+          return answer.thenApply(r -> {
+            try {
+              listener.answered(in.request(), r, start);
+            } catch (RuntimeException e) {
+              // accounting never costs a caller its answer
+            }
+            return r;
+          });
         });
   }
 

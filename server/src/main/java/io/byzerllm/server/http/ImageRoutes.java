@@ -33,9 +33,8 @@ public final class ImageRoutes {
     long start = System.nanoTime();
     try {
       ImageRequest request = ImageRequest.parse(Json.object(bytes.toArray()));
-      return gateway.call(request.model(), new Work.Draw(request.call()), ImageResult.class, start)
-          .thenApply(a -> a.timed(Json.ok(request.answer(a.value()))))
-          .exceptionally(ApiErrors::response);
+      return ModelGateway.respond(gateway.call(request.model(), new Work.Draw(request.call()), ImageResult.class, start),
+          a -> a.timed(Json.ok(request.answer(a.value()))));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
     }

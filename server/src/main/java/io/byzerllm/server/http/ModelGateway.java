@@ -5,7 +5,9 @@ import io.byzerllm.deploy.LlmException;
 import io.byzerllm.server.routing.RequestRouter;
 import io.byzerllm.worker.actor.StreamEvent;
 import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.actor.Failure;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -20,12 +22,30 @@ public final class ModelGateway {
     this.router = router;
   }
 
-  /** An answer and the time its backend took; {@code startNanos} is when the edge got the request. */
-  public record Answer<T>(T value, long backendNanos, long startNanos) {
-    /** Adds {@code x-llm-overhead-ms}: the time spent in the cluster outside the backend call. */
+  /**
+   * An answer of {@code model}, the time its backend took and the time it waited in its worker's
+   * queue first; {@code startNanos} is when the edge got the request; {@code streamEnd}: a stream's last
+   * event (null for other answers).
+   */
+  public record Answer<T>(String model, T value, long backendNanos, long queueNanos, long startNanos,
+                          CompletionStage<StreamEvent> streamEnd) {
+    /**
+     * Adds {@code x-llm-overhead-ms}, the time spent in the cluster outside the backend call, and
+     * the {@link CallOutcome} the node's request accounting reads.
+     */
     public HttpResponse timed(HttpResponse response) {
       long overheadMicros = Math.max(0, System.nanoTime() - startNanos - backendNanos) / 1000;
-      return response.addHeader(RawHeader.create("x-llm-overhead-ms", millis(overheadMicros)));
+      return response.addHeader(RawHeader.create("x-llm-overhead-ms", millis(overheadMicros)))
+          .addAttribute(CallOutcome.KEY, new CallOutcome(model, value, backendNanos, queueNanos, null, streamEnd));
+    }
+  }
+
+  /** A call's future that knows its model, so that a failed call's answer still names it. */
+  private static final class ModelCall<A> extends CompletableFuture<A> {
+    final String model;
+
+    ModelCall(String model) {
+      this.model = model;
     }
   }
 
@@ -41,12 +61,16 @@ public final class ModelGateway {
    */
   public <T> CompletableFuture<Answer<T>> call(String model, Work work, Class<T> type, long startNanos) {
     CompletableFuture<RequestRouter.Reply> reply = router.call(model, work);
-    CompletableFuture<Answer<T>> answer = reply.thenApply(r -> {
-      if (!type.isInstance(r.value())) {
-        throw new LlmException(ErrorKind.INTERNAL, "a worker answered " + r.value() + " where "
-            + type.getSimpleName() + " was expected");
+    ModelCall<Answer<T>> answer = new ModelCall<>(model);
+    reply.whenComplete((r, error) -> {
+      if (error != null) {
+        answer.completeExceptionally(error);
+      } else if (!type.isInstance(r.value())) {
+        answer.completeExceptionally(new LlmException(ErrorKind.INTERNAL, "a worker answered " + r.value() + " where "
+            + type.getSimpleName() + " was expected"));
+      } else {
+        answer.complete(new Answer<>(model, type.cast(r.value()), r.backendNanos(), r.queueNanos(), startNanos, null));
       }
-      return new Answer<>(type.cast(r.value()), r.backendNanos(), startNanos);
     });
     cancelTogether(answer, reply);
     return answer;
@@ -60,8 +84,24 @@ public final class ModelGateway {
   /** Streams a chat; the answer completes once the first event is ready. */
   public CompletableFuture<Answer<Source<StreamEvent, NotUsed>>> stream(String model, Work.Stream work, long startNanos) {
     CompletableFuture<RequestRouter.Reply> reply = router.call(model, work);
-    CompletableFuture<Answer<Source<StreamEvent, NotUsed>>> answer =
-        reply.thenApply(r -> new Answer<>(r.events(), 0, startNanos));
+    ModelCall<Answer<Source<StreamEvent, NotUsed>>> answer = new ModelCall<>(model);
+    reply.whenComplete((r, error) -> {
+      if (error != null) {
+        answer.completeExceptionally(error);
+        return;
+      }
+      CompletableFuture<StreamEvent> end = new CompletableFuture<>();
+      Source<StreamEvent, NotUsed> events = r.events().map(e -> {
+        if (e.done() != null || e.failure() != null) {
+          end.complete(e);
+        }
+        return e;
+      }).watchTermination((nu, done) -> {
+        done.whenComplete((d, e) -> end.complete(null)); // cut short: no last event
+        return nu;
+      });
+      answer.complete(new Answer<>(model, events, 0, r.queueNanos(), startNanos, end));
+    });
     cancelTogether(answer, reply);
     return answer;
   }
@@ -79,7 +119,12 @@ public final class ModelGateway {
    * the response (the caller went away) cancels the call.
    */
   public static <A> CompletableFuture<HttpResponse> respond(CompletableFuture<A> call, Function<A, HttpResponse> ok) {
-    CompletableFuture<HttpResponse> response = call.thenApply(ok).exceptionally(ApiErrors::response);
+    String model = call instanceof ModelCall<?> m ? m.model : null;
+    CompletableFuture<HttpResponse> response = call.thenApply(ok).exceptionally(e -> {
+      HttpResponse error = ApiErrors.response(e);
+      return model == null ? error : error.addAttribute(CallOutcome.KEY, CallOutcome.failed(model,
+          Failure.unwrap(e) instanceof LlmException l ? l.kind() : ErrorKind.INTERNAL));
+    });
     cancelTogether(response, call);
     return response;
   }

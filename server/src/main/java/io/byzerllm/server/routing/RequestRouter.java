@@ -36,8 +36,11 @@ import scala.concurrent.ExecutionContext;
  */
 public final class RequestRouter {
 
-  /** A worker's answer: a value, or a stream's events (run them at once). */
-  public record Reply(Object value, long backendNanos, Source<StreamEvent, NotUsed> events) {}
+  /**
+   * A worker's answer: a value, or a stream's events (run them at once); {@code queueNanos}: its wait
+   * in the worker's queue.
+   */
+  public record Reply(Object value, long backendNanos, long queueNanos, Source<StreamEvent, NotUsed> events) {}
 
   /** Timings of the path, from configuration. */
   public record Settings(Duration listingGrace, Duration fallbackDeadline) {}
@@ -136,8 +139,8 @@ public final class RequestRouter {
       call.whenComplete((r, error) -> {
         if (error == null) {
           Object value = r.value();
-          result.complete(value instanceof LocalWorker.LocalStream s ? new Reply(null, 0, s.events())
-              : new Reply(value, r.backendNanos(), null));
+          result.complete(value instanceof LocalWorker.LocalStream s ? new Reply(null, 0, r.queueNanos(), s.events())
+              : new Reply(value, r.backendNanos(), r.queueNanos(), null));
         } else if (Failure.unwrap(error) instanceof NotStartedException refused) {
           elsewhere(worker, refused.reason());
         } else {
@@ -166,12 +169,12 @@ public final class RequestRouter {
             done.whenComplete((d, e) -> worker.done());
             return nu;
           });
-          if (!result.complete(new Reply(null, 0, events))) {
+          if (!result.complete(new Reply(null, 0, r.queueNanos(), events))) {
             events.runWith(Sink.cancelled(), materializer);
           }
         } else {
           worker.done();
-          result.complete(new Reply(r.value(), r.backendNanos(), null));
+          result.complete(new Reply(r.value(), r.backendNanos(), r.queueNanos(), null));
         }
       });
     }

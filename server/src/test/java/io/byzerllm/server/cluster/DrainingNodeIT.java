@@ -3,7 +3,6 @@ package io.byzerllm.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.ConfigFactory;
 import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;
 import io.byzerllm.deploy.Resources;
@@ -16,9 +15,6 @@ import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,18 +39,12 @@ class DrainingNodeIT {
   @BeforeAll
   static void start() {
     upstream = FakeOpenAiServer.start();
-    kit = ActorTestKit.create("byzerllm", ConfigFactory.parseMap(Map.of(
-        "pekko.remote.artery.canonical.hostname", "127.0.0.1",
-        "pekko.remote.artery.canonical.port", 0,
-        "pekko.cluster.distributed-data.durable.keys", List.of(),
+    kit = OneNodeClusterKit.start(Map.of(
         "byzerllm.server.reconcile-interval", "1h",
         "byzerllm.server.reconcile-settle", "0s",
         // A worker asked for and not yet reported counts as starting (not missing) for grace + deploy timeout.
         "byzerllm.server.worker-start-grace", "0s",
-        "byzerllm.server.deploy-timeout", "5s")).withFallback(ConfigFactory.load()));
-    Cluster cluster = Cluster.get(kit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    await().atMost(WAIT).until(() -> cluster.selfMember().status() == MemberStatus.up());
+        "byzerllm.server.deploy-timeout", "5s"), WAIT);
     controller = kit.spawn(DeploymentController.create(), "controller");
     agent = kit.spawn(NodeAgent.create("http://127.0.0.1:1", Resources.of(2, 0), home, new LocalWorkers(() -> {}),
         new io.byzerllm.worker.actor.BackendGate()), "agent");

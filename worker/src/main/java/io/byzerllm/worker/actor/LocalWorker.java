@@ -5,6 +5,7 @@ import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.OverloadedException;
 import io.byzerllm.worker.ModelBackend;
 import io.byzerllm.worker.admission.Admission;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,8 +38,11 @@ public final class LocalWorker {
   /** A stream's events, local to this JVM; run it at once. */
   public record LocalStream(Source<StreamEvent, NotUsed> events) {}
 
-  /** A call's answer and the time its backend took (the rest of a request's time is ours). */
-  public record Result(Object value, long backendNanos) {}
+  /**
+   * A call's answer, the time its backend took (the rest of a request's time is ours) and the time
+   * it waited in this worker's queue before that.
+   */
+  public record Result(Object value, long backendNanos, long queueNanos) {}
 
   private final WorkerId id;
   private final ModelBackend backend;
@@ -47,8 +51,10 @@ public final class LocalWorker {
   private final LongSupplier nanoClock;
   private final Admission admission;
   private final WorkerMetrics metrics = new WorkerMetrics();
+  private final WorkerMeters meters;
 
-  LocalWorker(WorkerId id, ModelBackend backend, WorkerSettings settings, StreamRunner streams, LongSupplier nanoClock) {
+  LocalWorker(WorkerId id, ModelBackend backend, WorkerSettings settings, StreamRunner streams, LongSupplier nanoClock,
+              MeterRegistry registry) {
     this.id = id;
     this.backend = backend;
     this.settings = settings;
@@ -56,6 +62,7 @@ public final class LocalWorker {
     this.nanoClock = nanoClock;
     this.admission = new Admission("model '" + id.model() + "' worker " + id.index(), settings.concurrency(), settings.queueCapacity(), settings.queueTimeout().toNanos(),
         nanoClock);
+    this.meters = new WorkerMeters(registry, id, admission::inFlight, admission::queued);
   }
 
   public WorkerId id() {
@@ -83,12 +90,13 @@ public final class LocalWorker {
       return CompletableFuture.failedFuture(backend.lacking(work.capability()));
     }
     AtomicBoolean wasQueued = new AtomicBoolean();
+    long arrived = nanoClock.getAsLong();
     Admission.Waiter waiter = new Admission.Waiter(() -> {
       if (wasQueued.get()) {
         progress.started();
       }
-      run(work, answer);
-    }, reason -> answer.completeExceptionally(refusal(reason)), nanoClock.getAsLong());
+      run(work, answer, arrived);
+    }, reason -> answer.completeExceptionally(refusal(reason)), arrived);
     Admission.Outcome outcome = admission.admit(waiter);
     switch (outcome) {
       case REFUSED -> {
@@ -109,8 +117,10 @@ public final class LocalWorker {
     return answer;
   }
 
-  private void run(Work work, CompletableFuture<Result> answer) {
+  private void run(Work work, CompletableFuture<Result> answer, long arrived) {
     long start = nanoClock.getAsLong();
+    long queueNanos = start - arrived;
+    meters.queued(queueNanos);
     AtomicBoolean released = new AtomicBoolean();
     Runnable release = () -> {
       if (released.compareAndSet(false, true)) {
@@ -122,12 +132,15 @@ public final class LocalWorker {
         StreamRunner.Running running = streams.open(backend, s.call());
         running.finished().whenComplete((r, e) -> {
           metrics.record(nanoClock.getAsLong() - start, e != null);
+          if (e != null) {
+            meters.failed(e);
+          }
           release.run();
         });
         running.opened().whenComplete((events, e) -> {
           if (e != null) {
             answer.completeExceptionally(e);
-          } else if (!answer.complete(new Result(new LocalStream(events), 0))) {
+          } else if (!answer.complete(new Result(new LocalStream(events), 0, queueNanos))) {
             running.cancel().run(); // the caller went away before the first event
           }
         });
@@ -147,15 +160,19 @@ public final class LocalWorker {
       result.whenComplete((value, error) -> {
         long nanos = nanoClock.getAsLong() - start;
         metrics.record(nanos, error != null);
+        if (error != null) {
+          meters.failed(error);
+        }
         release.run();
         if (error == null) {
-          answer.complete(new Result(value, nanos));
+          answer.complete(new Result(value, nanos, queueNanos));
         } else {
           answer.completeExceptionally(error);
         }
       });
     } catch (RuntimeException e) {
       metrics.record(nanoClock.getAsLong() - start, true);
+      meters.failed(e);
       release.run();
       answer.completeExceptionally(e);
     }
@@ -200,6 +217,7 @@ public final class LocalWorker {
   /** Refuses what is queued and closes the backend (which fails what is still running). */
   void close(String why) {
     admission.stop(new LlmException(ErrorKind.UNAVAILABLE, "model '" + id.model() + "': " + why + "; retry"));
+    meters.remove();
     backend.close();
   }
 

@@ -1,5 +1,7 @@
 package io.byzerllm.worker.actor;
 
+import io.byzerllm.worker.cache.EmbeddingCache;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalWorkers {
   private final Map<String, List<LocalWorker>> byModel = new ConcurrentHashMap<>();
+  /** By model and generation: a redeployed model may embed differently, so it starts with an empty cache. */
+  private final Map<String, EmbeddingCache> embeddingCaches = new ConcurrentHashMap<>();
   private final Runnable onChange;
 
   public LocalWorkers(Runnable onChange) {
@@ -38,6 +42,23 @@ public final class LocalWorkers {
       next.remove(worker);
       return next.isEmpty() ? null : List.copyOf(next);
     });
+    WorkerId id = worker.id();
+    boolean generationLeft = of(id.model()).stream().anyMatch(w -> w.id().generation() == id.generation());
+    if (!generationLeft) {
+      EmbeddingCache cache = embeddingCaches.remove(cacheKey(id));
+      if (cache != null) {
+        cache.remove();
+      }
+    }
     onChange.run();
+  }
+
+  /** The embedding cache the workers of {@code id}'s model and generation share on this node. */
+  EmbeddingCache embeddingCache(WorkerId id, int size, MeterRegistry registry) {
+    return embeddingCaches.computeIfAbsent(cacheKey(id), k -> new EmbeddingCache(size, registry, id.model(), id.generation()));
+  }
+
+  private static String cacheKey(WorkerId id) {
+    return id.model() + "#" + id.generation();
   }
 }

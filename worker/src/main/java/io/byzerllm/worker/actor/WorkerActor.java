@@ -4,6 +4,7 @@ import io.byzerllm.worker.BackendContext;
 import io.byzerllm.worker.Backends;
 import io.byzerllm.worker.CborSerializable;
 import io.byzerllm.worker.ModelBackend;
+import io.byzerllm.worker.cache.CachedEmbeddings;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -110,7 +111,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return Behaviors.stopped();
     }
     int buffer = getContext().getSystem().settings().config().getInt("byzerllm.worker.stream-buffer");
-    worker = new LocalWorker(id, msg.backend(), settings, new StreamRunner(buffer), System::nanoTime);
+    ModelBackend backend = msg.backend();
+    if (settings.embeddingCacheSize() > 0) {
+      backend = new CachedEmbeddings(backend,
+          localWorkers.embeddingCache(id, settings.embeddingCacheSize(), backendContext.meters()));
+    }
+    worker = new LocalWorker(id, backend, settings, new StreamRunner(buffer), System::nanoTime, backendContext.meters());
     localWorkers.add(worker);
     getContext().getSystem().receptionist().tell(Receptionist.register(WorkerKeys.forModel(id.model()), getContext().getSelf()));
     registered = true;
@@ -140,9 +146,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         boolean notStarted = Failure.unwrap(error) instanceof NotStartedException;
         replyTo.tell(WorkerReply.failed(call.id(), Failure.of(error), !notStarted));
       } else if (result.value() instanceof LocalWorker.LocalStream s) {
-        replyTo.tell(WorkerReply.ok(call.id(), new StreamOpened(s.events().runWith(StreamRefs.sourceRef(), materializer)), 0));
+        replyTo.tell(WorkerReply.ok(call.id(), new StreamOpened(s.events().runWith(StreamRefs.sourceRef(), materializer)), 0,
+            result.queueNanos()));
       } else {
-        replyTo.tell(WorkerReply.ok(call.id(), result.value(), result.backendNanos()));
+        replyTo.tell(WorkerReply.ok(call.id(), result.value(), result.backendNanos(), result.queueNanos()));
       }
     });
     return this;

@@ -14,7 +14,7 @@ import io.byzerllm.worker.CborSerializable;
 
 /**
  * A worker's answer to one {@link Work}, matched by {@code id}: a value or a failure, the time the
- * backend took (the rest is the cluster's overhead), and whether the work reached the backend at
+ * backend took (the rest is the cluster's overhead) and the time the call queued on the worker first, and whether the work reached the backend at
  * all (work that did not may be retried on another worker). A reply with {@code progress} set is
  * not an answer but news: the call waits in the worker's queue ({@code queued}) or has left it for
  * the backend ({@code started}), so a router knows which calls it may still send elsewhere.
@@ -33,21 +33,26 @@ public record WorkerReply(
     Object value,
     Failure failure,
     long backendNanos,
+    long queueNanos,
     boolean reachedBackend,
     @JsonProperty("progress") Progress progress) implements CborSerializable {
 
   public enum Progress { QUEUED, STARTED }
 
   public static WorkerReply ok(long id, Object value, long backendNanos) {
-    return new WorkerReply(id, value, null, backendNanos, true, null);
+    return ok(id, value, backendNanos, 0);
+  }
+
+  public static WorkerReply ok(long id, Object value, long backendNanos, long queueNanos) {
+    return new WorkerReply(id, value, null, backendNanos, queueNanos, true, null);
   }
 
   public static WorkerReply failed(long id, Failure failure, boolean reachedBackend) {
-    return new WorkerReply(id, null, failure, 0, reachedBackend, null);
+    return new WorkerReply(id, null, failure, 0, 0, reachedBackend, null);
   }
 
   public static WorkerReply progress(long id, Progress progress) {
-    return new WorkerReply(id, null, null, 0, false, progress);
+    return new WorkerReply(id, null, null, 0, 0, false, progress);
   }
 
   /** Not a property: Jackson would otherwise write it as {@code "progress": false} over the enum. */

@@ -8,9 +8,11 @@ import java.time.Duration;
 /**
  * How one worker admits work: {@code concurrency} calls in flight (the spec's
  * {@code worker_concurrency}), then a bounded queue ({@code worker.queue_size}, default from
- * config), where a call waits at most {@code queueTimeout}.
+ * config), where a call waits at most {@code queueTimeout}. {@code embeddingCacheSize}
+ * ({@code emb.cache_size}, default 0: none) is how many texts' embeddings the model keeps per node.
  */
-public record WorkerSettings(int concurrency, int queueCapacity, Duration queueTimeout, Duration minRetryAfter) {
+public record WorkerSettings(int concurrency, int queueCapacity, Duration queueTimeout, Duration minRetryAfter,
+                             int embeddingCacheSize) {
 
   public static WorkerSettings of(ModelSpec spec, Config config) {
     Config c = config.getConfig("byzerllm.worker");
@@ -27,6 +29,21 @@ public record WorkerSettings(int concurrency, int queueCapacity, Duration queueT
       throw new InvalidSpecException("--infer_params worker.queue_size must be >= 0 (got " + queue + ")");
     }
     return new WorkerSettings(spec.workerConcurrency(), queue, c.getDuration("queue-timeout"),
-        c.getDuration("min-retry-after"));
+        c.getDuration("min-retry-after"), embeddingCacheSize(spec));
+  }
+
+  private static int embeddingCacheSize(ModelSpec spec) {
+    String value = spec.param("emb.cache_size", "0").trim();
+    int size;
+    try {
+      size = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new InvalidSpecException("--infer_params emb.cache_size must be a whole number of texts (got '" + value
+          + "'); 0 turns the embedding cache off");
+    }
+    if (size < 0) {
+      throw new InvalidSpecException("--infer_params emb.cache_size must be >= 0 (got " + size + "); 0 turns it off");
+    }
+    return size;
   }
 }

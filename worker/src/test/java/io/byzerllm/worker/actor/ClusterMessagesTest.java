@@ -63,4 +63,15 @@ class ClusterMessagesTest {
     assertThat(SERIALIZATION.verifySerialization(queued, true)).isEqualTo(queued);
     assertThat(SERIALIZATION.verifySerialization(refused, true)).isEqualTo(refused);
   }
+
+  @Test
+  void workerReply_answerWithBackendAndQueueTimes_roundTrips() {
+    WorkerReply answer = WorkerReply.ok(9, new io.byzerllm.worker.ForwardedAnswer("{}".getBytes()), 1_500_000, 250_000);
+
+    WorkerReply back = (WorkerReply) SERIALIZATION.verifySerialization(answer, false); // a byte[] has no value equality
+
+    assertThat(back.backendNanos()).isEqualTo(1_500_000);
+    assertThat(back.queueNanos()).isEqualTo(250_000);
+    assertThat(((io.byzerllm.worker.ForwardedAnswer) back.value()).body()).isEqualTo("{}".getBytes());
+  }
 }
