@@ -22,6 +22,8 @@ class DashboardIT {
   @Test
   void dashboard_nodeWithADeployment_showsModelWorkersAndNodeWithoutConsoleMessages() throws Exception {
     HttpResponse<String> answered = NODE.calls().post("/v1/chat/completions", chat("dash-model", "hi", false));
+    HttpResponse<String> refused = NODE.calls().post("/v1/chat/completions", chat("no-such-dash-model", "hi", false));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
     assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
 
     HeadlessChromium.Page page = HeadlessChromium.dumpDom(NODE.node().httpUrl() + "/dashboard", SCRIPT_TIME, BROWSER_TIMEOUT);
@@ -32,8 +34,9 @@ class DashboardIT {
         .contains("2/2 workers ready")
         .contains("this node")
         .contains("updated ");
-    // /api/errors/recent is not served by this node: the page says so instead of failing
-    assertThat(page.dom()).contains("no error data");
+    // the refused call is among the recent errors, with its status
+    assertThat(page.dom()).contains("no-such-dash-model").contains("/v1/chat/completions").contains(">404<")
+        .doesNotContain("no error data");
   }
 
   @Test

@@ -145,7 +145,7 @@ class QianwenIT {
     HttpResponse<String> r = NODE.calls().post("/v1/embeddings", "{\"model\": \"qwen_vl\", \"input\": \"x\"}");
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-    assertThat(json(r).at("/error/message").asText()).contains("does not support embedding");
+    assertThat(json(r).at("/error/message").asText()).contains("cannot do embedding").contains("it can do chat, stream, vision");
     assertThat(NODE.upstream().requests()).isEmpty();
   }
 
