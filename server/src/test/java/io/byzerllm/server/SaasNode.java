@@ -24,6 +24,7 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
   private final Map<String, String> inferParams = new HashMap<>();
   private final Map<String, String> config = new HashMap<>();
   private java.util.function.Consumer<FakeOpenAiServer> upstreamSetUp = u -> {};
+  private String apiKey;
   private Path home;
   private FakeOpenAiServer upstream;
   private Node node;
@@ -57,6 +58,12 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /** The node's --api_key (its bootstrap admin key); {@link #calls()} sends it. */
+  SaasNode apiKey(String key) {
+    this.apiKey = key;
+    return this;
+  }
+
   FakeOpenAiServer upstream() {
     return upstream;
   }
@@ -78,8 +85,11 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
     for (Map.Entry<String, String> c : config.entrySet()) {
       settings = settings.withConfig(c.getKey(), c.getValue());
     }
+    if (apiKey != null) {
+      settings = settings.withApiKey(apiKey);
+    }
     node = Node.start(settings);
-    calls = new NodeCalls(node.httpUrl());
+    calls = apiKey == null ? new NodeCalls(node.httpUrl()) : new NodeCalls(node.httpUrl()).withBearer(apiKey);
     calls.deploy(NodeCalls.saasDeployment(model, upstream.baseUrl(), workers, concurrency, inferParams));
   }
 

@@ -7,34 +7,32 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractUnmatchedPa
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.byzerllm.deploy.ErrorKind;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.byzerllm.server.keys.Caller;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The whole HTTP API of a node: OpenAI-compatible routes under {@code /v1}, management under
- * {@code /api}, {@code /health} open. With an API key set, {@code /v1} and {@code /api} need
- * {@code Authorization: Bearer KEY}. Request bodies are held to {@link BodyLimits}.
+ * {@code /api}, {@code /health} open. On a node with an API key, {@code /v1} and {@code /api} need
+ * {@code Authorization: Bearer KEY} (the node's key or an issued one, see {@link AccessGate}).
+ * Request bodies are held to {@link BodyLimits}.
  */
 public final class HttpApi {
-  private final String apiKey;
+  private final AccessGate gate;
   private final String nodeName;
   private final BodyLimits limits;
   private final Route v1;
   private final Route api;
 
-  public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api) {
-    this.apiKey = apiKey;
+  public HttpApi(AccessGate gate, String nodeName, BodyLimits limits, Route v1, Route api) {
+    this.gate = gate;
     this.nodeName = nodeName;
     this.limits = limits;
     this.v1 = v1;
@@ -44,8 +42,8 @@ public final class HttpApi {
   public Route route() {
     return handleExceptions(ApiErrors.exceptionHandler(), () -> handleRejections(ApiErrors.rejectionHandler(), () -> concat(
         path("health", () -> get(() -> complete(Json.ok(health())))),
-        pathPrefix("v1", () -> authorized(() -> limited(v1))),
-        pathPrefix("api", () -> authorized(() -> limited(api))))));
+        pathPrefix("v1", () -> inference(limited(v1))),
+        pathPrefix("api", () -> management(limited(api))))));
   }
 
   /**
@@ -73,26 +71,40 @@ public final class HttpApi {
     return body;
   }
 
-  private Route authorized(Supplier<Route> inner) {
-    if (apiKey == null) {
-      return inner.get();
-    }
-    return extractRequest(request -> keyMatches(request) ? inner.get() : complete(unauthorized()));
+  /** {@code /v1} other than the hot endpoints: a listing is a read; a call is admitted under the key's limits. */
+  private Route inference(Route inner) {
+    return extractRequest(request -> {
+      Caller caller = gate.authenticate(request);
+      if (caller == null) {
+        return complete(AccessGate.unauthorized());
+      }
+      if (request.method() == HttpMethods.GET) {
+        return inner;
+      }
+      AccessGate.Pass pass;
+      try {
+        pass = gate.admit(caller, (String) null);
+      } catch (RuntimeException e) {
+        return complete(ApiErrors.response(e));
+      }
+      // Errors and rejections are answered inside, so every admitted call's place is given back.
+      return mapResponse(pass::finish, () -> handleExceptions(ApiErrors.exceptionHandler(), () ->
+          handleRejections(ApiErrors.rejectionHandler(), () -> inner)));
+    });
   }
 
-  /** The 401 for a request without the node's key, or null when it may pass. */
-  public HttpResponse refusal(HttpRequest request) {
-    return apiKey == null || keyMatches(request) ? null : unauthorized();
-  }
-
-  private static HttpResponse unauthorized() {
-    return ApiErrors.body(401, ErrorKind.AUTHENTICATION,
-        "missing or wrong API key: send 'Authorization: Bearer <key>' with the node's --api_key", null);
-  }
-
-  private boolean keyMatches(HttpRequest request) {
-    String header = request.getHeader("Authorization").map(h -> h.value()).orElse("");
-    String expected = "Bearer " + apiKey;
-    return MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+  private Route management(Route inner) {
+    return extractUnmatchedPath(path -> extractRequest(request -> {
+      Caller caller = gate.authenticate(request);
+      if (caller == null) {
+        return complete(AccessGate.unauthorized());
+      }
+      try {
+        AccessGate.checkApi(caller, request, path);
+      } catch (RuntimeException e) {
+        return complete(ApiErrors.response(e));
+      }
+      return inner;
+    }));
   }
 }

@@ -1,6 +1,7 @@
 package io.byzerllm.server.http;
 
 import java.time.Duration;
+import io.byzerllm.server.keys.Caller;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,19 +32,19 @@ public final class HttpEdge {
 
   private final Map<String, BodyHandler> hot;
   private final org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes;
-  private final Function<HttpRequest, HttpResponse> refusal;
+  private final AccessGate gate;
   private final BodyLimits limits;
   private final Duration bodyTimeout;
 
   /**
-   * {@code hot}: path to handler, POST only; {@code refusal}: an answer for a request that may not
-   * pass (no or wrong API key), or null; {@code routes}: the rest.
+   * {@code hot}: path to handler, POST only; {@code gate}: who may call them, within which limits;
+   * {@code routes}: the rest.
    */
-  public HttpEdge(Map<String, BodyHandler> hot, Function<HttpRequest, HttpResponse> refusal,
+  public HttpEdge(Map<String, BodyHandler> hot, AccessGate gate,
                   org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes,
                   BodyLimits limits, Duration bodyTimeout) {
     this.hot = Map.copyOf(hot);
-    this.refusal = refusal;
+    this.gate = gate;
     this.routes = routes;
     this.limits = limits;
     this.bodyTimeout = bodyTimeout;
@@ -115,16 +116,40 @@ public final class HttpEdge {
         return CompletableFuture.completedFuture(ApiErrors.response(e));
       }
     }
-    HttpResponse refused = refusal.apply(request);
-    if (refused != null) {
+    Caller caller = gate.authenticate(request);
+    if (caller == null) {
       request.discardEntityBytes(mat);
-      return CompletableFuture.completedFuture(refused);
+      return CompletableFuture.completedFuture(AccessGate.unauthorized());
     }
     if (in.bodyError() != null) {
       request.discardEntityBytes(mat);
       return CompletableFuture.completedFuture(ApiErrors.response(in.bodyError()));
     }
-    return in.handler().apply(in.body());
+    AccessGate.Pass pass;
+    try {
+      pass = gate.admit(caller, in.body());
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(ApiErrors.response(e));
+    }
+    CompletableFuture<HttpResponse> call = in.handler().apply(in.body());
+    return pass == AccessGate.Pass.FREE ? call : admitted(call, pass);
+  }
+
+  /** The call's answer with its key's budget; its place is given back however the call ends (cancelled too). */
+  private static CompletableFuture<HttpResponse> admitted(CompletableFuture<HttpResponse> call, AccessGate.Pass pass) {
+    CompletableFuture<HttpResponse> answer = call.handle((response, error) -> {
+      if (error != null) {
+        pass.abandon();
+        return ApiErrors.response(error);
+      }
+      return pass.finish(response);
+    });
+    answer.whenComplete((r, e) -> {
+      if (answer.isCancelled()) {
+        call.cancel(true);
+      }
+    });
+    return answer;
   }
 
 }
