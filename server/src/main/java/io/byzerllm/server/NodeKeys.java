@@ -26,6 +26,6 @@ record NodeKeys(KeyRing ring, KeyLimiter limiter, ActorRef<KeyTable.Command> tab
   }
 
   KeyRoutes routes(ActorSystem<?> system) {
-    return new KeyRoutes(table, ring, system.scheduler(), writeTimeout.plusSeconds(2));
+    return new KeyRoutes(table, ring, limiter, system.scheduler(), writeTimeout.plusSeconds(2));
   }
 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.server.keys.ApiKey;
+import io.byzerllm.server.keys.KeyLimiter;
 import io.byzerllm.server.keys.KeyLimits;
 import io.byzerllm.server.keys.KeyMaterial;
 import io.byzerllm.server.keys.KeyRing;
@@ -39,18 +40,21 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * {@code /api/keys} (admin only, see {@link AccessGate#checkApi}): create a key (its only showing),
- * list keys (ids, roles, limits; never a key or its hash), revoke one cluster-wide.
+ * list keys (ids, roles, limits and the cluster's usage as this node knows it; never a key or its hash), revoke one cluster-wide.
  */
 public final class KeyRoutes {
   private final ActorRef<KeyTable.Command> table;
   private final KeyRing ring;
+  private final KeyLimiter limiter;
   private final Scheduler scheduler;
   private final Duration timeout;
 
   /** {@code timeout}: how long the table's write to every node may take, plus a margin. */
-  public KeyRoutes(ActorRef<KeyTable.Command> table, KeyRing ring, Scheduler scheduler, Duration timeout) {
+  public KeyRoutes(ActorRef<KeyTable.Command> table, KeyRing ring, KeyLimiter limiter, Scheduler scheduler,
+                   Duration timeout) {
     this.table = table;
     this.ring = ring;
+    this.limiter = limiter;
     this.scheduler = scheduler;
     this.timeout = timeout;
   }
@@ -90,7 +94,15 @@ public final class KeyRoutes {
     ObjectNode root = Json.newObject();
     ArrayNode arr = root.putArray("keys");
     ring.keys().values().stream().sorted(Comparator.comparingLong(ApiKey::createdEpochSecond).thenComparing(ApiKey::id))
-        .forEach(k -> arr.add(describe(k)));
+        .forEach(k -> {
+          ObjectNode n = describe(k);
+          KeyLimiter.Usage u = limiter.clusterUsage(k.id());
+          ObjectNode usage = n.putObject("usage");
+          usage.put("in_flight", u.inFlight());
+          usage.put("requests_this_minute", u.requests());
+          usage.put("tokens_this_minute", u.tokens());
+          arr.add(n);
+        });
     return Json.ok(root);
   }
 

@@ -147,6 +147,19 @@ public final class KeyLimiter {
     return out;
   }
 
+  /** Key {@code id}'s usage in the current minute across the cluster, as this node knows it. */
+  public Usage clusterUsage(String id) {
+    long now = window();
+    Usage mine = local().getOrDefault(id, new Usage(0, now, 0, 0));
+    Usage other = elsewhere.get(id);
+    if (other == null) {
+      return mine;
+    }
+    boolean current = other.window() == now;
+    return new Usage(mine.inFlight() + other.inFlight(), now, mine.requests() + (current ? other.requests() : 0),
+        mine.tokens() + (current ? other.tokens() : 0));
+  }
+
   /** The other nodes' usage, summed per key (their reports of an older window count only in flight). */
   void elsewhere(Iterable<NodeUsage> others) {
     long now = window();
