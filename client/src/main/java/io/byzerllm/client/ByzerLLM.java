@@ -277,6 +277,21 @@ public final class ByzerLLM {
     return management().models();
   }
 
+  /** Issues an API key (needs an admin key); the answer holds the key, shown this once. */
+  public CreatedKey createKey(NewKey request) {
+    return new KeyCalls(transport).create(request);
+  }
+
+  /** The issued keys (ids, never keys) with their limits and current usage (needs an admin key). */
+  public List<KeyInfo> listKeys() {
+    return new KeyCalls(transport).list();
+  }
+
+  /** Revokes key {@code id} on every node (needs an admin key); idempotent. */
+  public RevokedKey revokeKey(String id) {
+    return new KeyCalls(transport).revoke(id);
+  }
+
   /** The cluster's members and their resources. */
   public ClusterInfo cluster() {
     return management().cluster();
