@@ -4,7 +4,9 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.OverloadedException;
 import io.byzerllm.worker.ModelBackend;
+import io.byzerllm.deploy.CoolingDownException;
 import io.byzerllm.worker.admission.Admission;
+import io.byzerllm.worker.admission.CircuitBreaker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +48,7 @@ public final class LocalWorker {
   private final StreamRunner streams;
   private final LongSupplier nanoClock;
   private final Admission admission;
+  private final CircuitBreaker breaker;
   private final WorkerMetrics metrics = new WorkerMetrics();
 
   LocalWorker(WorkerId id, ModelBackend backend, WorkerSettings settings, StreamRunner streams, LongSupplier nanoClock) {
@@ -56,6 +59,7 @@ public final class LocalWorker {
     this.nanoClock = nanoClock;
     this.admission = new Admission("model '" + id.model() + "' worker " + id.index(), settings.concurrency(), settings.queueCapacity(), settings.queueTimeout().toNanos(),
         nanoClock);
+    this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerCooldown(), nanoClock);
   }
 
   public WorkerId id() {
@@ -81,6 +85,11 @@ public final class LocalWorker {
     CompletableFuture<Result> answer = new CompletableFuture<>();
     if (!backend.capabilities().contains(work.capability())) {
       return ModelBackend.<Result>unsupported(work.capability()).toCompletableFuture();
+    }
+    if (!breaker.tryPass()) {
+      metrics.rejected();
+      answer.completeExceptionally(new NotStartedException(coolingDown()));
+      return answer;
     }
     AtomicBoolean wasQueued = new AtomicBoolean();
     Admission.Waiter waiter = new Admission.Waiter(() -> {
@@ -122,6 +131,7 @@ public final class LocalWorker {
         StreamRunner.Running running = streams.open(backend, s.call());
         running.finished().whenComplete((r, e) -> {
           metrics.record(nanoClock.getAsLong() - start, e != null);
+          breaker.record(e);
           release.run();
         });
         running.opened().whenComplete((events, e) -> {
@@ -147,6 +157,7 @@ public final class LocalWorker {
       result.whenComplete((value, error) -> {
         long nanos = nanoClock.getAsLong() - start;
         metrics.record(nanos, error != null);
+        breaker.record(error);
         release.run();
         if (error == null) {
           answer.complete(new Result(value, nanos));
@@ -156,9 +167,18 @@ public final class LocalWorker {
       });
     } catch (RuntimeException e) {
       metrics.record(nanoClock.getAsLong() - start, true);
+      breaker.record(e);
       release.run();
       answer.completeExceptionally(e);
     }
+  }
+
+  private CoolingDownException coolingDown() {
+    Duration wait = breaker.remainingCooldown();
+    return new CoolingDownException("worker " + id.index() + " of '" + id.model() + "' is cooling down after "
+        + breaker.threshold() + " upstream failures in a row; it takes calls again in "
+        + Math.max(1, (wait.toMillis() + 999) / 1000) + "s (see 'llm stat')", wait.compareTo(settings.minRetryAfter()) < 0
+        ? settings.minRetryAfter() : wait);
   }
 
   private LlmException refusedReason() {
@@ -210,6 +230,7 @@ public final class LocalWorker {
       case STOPPED -> "stopped";
     };
     return new WorkerStatus(id, node, state, admission.inFlight(), admission.concurrency(), admission.queued(),
-        metrics.requests(), metrics.errors(), metrics.p50Millis(), metrics.p99Millis(), backend.describe());
+        metrics.requests(), metrics.errors(), metrics.p50Millis(), metrics.p99Millis(), backend.describe(),
+        breaker.state().name().toLowerCase(java.util.Locale.ROOT));
   }
 }
