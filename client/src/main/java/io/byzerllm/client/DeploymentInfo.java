@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A deployment as the node reports it ({@code GET /api/deployments}): the spec it was deployed with,
- * secrets masked as {@code ***}, its state, its creation time (epoch seconds) and its workers.
+ * secrets masked as {@code ***}, its state, its creation time (epoch seconds), its workers, and the
+ * models that take its calls when it cannot ({@code --fallback}).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DeploymentInfo(
@@ -23,7 +24,8 @@ public record DeploymentInfo(
     String placement,
     String state,
     long created,
-    List<WorkerInfo> workers) {
+    List<WorkerInfo> workers,
+    List<String> fallbacks) {
 
   public DeploymentInfo {
     modelPath = modelPath == null ? "" : modelPath;
@@ -32,6 +34,7 @@ public record DeploymentInfo(
     placement = placement == null ? "" : placement;
     state = state == null ? "" : state;
     workers = workers == null ? List.of() : List.copyOf(workers);
+    fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
   }
 
   /** How many workers are in state {@code ready}. */

@@ -5,10 +5,12 @@ import static io.byzerllm.server.NodeCalls.content;
 import static io.byzerllm.server.NodeCalls.json;
 import static io.byzerllm.server.NodeCalls.saasDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FallbackIT {
   @RegisterExtension
-  static final SaasNode NODE = SaasNode.deploying("backup", 1, 4);
+  static final SaasNode NODE = SaasNode.deploying("backup", 1, 4)
+      .config("byzerllm.worker.breaker.failures", "0"); // breaker off: each test scripts its own failures
   static FakeOpenAiServer primaryUpstream;
 
   @BeforeAll
@@ -36,6 +39,11 @@ class FallbackIT {
         Map.of("saas.max_retries", "0")));
     body.putArray("fallbacks").add("backup");
     NODE.calls().deploy(body.toString());
+    // The node's routing table learns a new deployment's fallbacks within its notify interval (100 ms).
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      primaryUpstream.failNext(500, "until the routing table knows the fallback");
+      return NODE.calls().post("/v1/chat/completions", chat("primary", "ready?", false)).statusCode() == 200;
+    });
   }
 
   @AfterAll

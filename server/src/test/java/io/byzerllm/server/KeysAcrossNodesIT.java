@@ -9,18 +9,16 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes of one cluster (two ActorSystems in this JVM), each with the same bootstrap key: a key
@@ -34,8 +32,8 @@ class KeysAcrossNodesIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   /** byzerllm's notify-subscribers-interval (100 ms) with room for a loaded CI machine. */
   private static final Duration AT_ONCE = Duration.ofSeconds(2);
-  @TempDir static Path homeA;
-  @TempDir static Path homeB;
+  @RegisterExtension
+  static final TwoNodes NODES = TwoNodes.start().apiKey(ADMIN);
   static FakeOpenAiServer upstream;
   static Node nodeA;
   static Node nodeB;
@@ -43,23 +41,13 @@ class KeysAcrossNodesIT {
   static NodeCalls adminB;
 
   @BeforeAll
-  static void start() throws Exception {
-    upstream = FakeOpenAiServer.start();
-    nodeA = Node.start(NodeSettings.ephemeral(homeA).withApiKey(ADMIN));
-    nodeB = Node.start(NodeSettings.ephemeral(homeB).withApiKey(ADMIN).withJoin(List.of(nodeA.clusterAddress())));
-    adminA = new NodeCalls(nodeA.httpUrl()).withBearer(ADMIN);
-    adminB = new NodeCalls(nodeB.httpUrl()).withBearer(ADMIN);
+  static void deploy() throws Exception {
+    upstream = NODES.upstream();
+    nodeA = NODES.a();
+    nodeB = NODES.b();
+    adminA = NODES.callsA();
+    adminB = NODES.callsB();
     adminA.deploy(saasDeployment("shared", upstream.baseUrl(), 2, 8, Map.of()));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      nodeB.close();
-      nodeA.close();
-    } finally {
-      upstream.close();
-    }
   }
 
   private static JsonNode create(NodeCalls admin, String body) throws Exception {

@@ -4,10 +4,8 @@ import io.byzerllm.testkit.FakeOpenAiServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -103,9 +101,7 @@ final class SaasNode implements BeforeAllCallback, AfterAllCallback {
       if (upstream != null) {
         upstream.close();
       }
-      try (Stream<Path> files = Files.walk(home)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      TwoNodes.deleteTree(home);
     }
   }
 }

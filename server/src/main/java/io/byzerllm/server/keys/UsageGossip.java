@@ -47,12 +47,14 @@ public final class UsageGossip {
           Replicator.WriteConsistency all = new Replicator.WriteAll(interval);
           replicator.subscribe(KEY, Changed::new);
           timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
-          Map<String, KeyLimiter.Usage>[] last = new Map[] {Map.of()};
+          // Only this actor reads and writes it: what was last reported, to skip unchanged reports.
+          java.util.concurrent.atomic.AtomicReference<Map<String, KeyLimiter.Usage>> last =
+              new java.util.concurrent.atomic.AtomicReference<>(Map.of());
           return Behaviors.receive(Command.class)
               .onMessageEquals(Tick.INSTANCE, () -> {
                 Map<String, KeyLimiter.Usage> now = limiter.local();
-                if (!now.equals(last[0])) {
-                  last[0] = now;
+                if (!now.equals(last.get())) {
+                  last.set(now);
                   KeyLimiter.NodeUsage report = new KeyLimiter.NodeUsage(now);
                   replicator.askUpdate(r -> new Replicator.Update<>(KEY, LWWMap.empty(), all, r,
                       map -> map.put(self, me, report)), Written::new);
