@@ -103,7 +103,7 @@ public final class AccessGate {
       this.countTokens = countTokens;
     }
 
-    /** The call failed before an answer: give its place back. */
+    /** The call failed before an answer, or its connection closed: give its place back (once; later calls do nothing). */
     void abandon() {
       if (grant != null) {
         grant.finish(0);

@@ -61,6 +61,7 @@ public final class HttpEdge {
 
   private Flow<HttpRequest, HttpResponse, NotUsed> connection(Materializer mat) {
     AtomicReference<CompletableFuture<HttpResponse>> inFlight = new AtomicReference<>();
+    AtomicReference<AccessGate.Pass> lastPass = new AtomicReference<>();
     return Flow.of(HttpRequest.class)
         // The request side ends when the caller closes the connection: cancel what it still waits for.
         .watchTermination((nu, closed) -> {
@@ -69,6 +70,11 @@ public final class HttpEdge {
             if (pending != null) {
               pending.cancel(true);
             }
+            // An answer whose body never ran (the connection went first) still gives its key's place back.
+            AccessGate.Pass pass = lastPass.get();
+            if (pass != null) {
+              pass.abandon();
+            }
           });
           return nu;
         })
@@ -76,7 +82,7 @@ public final class HttpEdge {
         // with toStrict would materialize a new stream (and an actor) for every request.
         .flatMapConcat(this::incoming)
         .mapAsync(1, in -> {
-          CompletableFuture<HttpResponse> response = handle(in, mat);
+          CompletableFuture<HttpResponse> response = handle(in, mat, lastPass::set);
           inFlight.set(response);
           // A call cancelled because its caller left still needs an answer for the (closed) connection.
           return response.exceptionally(ApiErrors::response);
@@ -107,7 +113,8 @@ public final class HttpEdge {
         .mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
-  private CompletableFuture<HttpResponse> handle(Incoming in, Materializer mat) {
+  private CompletableFuture<HttpResponse> handle(Incoming in, Materializer mat,
+                                                 java.util.function.Consumer<AccessGate.Pass> admitted) {
     HttpRequest request = in.request();
     if (in.handler() == null) {
       try {
@@ -132,7 +139,11 @@ public final class HttpEdge {
       return CompletableFuture.completedFuture(ApiErrors.response(e));
     }
     CompletableFuture<HttpResponse> call = in.handler().apply(in.body());
-    return pass == AccessGate.Pass.FREE ? call : admitted(call, pass);
+    if (pass == AccessGate.Pass.FREE) {
+      return call;
+    }
+    admitted.accept(pass);
+    return admitted(call, pass);
   }
 
   /** The call's answer with its key's budget; its place is given back however the call ends (cancelled too). */
