@@ -7,13 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,22 +90,7 @@ class KeysIT {
     JsonNode created = create(NODE.calls(), "{\"max_concurrent\":1}");
     NodeCalls key = as(created);
     NODE.upstream().reply("word ".repeat(100).trim()).chunkDelay(Duration.ofMillis(200)); // a 20 s answer
-    String body = chat("chat", "a long slow answer please", true);
-    URI uri = URI.create(NODE.node().httpUrl());
-    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-      socket.setSoTimeout(30_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: application/json\r\n"
-          + "Authorization: Bearer " + created.path("key").asText() + "\r\n"
-          + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-          .getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      do {
-        line = in.readLine();
-      } while (line != null && !line.startsWith("data: "));
-      assertThat(line).startsWith("data: ");
+    try (Socket stream = key.openStreamToFirstEvent(chat("chat", "a long slow answer please", true))) {
       HttpResponse<String> whileStreaming = key.post("/v1/chat/completions", chat("chat", "second", false));
       assertThat(whileStreaming.statusCode()).as(whileStreaming.body()).isEqualTo(429);
     } finally {
