@@ -150,7 +150,7 @@ public final class Node implements AutoCloseable {
         keys.routes(system).route());
     BodyLimits limits = BodyLimits.from(config);
     AccessGate access = new AccessGate(keys.ring(), keys.limiter());
-    HttpApi http = new HttpApi(access, nodeName, limits, v1, api);
+    HttpApi http = new HttpApi(access, nodeName, limits, v1, api, config.getDuration("byzerllm.server.body-read-timeout"));
     HttpEdge edge = new HttpEdge(Map.of("/v1/chat/completions", chat::handle, "/v1/embeddings", embeddings::handle),
         access,
         http.route().handler(system), limits, config.getDuration("byzerllm.server.body-read-timeout"));

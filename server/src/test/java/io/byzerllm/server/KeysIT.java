@@ -115,6 +115,20 @@ class KeysIT {
   }
 
   @Test
+  void images_modelOutsideKeysAllowList_403AndAllowedModelServed() throws Exception {
+    NodeCalls onlyOther = as(create(NODE.calls(), "{\"models\":[\"other\"]}"));
+    NodeCalls onlyChat = as(create(NODE.calls(), "{\"models\":[\"chat\"]}"));
+    String body = "{\"model\": \"chat\", \"prompt\": \"a red dot\"}";
+
+    HttpResponse<String> refused = onlyOther.post("/v1/images/generations", body);
+    HttpResponse<String> served = onlyChat.post("/v1/images/generations", body);
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+    assertThat(json(served).at("/data/0/b64_json").asText()).isNotEmpty();
+  }
+
+  @Test
   void deploy_withInferenceKey_403ButAdminKeyMayDeploy() throws Exception {
     NodeCalls inference = as(create(NODE.calls(), "{}"));
     NodeCalls admin = as(create(NODE.calls(), "{\"role\":\"admin\"}"));

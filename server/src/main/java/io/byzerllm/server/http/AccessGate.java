@@ -63,8 +63,12 @@ public final class AccessGate {
 
   /** Admits a hot endpoint's call, reading the body's model only for a key limited to some models. */
   Pass admit(Caller caller, org.apache.pekko.util.ByteString body) {
-    boolean restricted = caller instanceof Caller.Keyed k && !k.key().allowedModels().isEmpty();
-    return admit(caller, restricted ? RequestedModel.of(body.toArray()) : null);
+    return admit(caller, restricted(caller) ? RequestedModel.of(body.toArray()) : null);
+  }
+
+  /** Whether {@code caller} may call only some models, so its request's model must be read. */
+  static boolean restricted(Caller caller) {
+    return caller instanceof Caller.Keyed k && !k.key().allowedModels().isEmpty();
   }
 
   /**
@@ -79,7 +83,7 @@ public final class AccessGate {
     if (!key.allowedModels().isEmpty()) {
       if (model == null) {
         throw new LlmException(ErrorKind.PERMISSION, "key " + key.id() + " may call only " + key.allowedModels()
-            + " and this request names no model the node can check (chat and embeddings can)");
+            + " and this request names no model the node can check (a JSON body's 'model'; uploads are not read)");
       }
       if (!key.allows(model)) {
         throw new LlmException(ErrorKind.PERMISSION, "key " + key.id() + " may not call model '" + model

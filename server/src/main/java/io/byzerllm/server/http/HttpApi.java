@@ -3,6 +3,7 @@ package io.byzerllm.server.http;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractUnmatchedPath;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.server.keys.Caller;
 import java.util.OptionalLong;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -30,9 +32,12 @@ public final class HttpApi {
   private final BodyLimits limits;
   private final Route v1;
   private final Route api;
+  private final java.time.Duration bodyTimeout;
 
-  public HttpApi(AccessGate gate, String nodeName, BodyLimits limits, Route v1, Route api) {
+  /** {@code bodyTimeout}: how long a body read at the gate (a model-limited key's) may take to arrive. */
+  public HttpApi(AccessGate gate, String nodeName, BodyLimits limits, Route v1, Route api, java.time.Duration bodyTimeout) {
     this.gate = gate;
+    this.bodyTimeout = bodyTimeout;
     this.nodeName = nodeName;
     this.limits = limits;
     this.v1 = v1;
@@ -71,9 +76,13 @@ public final class HttpApi {
     return body;
   }
 
-  /** {@code /v1} other than the hot endpoints: a listing is a read; a call is admitted under the key's limits. */
+  /**
+   * {@code /v1} other than the hot endpoints: a listing is a read; a call is admitted under the
+   * key's limits. For a key limited to some models, a JSON body's {@code model} is read (speech,
+   * images); a multipart upload's is not, so such a key cannot transcribe.
+   */
   private Route inference(Route inner) {
-    return extractRequest(request -> {
+    return extractUnmatchedPath(path -> extractRequest(request -> {
       Caller caller = gate.authenticate(request);
       if (caller == null) {
         return complete(AccessGate.unauthorized());
@@ -81,16 +90,25 @@ public final class HttpApi {
       if (request.method() == HttpMethods.GET) {
         return inner;
       }
-      AccessGate.Pass pass;
-      try {
-        pass = gate.admit(caller, (String) null);
-      } catch (RuntimeException e) {
-        return complete(ApiErrors.response(e));
+      if (AccessGate.restricted(caller)
+          && request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+        return extractStrictEntity(bodyTimeout, limits.forPath(path), body ->
+            admitted(caller, RequestedModel.of(body.getData().toArray()), inner));
       }
-      // Errors and rejections are answered inside, so every admitted call's place is given back.
-      return mapResponse(pass::finish, () -> handleExceptions(ApiErrors.exceptionHandler(), () ->
-          handleRejections(ApiErrors.rejectionHandler(), () -> inner)));
-    });
+      return admitted(caller, null, inner);
+    }));
+  }
+
+  private Route admitted(Caller caller, String model, Route inner) {
+    AccessGate.Pass pass;
+    try {
+      pass = gate.admit(caller, model);
+    } catch (RuntimeException e) {
+      return complete(ApiErrors.response(e));
+    }
+    // Errors and rejections are answered inside, so every admitted call's place is given back.
+    return mapResponse(pass::finish, () -> handleExceptions(ApiErrors.exceptionHandler(), () ->
+        handleRejections(ApiErrors.rejectionHandler(), () -> inner)));
   }
 
   private Route management(Route inner) {
