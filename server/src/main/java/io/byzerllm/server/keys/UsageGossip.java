@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -23,7 +24,7 @@ import io.byzerllm.worker.actor.NodeName;
  * Shares each node's key usage with the others through Distributed Data: a map node → its
  * {@link KeyLimiter.NodeUsage}, each node writing only its own entry, every report interval when it
  * changed, straight to every node ({@code WriteAll} bounded by the interval). Reports of nodes that
- * are no longer members are ignored.
+ * are no longer Up members stop counting at the next tick.
  */
 public final class UsageGossip {
   static final Key<LWWMap<String, KeyLimiter.NodeUsage>> KEY = LWWMapKey.create("api-key-usage");
@@ -47,11 +48,13 @@ public final class UsageGossip {
           Replicator.WriteConsistency all = new Replicator.WriteAll(interval);
           replicator.subscribe(KEY, Changed::new);
           timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
-          // Only this actor reads and writes it: what was last reported, to skip unchanged reports.
-          java.util.concurrent.atomic.AtomicReference<Map<String, KeyLimiter.Usage>> last =
-              new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+          // Only this actor reads and writes them: what this node last reported (to skip unchanged
+          // reports) and every node's last report (to drop those of nodes that left, on each tick).
+          AtomicReference<Map<String, KeyLimiter.Usage>> last = new AtomicReference<>(Map.of());
+          AtomicReference<Map<String, KeyLimiter.NodeUsage>> reports = new AtomicReference<>(Map.of());
           return Behaviors.receive(Command.class)
               .onMessageEquals(Tick.INSTANCE, () -> {
+                limiter.elsewhere(others(reports.get(), me, cluster));
                 Map<String, KeyLimiter.Usage> now = limiter.local();
                 if (!now.equals(last.get())) {
                   last.set(now);
@@ -63,19 +66,8 @@ public final class UsageGossip {
               })
               .onMessage(Changed.class, m -> {
                 if (m.response() instanceof Replicator.Changed<LWWMap<String, KeyLimiter.NodeUsage>> c) {
-                  Set<String> members = new HashSet<>();
-                  cluster.state().getMembers().forEach(member -> {
-                    if (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp()) {
-                      members.add(NodeName.of(member.address()));
-                    }
-                  });
-                  List<KeyLimiter.NodeUsage> others = new ArrayList<>();
-                  c.get(KEY).getEntries().forEach((node, usage) -> {
-                    if (!node.equals(me) && members.contains(node)) {
-                      others.add(usage);
-                    }
-                  });
-                  limiter.elsewhere(others);
+                  reports.set(Map.copyOf(c.get(KEY).getEntries()));
+                  limiter.elsewhere(others(reports.get(), me, cluster));
                 }
                 return Behaviors.same();
               })
@@ -83,5 +75,22 @@ public final class UsageGossip {
               .onMessage(Written.class, m -> Behaviors.same())
               .build();
         })));
+  }
+
+  /** The reports of the other nodes that are members now (a node that left stops counting). */
+  private static List<KeyLimiter.NodeUsage> others(Map<String, KeyLimiter.NodeUsage> reports, String me, Cluster cluster) {
+    Set<String> members = new HashSet<>();
+    cluster.state().getMembers().forEach(member -> {
+      if (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp()) {
+        members.add(NodeName.of(member.address()));
+      }
+    });
+    List<KeyLimiter.NodeUsage> others = new ArrayList<>();
+    reports.forEach((node, usage) -> {
+      if (!node.equals(me) && members.contains(node)) {
+        others.add(usage);
+      }
+    });
+    return others;
   }
 }
