@@ -63,6 +63,11 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--placement", paramLabel = "spread|pack", description = "spread (default) or pack.")
   String placement;
 
+  @Option(names = {"--fallback", "--fallbacks"}, split = ",", paramLabel = "MODEL",
+      description = "Another deployed model to serve this one's calls when its workers fail before answering or are"
+          + " full; repeat to try several in order.")
+  List<String> fallbacks;
+
   @Option(names = "--file", paramLabel = "deploy.yaml", description = "The same keys as YAML; 'ENV {{VAR}}' values read the environment.")
   Path file;
 
@@ -119,6 +124,7 @@ final class DeployCommand implements Callable<Integer> {
     putIfGiven(fields, "cpus_per_worker", cpusPerWorker);
     putIfGiven(fields, "gpus_per_worker", gpusPerWorker);
     putIfGiven(fields, "placement", placement);
+    putIfGiven(fields, "fallbacks", fallbacks);
     fields.put("infer_params", params);
     if (fields.get("model") == null) {
       throw new InvalidSpecException("--model is required: give it on the command line or as 'model:' in --file");

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "llm", mixinStandardHelpOptions = true, version = "llm (ByzerLLM for Java) 0.1.0",
     description = "Deploy models onto a cluster and talk to them by name.",
     subcommands = {ServerCommand.class, DeployCommand.class, UndeployCommand.class, QueryCommand.class,
-        StatCommand.class, ModelsCommand.class, StorageCommand.class, CompletionCommand.class,
+        StatCommand.class, ModelsCommand.class, StorageCommand.class, KeysCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class LlmCommand implements Runnable {
   private final CliEnv env;

@@ -76,7 +76,8 @@ final class StatCommand implements Callable<Integer> {
       for (DeploymentInfo d : deployments) {
         out.println(d.model() + " (" + d.pretrainedModelType() + "): " + d.state() + ", " + d.readyWorkers() + "/"
             + d.numWorkers() + " workers ready, concurrency " + d.workerConcurrency() + ", backend "
-            + backend(d) + ", can " + String.join(", ", d.capabilities()));
+            + backend(d) + ", can " + String.join(", ", d.capabilities())
+            + (d.fallbacks().isEmpty() ? "" : ", fallbacks " + String.join(",", d.fallbacks())));
       }
       table(deployments).print(out);
     }
@@ -88,7 +89,8 @@ final class StatCommand implements Callable<Integer> {
         "ERRORS", "P50_MS", "P99_MS");
     for (DeploymentInfo d : deployments) {
       for (WorkerInfo w : d.workers()) {
-        t.row(d.model(), w.index(), w.node(), w.state(), w.inFlight() + "/" + w.permits(), w.queued(), w.requests(),
+        t.row(d.model(), w.index(), w.node(), w.state() + ("closed".equals(w.breaker()) ? "" : ", breaker " + w.breaker()),
+            w.inFlight() + "/" + w.permits(), w.queued(), w.requests(),
             w.errors(), ms(w.p50Ms()), ms(w.p99Ms()));
       }
     }

@@ -118,13 +118,13 @@ public final class ByzerLLM implements AutoCloseable {
     return defaultEmbModel;
   }
 
-  /** The node connection this client sends through (shared by {@link ByzerStorage#connect(ByzerLLM, String, String, String)}). */
+  /** The node connection this client sends through (shared by {@link ByzerStorage#connect(ByzerLLM, String, String, String)} and the key calls). */
   Transport transport() {
     if (gateway instanceof HttpGateway http) {
       return http.transport();
     }
-    throw new IllegalStateException("storage lives on a node, and this client's models run in-process ("
-        + gateway.address() + "); connect to a node with ByzerLLM.connect(\"http://127.0.0.1:8000\") for storage");
+    throw new IllegalStateException("storage and API keys live on a node, and this client's models run in-process ("
+        + gateway.address() + "); connect to a node with ByzerLLM.connect(\"http://127.0.0.1:8000\") for them");
   }
 
   /** Where the calls go: the node's address {@code http://host:port}, or {@code in-process}. */
@@ -321,6 +321,21 @@ public final class ByzerLLM implements AutoCloseable {
   /** The deployed models with their type and capabilities ({@code GET /v1/models}). */
   public List<ModelInfo> listModels() {
     return gateway.models();
+  }
+
+  /** Issues an API key (needs an admin key); the answer holds the key, shown this once. */
+  public CreatedKey createKey(NewKey request) {
+    return new KeyCalls(transport()).create(request);
+  }
+
+  /** The issued keys (ids, never keys) with their limits and current usage (needs an admin key). */
+  public List<KeyInfo> listKeys() {
+    return new KeyCalls(transport()).list();
+  }
+
+  /** Revokes key {@code id} on every node (needs an admin key); idempotent. */
+  public RevokedKey revokeKey(String id) {
+    return new KeyCalls(transport()).revoke(id);
   }
 
   /** The cluster's members and their resources. */

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A deployment as the node reports it ({@code GET /api/deployments}): the spec it was deployed with,
  * secrets masked as {@code ***}, its state, its creation time (epoch seconds), what its model type
- * can do ({@code chat}, {@code stream}, {@code embedding}, ...) and its workers.
+ * can do ({@code chat}, {@code stream}, {@code embedding}, ...), its workers, and the models that take
+ * its calls when it cannot ({@code --fallback}).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DeploymentInfo(
@@ -25,7 +26,8 @@ public record DeploymentInfo(
     String state,
     long created,
     List<String> capabilities,
-    List<WorkerInfo> workers) {
+    List<WorkerInfo> workers,
+    List<String> fallbacks) {
 
   public DeploymentInfo {
     modelPath = modelPath == null ? "" : modelPath;
@@ -35,6 +37,7 @@ public record DeploymentInfo(
     state = state == null ? "" : state;
     capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
     workers = workers == null ? List.of() : List.copyOf(workers);
+    fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
   }
 
   /** How many workers are in state {@code ready}. */

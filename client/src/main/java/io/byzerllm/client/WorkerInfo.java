@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * One worker of a deployment as {@code GET /api/deployments} reports it: where it runs, its state,
  * its load ({@code inFlight} of {@code permits} slots, {@code queued}), its counters and latency
- * percentiles in milliseconds, and which backend serves it.
+ * percentiles in milliseconds, which backend serves it, and its circuit breaker ({@code closed};
+ * {@code open}: refusing calls while its upstream cools down; {@code half_open}: trying again).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WorkerInfo(
@@ -20,9 +21,11 @@ public record WorkerInfo(
     long errors,
     @JsonProperty("p50_ms") double p50Ms,
     @JsonProperty("p99_ms") double p99Ms,
-    Backend backend) {
+    Backend backend,
+    String breaker) {
 
   public WorkerInfo {
+    breaker = breaker == null ? "closed" : breaker;
     node = node == null ? "" : node;
     state = state == null ? "" : state;
     backend = backend == null ? new Backend("", "", 0) : backend;

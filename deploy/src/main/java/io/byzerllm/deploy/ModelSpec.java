@@ -1,12 +1,16 @@
 package io.byzerllm.deploy;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * What {@code llm deploy} asks for: byzerllm's deploy flags, validated. {@code inferParams} may hold
- * secrets; only {@link #redacted()} may be logged or shown.
+ * secrets; only {@link #redacted()} may be logged or shown. {@code fallbacks}: other deployments, in
+ * order, that serve this model's calls when its own workers fail before answering or are full.
  */
 public record ModelSpec(
     String model,
@@ -18,7 +22,8 @@ public record ModelSpec(
     int workerConcurrency,
     double cpusPerWorker,
     double gpusPerWorker,
-    PlacementStrategy placement) {
+    PlacementStrategy placement,
+    List<String> fallbacks) {
 
   public static final double DEFAULT_CPUS_PER_WORKER = 0.01;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
@@ -50,6 +55,26 @@ public record ModelSpec(
       throw new InvalidSpecException("--gpus_per_worker above 1 must be a whole number (got " + gpusPerWorker + ")");
     }
     placement = placement == null ? PlacementStrategy.SPREAD : placement;
+    fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+    Set<String> seen = new HashSet<>();
+    for (String f : fallbacks) {
+      if (f == null || !NAME.matcher(f).matches()) {
+        throw new InvalidSpecException("--fallback must name a deployed model (1-128 letters, digits, '.', '_' or '-'; got '"
+            + f + "')");
+      }
+      if (f.equals(model) || !seen.add(f)) {
+        throw new InvalidSpecException("--fallback '" + f + "' is " + (f.equals(model) ? "the model itself" : "given twice")
+            + "; list other models, each once, in the order to try them");
+      }
+    }
+  }
+
+  /** A spec without fallbacks (what every deployment had before fallbacks existed). */
+  public ModelSpec(String model, ModelType pretrainedModelType, String modelPath, String inferBackend,
+                   Map<String, String> inferParams, int numWorkers, int workerConcurrency, double cpusPerWorker,
+                   double gpusPerWorker, PlacementStrategy placement) {
+    this(model, pretrainedModelType, modelPath, inferBackend, inferParams, numWorkers, workerConcurrency, cpusPerWorker,
+        gpusPerWorker, placement, List.of());
   }
 
   /** A spec with byzerllm's defaults: 1 worker, the type's default concurrency, 0.01 CPU, 0 GPU. */
@@ -78,22 +103,27 @@ public record ModelSpec(
 
   public ModelSpec withWorkers(int numWorkers, int workerConcurrency) {
     return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, inferParams, numWorkers, workerConcurrency,
-        cpusPerWorker, gpusPerWorker, placement);
+        cpusPerWorker, gpusPerWorker, placement, fallbacks);
   }
 
   public ModelSpec withResources(double cpus, double gpus) {
     return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, inferParams, numWorkers, workerConcurrency,
-        cpus, gpus, placement);
+        cpus, gpus, placement, fallbacks);
   }
 
   public ModelSpec withModelPath(String path, String backend) {
     return new ModelSpec(model, pretrainedModelType, path, backend, inferParams, numWorkers, workerConcurrency,
-        cpusPerWorker, gpusPerWorker, placement);
+        cpusPerWorker, gpusPerWorker, placement, fallbacks);
   }
 
   public ModelSpec withInferParams(Map<String, String> params) {
     return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, params, numWorkers, workerConcurrency,
-        cpusPerWorker, gpusPerWorker, placement);
+        cpusPerWorker, gpusPerWorker, placement, fallbacks);
+  }
+
+  public ModelSpec withFallbacks(List<String> models) {
+    return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, inferParams, numWorkers, workerConcurrency,
+        cpusPerWorker, gpusPerWorker, placement, models);
   }
 
   public Resources perWorker() {
@@ -113,7 +143,7 @@ public record ModelSpec(
   /** The same spec with every secret infer param masked: what logs, stat and listings see. */
   public ModelSpec redacted() {
     return new ModelSpec(model, pretrainedModelType, modelPath, inferBackend, Secrets.mask(inferParams), numWorkers,
-        workerConcurrency, cpusPerWorker, gpusPerWorker, placement);
+        workerConcurrency, cpusPerWorker, gpusPerWorker, placement, fallbacks);
   }
 
   /** The secret values this spec carries, for a {@link Redactor}. */
@@ -127,6 +157,6 @@ public record ModelSpec(
     return "ModelSpec[model=" + model + ", type=" + pretrainedModelType.id() + ", modelPath=" + modelPath
         + ", inferBackend=" + inferBackend + ", inferParams=" + masked + ", numWorkers=" + numWorkers
         + ", workerConcurrency=" + workerConcurrency + ", cpusPerWorker=" + cpusPerWorker + ", gpusPerWorker="
-        + gpusPerWorker + ", placement=" + placement + "]";
+        + gpusPerWorker + ", placement=" + placement + ", fallbacks=" + fallbacks + "]";
   }
 }

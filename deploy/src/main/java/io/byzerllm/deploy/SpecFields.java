@@ -14,7 +14,8 @@ import java.util.TreeMap;
 public final class SpecFields {
   public static final String DEFAULT_TYPE = ModelType.SAAS_OPENAI.id();
   private static final Set<String> KNOWN = Set.of("model", "pretrained_model_type", "model_path", "infer_backend",
-      "infer_params", "num_workers", "worker_concurrency", "cpus_per_worker", "gpus_per_worker", "placement");
+      "infer_params", "num_workers", "worker_concurrency", "cpus_per_worker", "gpus_per_worker", "placement",
+      "fallbacks");
 
   private SpecFields() {}
 
@@ -22,6 +23,11 @@ public final class SpecFields {
   public static ModelSpec toSpec(Map<String, ?> raw) {
     Map<String, Object> fields = new LinkedHashMap<>();
     raw.forEach((k, v) -> fields.put(k.replace('-', '_').toLowerCase(Locale.ROOT), v));
+    if (fields.containsKey("fallback")) { // the flag's name, as a --file may spell it
+      fields.merge("fallbacks", fields.remove("fallback"), (a, b) -> {
+        throw new InvalidSpecException("give either 'fallback' or 'fallbacks', not both");
+      });
+    }
     for (String k : fields.keySet()) {
       if (!KNOWN.contains(k)) {
         throw new InvalidSpecException("unknown deployment field '" + k + "'; known fields: " + KNOWN.stream().sorted().toList());
@@ -38,7 +44,8 @@ public final class SpecFields {
         integer(fields, "worker_concurrency", type.defaultWorkerConcurrency()),
         number(fields, "cpus_per_worker", ModelSpec.DEFAULT_CPUS_PER_WORKER),
         number(fields, "gpus_per_worker", 0),
-        PlacementStrategy.parse(string(fields, "placement", "spread")));
+        PlacementStrategy.parse(string(fields, "placement", "spread")),
+        names(fields, "fallbacks"));
   }
 
   /** The spec as snake_case fields, secrets masked: safe to print, list or log. */
@@ -55,6 +62,9 @@ public final class SpecFields {
     out.put("cpus_per_worker", r.cpusPerWorker());
     out.put("gpus_per_worker", r.gpusPerWorker());
     out.put("placement", r.placement().name().toLowerCase(Locale.ROOT));
+    if (!r.fallbacks().isEmpty()) {
+      out.put("fallbacks", r.fallbacks());
+    }
     return out;
   }
 
@@ -74,6 +84,26 @@ public final class SpecFields {
       throw new InvalidSpecException("--" + key + " must be a single value (got " + v + ")");
     }
     return v.toString();
+  }
+
+  /** A list of names: a YAML/JSON list, or one comma-separated string (a flag's value). */
+  private static List<String> names(Map<String, Object> f, String key) {
+    Object v = f.get(key);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof List<?> list) {
+      return list.stream().map(o -> {
+        if (o == null || o instanceof Map || o instanceof List) {
+          throw new InvalidSpecException("--" + key + " must be a list of model names (got " + v + ")");
+        }
+        return o.toString().trim();
+      }).toList();
+    }
+    if (v instanceof Map) {
+      throw new InvalidSpecException("--" + key + " must be a list of model names (got " + v + ")");
+    }
+    return java.util.Arrays.stream(v.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   private static int integer(Map<String, Object> f, String key, int fallback) {

@@ -119,4 +119,23 @@ class SpecFieldsTest {
     assertThat(r.apply("key my-own-secret-value and sk-abcdef123456 and Bearer tok.en-123456"))
         .isEqualTo("key *** and *** and Bearer ***");
   }
+
+  @Test
+  void toSpec_fallbacksAsListOrFlagStyleString_keptInOrderAndListed() {
+    ModelSpec fromYaml = SpecFields.toSpec(Map.of("model", "chat", "fallbacks", List.of("m2", "m3")));
+    ModelSpec fromFlag = SpecFields.toSpec(Map.of("model", "chat", "fallback", "m2, m3"));
+
+    assertThat(fromYaml.fallbacks()).containsExactly("m2", "m3");
+    assertThat(fromFlag.fallbacks()).containsExactly("m2", "m3");
+    assertThat(SpecFields.toRedactedFields(fromYaml)).containsEntry("fallbacks", List.of("m2", "m3"));
+    assertThat(SpecFields.toRedactedFields(SpecFields.toSpec(Map.of("model", "chat")))).doesNotContainKey("fallbacks");
+  }
+
+  @Test
+  void toSpec_fallbackToItselfOrTwice_refusedNamingTheFlag() {
+    assertThatThrownBy(() -> SpecFields.toSpec(Map.of("model", "chat", "fallbacks", List.of("chat"))))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("--fallback 'chat' is the model itself");
+    assertThatThrownBy(() -> SpecFields.toSpec(Map.of("model", "chat", "fallbacks", List.of("m2", "m2"))))
+        .hasMessageContaining("given twice");
+  }
 }

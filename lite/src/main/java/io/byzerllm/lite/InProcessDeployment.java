@@ -142,7 +142,7 @@ final class InProcessDeployment {
     return new DeploymentInfo(spec.model(), spec.pretrainedModelType().id(), spec.modelPath(), spec.inferBackend(),
         Secrets.mask(spec.inferParams()), spec.numWorkers(), spec.workerConcurrency(), spec.cpusPerWorker(),
         spec.gpusPerWorker(), spec.placement().name().toLowerCase(Locale.ROOT), "ready", created, capabilities(),
-        workers.stream().map(InProcessWorker::info).toList());
+        workers.stream().map(InProcessWorker::info).toList(), spec.fallbacks());
   }
 
   ModelInfo modelInfo() {

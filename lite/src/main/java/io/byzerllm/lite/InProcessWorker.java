@@ -173,6 +173,7 @@ final class InProcessWorker {
     return new WorkerInfo(index, "in-process", "ready".equals(state) ? "ready" : state, admission.inFlight(),
         admission.concurrency(), admission.queued(), requests.sum(), errors.sum(), 0, 0, // no latency histogram in-process
         new WorkerInfo.Backend(String.valueOf(engine), String.valueOf(upstream),
-            threads instanceof Number n ? n.intValue() : 0));
+            threads instanceof Number n ? n.intValue() : 0),
+        "closed"); // in-process workers have no circuit breaker: a failure goes straight to the caller
   }
 }

@@ -7,6 +7,7 @@ import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.Resources;
 import io.byzerllm.server.cluster.DeploymentController;
 import io.byzerllm.server.cluster.NodeAgent;
+import io.byzerllm.server.http.AccessGate;
 import io.byzerllm.server.http.AudioRoutes;
 import io.byzerllm.server.http.BodyLimits;
 import io.byzerllm.server.http.ChatRoutes;
@@ -143,6 +144,7 @@ public final class Node implements AutoCloseable {
     StoreForwarding forwarding = new StoreForwarding(system, stores, selfUrl::get,
         config.getDuration("byzerllm.storage.locations-timeout"));
 
+    NodeKeys keys = NodeKeys.start(system, settings.apiKey());
     ChatRoutes chat = new ChatRoutes(gateway);
     EmbeddingRoutes embeddings = new EmbeddingRoutes(gateway);
     Route v1 = Directives.concat(chat.route(), embeddings.route(),
@@ -166,13 +168,15 @@ public final class Node implements AutoCloseable {
         new DeploymentRoutes(controller, view, system.scheduler(), config.getDuration("byzerllm.server.deploy-timeout")).route(),
         new ClusterRoutes(view, cluster, () -> stopSoon(system)).route(),
         new StorageRoutes(stores, gateway, forwarding, selfUrl::get).route(),
+        keys.routes(system).route(),
         ops.api());
     BodyLimits limits = BodyLimits.from(config);
-    HttpApi http = new HttpApi(settings.apiKey(), nodeName, limits, v1, api, ops.open());
+    AccessGate access = new AccessGate(keys.ring(), keys.limiter());
+    Duration bodyReadTimeout = config.getDuration("byzerllm.server.body-read-timeout");
+    HttpApi http = new HttpApi(access, nodeName, limits, v1, api, ops.open(), bodyReadTimeout);
     HttpEdge edge = new HttpEdge(Map.of("/v1/chat/completions", chat::handle, "/v1/embeddings", embeddings::handle),
-        http::refusal,
-        http.route().handler(system), limits, config.getDuration("byzerllm.server.body-read-timeout"),
-        new AnsweredRequests(metrics, accessLog, recentErrors, KeyIds.bootstrap(settings.apiKey())));
+        access, http.route().handler(system), limits, bodyReadTimeout,
+        new AnsweredRequests(metrics, accessLog, recentErrors, KeyIds.from(keys.ring())));
 
     ServerBinding binding = bind(system, settings, edge);
     String httpUrl = "http://" + settings.host() + ":" + binding.localAddress().getPort();

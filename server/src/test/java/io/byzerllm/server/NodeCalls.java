@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -77,6 +81,35 @@ final class NodeCalls {
 
   private HttpRequest postRequest(String path, String body) {
     return request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  /**
+   * A stream started over a plain socket (so the test can drop the connection mid-way): posts
+   * {@code body} to chat completions, reads up to the first {@code data:} event and returns the
+   * open socket; closing it is the caller leaving.
+   */
+  Socket openStreamToFirstEvent(String body) throws IOException {
+    URI uri = URI.create(baseUrl);
+    Socket socket = new Socket(uri.getHost(), uri.getPort());
+    try {
+      socket.setSoTimeout((int) CALL_TIMEOUT.toMillis());
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + uri.getHost()
+          + "\r\nContent-Type: application/json\r\n" + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n")
+          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().write(bytes);
+      socket.getOutputStream().flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      do {
+        line = in.readLine();
+      } while (line != null && !line.startsWith("data: "));
+      assertThat(line).as("the stream's first event").startsWith("data: ");
+      return socket;
+    } catch (IOException | RuntimeException | Error e) {
+      socket.close();
+      throw e;
+    }
   }
 
   /** Deploys and asserts the node answered 201. */

@@ -6,25 +6,17 @@ import static io.byzerllm.server.NodeCalls.json;
 import static io.byzerllm.server.NodeCalls.saasDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A node with an API key: the key is enforced on /v1 and /api, /health stays open, and neither that
@@ -44,15 +36,11 @@ class SecretsIT {
   static Node node;
   static NodeCalls anonymous;
   static NodeCalls calls;
-  static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  static Logger root;
-  static Logger byzerllm;
-  static Level rootLevel;
-  static Level byzerllmLevel;
+  @RegisterExtension
+  static final CapturedLogs LOGS = new CapturedLogs();
 
   @BeforeAll
   static void start() throws Exception {
-    captureLogs();
     upstream = FakeOpenAiServer.start().requireApiKey(PROVIDER_KEY);
     strictUpstream = FakeOpenAiServer.start().requireApiKey("prov-the-one-it-really-wants");
     node = Node.start(NodeSettings.ephemeral(home).withApiKey(NODE_KEY));
@@ -67,30 +55,13 @@ class SecretsIT {
         "saas.headers.X-Request-Source", "secrets-it")));
   }
 
-  private static void captureLogs() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    byzerllm = context.getLogger("io.byzerllm");
-    rootLevel = root.getLevel();
-    byzerllmLevel = byzerllm.getLevel();
-    logs.setContext(context);
-    logs.start();
-    root.addAppender(logs);
-    root.setLevel(Level.INFO);
-    byzerllm.setLevel(Level.DEBUG); // our own per-request lines too
-  }
-
   @AfterAll
   static void stop() {
     try {
       node.close();
+    } finally {
       upstream.close();
       strictUpstream.close();
-    } finally {
-      root.detachAppender(logs);
-      logs.stop();
-      root.setLevel(rootLevel);
-      byzerllm.setLevel(byzerllmLevel);
     }
   }
 
@@ -211,31 +182,11 @@ class SecretsIT {
     assertThat(badDeploy.statusCode()).as(badDeploy.body()).isEqualTo(400);
     assertThat(badDeploy.body()).contains("saas.timeout").doesNotContain(PROVIDER_KEY);
     assertThat(json(undeployed).path("removed").asBoolean()).isTrue();
-    List<String> lines = logLines();
+    List<String> lines = LOGS.lines();
     assertThat(lines).anyMatch(l -> l.contains("deployed good")); // the capture works
     assertThat(lines).anyMatch(l -> l.contains("undeployed refused"));
     assertThat(lines).anyMatch(l -> l.contains("deployed headered"));
     assertThat(lines).noneMatch(l -> l.contains(PROVIDER_KEY)).noneMatch(l -> l.contains(NODE_KEY))
         .noneMatch(l -> l.contains(HEADER_TOKEN)).noneMatch(l -> l.contains(HEADER_KEY));
-  }
-
-  /** Every captured message, formatted and raw, with its arguments and its exceptions' messages. */
-  private static List<String> logLines() {
-    List<ILoggingEvent> events;
-    synchronized (logs) { // the appender appends under its own lock
-      events = List.copyOf(logs.list);
-    }
-    List<String> out = new ArrayList<>();
-    for (ILoggingEvent e : events) {
-      out.add(e.getFormattedMessage());
-      out.add(String.valueOf(e.getMessage()));
-      if (e.getArgumentArray() != null) {
-        Arrays.stream(e.getArgumentArray()).map(String::valueOf).forEach(out::add);
-      }
-      for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-        out.add(t.getClassName() + ": " + t.getMessage());
-      }
-    }
-    return out;
   }
 }

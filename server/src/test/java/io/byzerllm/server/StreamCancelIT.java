@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.byzerllm.testkit.FakeOpenAiServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,19 +52,8 @@ class StreamCancelIT {
     int answeredBefore = upstream.answeredToTheEnd();
     long start = System.nanoTime();
     String body = "{\"model\": \"s\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"a long slow answer please\"}]}";
-    URI uri = URI.create(node.httpUrl());
-    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      do {
-        line = in.readLine();
-      } while (line != null && !line.startsWith("data: "));
-      assertThat(line).startsWith("data: ");
-    }
+    Socket socket = new NodeCalls(node.httpUrl()).openStreamToFirstEvent(body);
+    socket.close(); // the caller leaves, mid-stream
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(upstream.inFlight()).as("upstream calls in flight").isZero();

@@ -8,50 +8,35 @@ import static org.awaitility.Awaitility.await;
 
 import io.byzerllm.testkit.FakeOpenAiServer;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes in one cluster (two ActorSystems in this JVM) and one worker: each node's router
  * numbers its calls from zero, so the worker gets calls with equal ids from both and must still
  * answer each one and count each against its permits.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TwoRoutersOneWorkerIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  @TempDir static Path homeA;
-  @TempDir static Path homeB;
+  @RegisterExtension
+  static final TwoNodes NODES = TwoNodes.start();
   static FakeOpenAiServer upstream;
-  static Node nodeA;
-  static Node nodeB;
   static NodeCalls callsA;
   static NodeCalls callsB;
 
   @BeforeAll
-  static void start() throws Exception {
-    upstream = FakeOpenAiServer.start();
-    nodeA = Node.start(NodeSettings.ephemeral(homeA));
-    nodeB = Node.start(NodeSettings.ephemeral(homeB).withJoin(List.of(nodeA.clusterAddress())));
-    callsA = new NodeCalls(nodeA.httpUrl());
-    callsB = new NodeCalls(nodeB.httpUrl());
+  static void deploy() throws Exception {
+    upstream = NODES.upstream();
+    callsA = NODES.callsA();
+    callsB = NODES.callsB();
     callsA.deploy(saasDeployment("shared", upstream.baseUrl(), 1, 2, Map.of()));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      nodeB.close();
-      nodeA.close();
-    } finally {
-      upstream.close();
-    }
   }
 
   @Test

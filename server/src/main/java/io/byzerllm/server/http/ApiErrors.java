@@ -1,6 +1,7 @@
 package io.byzerllm.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.byzerllm.deploy.CoolingDownException;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.OverloadedException;
@@ -25,7 +26,7 @@ import org.apache.pekko.http.scaladsl.model.ParsingException;
 
 /**
  * Every error a caller can see, in OpenAI's shape {@code {"error":{"message","type","code","param"}}}
- * with the right status; 429 carries {@code Retry-After}. Pekko's plain-text defaults never escape.
+ * with the right status; 429 and a cooling-down 503 carry {@code Retry-After}. Pekko's plain-text defaults never escape.
  */
 public final class ApiErrors {
   private ApiErrors() {}
@@ -34,8 +35,10 @@ public final class ApiErrors {
     Throwable e = unwrap(error);
     if (e instanceof LlmException l) {
       HttpResponse r = body(l.status(), l.kind(), l.getMessage(), e instanceof InvalidFieldException f ? f.param() : null);
-      if (l instanceof OverloadedException o) {
-        long seconds = Math.max(1, (o.retryAfter().toMillis() + 999) / 1000);
+      java.time.Duration retryAfter = l instanceof OverloadedException o ? o.retryAfter()
+          : l instanceof CoolingDownException c ? c.retryAfter() : null;
+      if (retryAfter != null) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         r = r.addHeader(RawHeader.create("Retry-After", String.valueOf(seconds)));
       }
       return r;

@@ -142,6 +142,7 @@ public final class DeploymentRoutes {
     w.put("errors", s.errors());
     w.put("p50_ms", s.p50Ms());
     w.put("p99_ms", s.p99Ms());
+    w.put("breaker", s.breaker());
     w.set("backend", Json.MAPPER.valueToTree(s.backend()));
     return w;
   }

@@ -3,42 +3,48 @@ package io.byzerllm.server.http;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractUnmatchedPath;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.byzerllm.deploy.ErrorKind;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.byzerllm.server.keys.Caller;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The whole HTTP API of a node: OpenAI-compatible routes under {@code /v1}, management under
- * {@code /api}, {@code /health} and the {@link DashboardRoutes dashboard}'s files open. With an API key set,
- * {@code /v1} and {@code /api} need
- * {@code Authorization: Bearer KEY}. Request bodies are held to {@link BodyLimits}.
+ * {@code /api}; {@code /health}, the {@link DashboardRoutes dashboard}'s files and {@code open} (metrics, probes)
+ * need no key. On a node with an API key, {@code /v1} and {@code /api} need
+ * {@code Authorization: Bearer KEY} (the node's key or an issued one, see {@link AccessGate}).
+ * Request bodies are held to {@link BodyLimits}.
  */
 public final class HttpApi {
-  private final String apiKey;
+  private final AccessGate gate;
   private final String nodeName;
   private final BodyLimits limits;
   private final Route v1;
   private final Route api;
   private final Route open;
+  private final java.time.Duration bodyTimeout;
 
-  /** {@code open}: routes that need no key (metrics, health probes). */
-  public HttpApi(String apiKey, String nodeName, BodyLimits limits, Route v1, Route api, Route open) {
+  /**
+   * {@code open}: routes that need no key (metrics, health probes); {@code bodyTimeout}: how long a
+   * body read at the gate (a model-limited key's) may take to arrive.
+   */
+  public HttpApi(AccessGate gate, String nodeName, BodyLimits limits, Route v1, Route api, Route open,
+                 java.time.Duration bodyTimeout) {
+    this.gate = gate;
     this.open = open;
-    this.apiKey = apiKey;
+    this.bodyTimeout = bodyTimeout;
     this.nodeName = nodeName;
     this.limits = limits;
     this.v1 = v1;
@@ -50,8 +56,8 @@ public final class HttpApi {
         path("health", () -> get(() -> complete(Json.ok(health())))),
         new DashboardRoutes().route(),
         open,
-        pathPrefix("v1", () -> authorized(() -> limited(v1))),
-        pathPrefix("api", () -> authorized(() -> limited(api))))));
+        pathPrefix("v1", () -> inference(limited(v1))),
+        pathPrefix("api", () -> management(limited(api))))));
   }
 
   /**
@@ -79,26 +85,53 @@ public final class HttpApi {
     return body;
   }
 
-  private Route authorized(Supplier<Route> inner) {
-    if (apiKey == null) {
-      return inner.get();
+  /**
+   * {@code /v1} other than the hot endpoints: a listing is a read; a call is admitted under the
+   * key's limits. For a key limited to some models, a JSON body's {@code model} is read (speech,
+   * images); a multipart upload's is not, so such a key cannot transcribe.
+   */
+  private Route inference(Route inner) {
+    return extractUnmatchedPath(path -> extractRequest(request -> {
+      Caller caller = gate.authenticate(request);
+      if (caller == null) {
+        return complete(AccessGate.unauthorized());
+      }
+      if (request.method() == HttpMethods.GET) {
+        return inner;
+      }
+      if (AccessGate.restricted(caller)
+          && request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+        return extractStrictEntity(bodyTimeout, limits.forPath(path), body ->
+            admitted(caller, RequestedModel.of(body.getData().toArray()), inner));
+      }
+      return admitted(caller, null, inner);
+    }));
+  }
+
+  private Route admitted(Caller caller, String model, Route inner) {
+    AccessGate.Pass pass;
+    try {
+      pass = gate.admit(caller, model);
+    } catch (RuntimeException e) {
+      return complete(ApiErrors.response(e));
     }
-    return extractRequest(request -> keyMatches(request) ? inner.get() : complete(unauthorized()));
+    // Errors and rejections are answered inside, so every admitted call's place is given back.
+    return mapResponse(pass::finish, () -> handleExceptions(ApiErrors.exceptionHandler(), () ->
+        handleRejections(ApiErrors.rejectionHandler(), () -> inner)));
   }
 
-  /** The 401 for a request without the node's key, or null when it may pass. */
-  public HttpResponse refusal(HttpRequest request) {
-    return apiKey == null || keyMatches(request) ? null : unauthorized();
-  }
-
-  private static HttpResponse unauthorized() {
-    return ApiErrors.body(401, ErrorKind.AUTHENTICATION,
-        "missing or wrong API key: send 'Authorization: Bearer <key>' with the node's --api_key", null);
-  }
-
-  private boolean keyMatches(HttpRequest request) {
-    String header = request.getHeader("Authorization").map(h -> h.value()).orElse("");
-    String expected = "Bearer " + apiKey;
-    return MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+  private Route management(Route inner) {
+    return extractUnmatchedPath(path -> extractRequest(request -> {
+      Caller caller = gate.authenticate(request);
+      if (caller == null) {
+        return complete(AccessGate.unauthorized());
+      }
+      try {
+        AccessGate.checkApi(caller, request, path);
+      } catch (RuntimeException e) {
+        return complete(ApiErrors.response(e));
+      }
+      return inner;
+    }));
   }
 }

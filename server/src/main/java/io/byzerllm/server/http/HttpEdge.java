@@ -1,6 +1,7 @@
 package io.byzerllm.server.http;
 
 import java.time.Duration;
+import io.byzerllm.server.keys.Caller;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,22 +43,21 @@ public final class HttpEdge {
 
   private final Map<String, BodyHandler> hot;
   private final org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes;
-  private final Function<HttpRequest, HttpResponse> refusal;
+  private final AccessGate gate;
   private final BodyLimits limits;
   private final Duration bodyTimeout;
   private final AnswerListener listener;
 
   /**
-   * {@code hot}: path to handler, POST only; {@code refusal}: an answer for a request that may not
-   * pass (no or wrong API key), or null; {@code routes}: the rest; {@code listener}: told of every
-   * answer ({@link AnswerListener#NONE}: nobody).
+   * {@code hot}: path to handler, POST only; {@code gate}: who may call them, within which limits;
+   * {@code routes}: the rest; {@code listener}: told of every answer ({@link AnswerListener#NONE}: nobody).
    */
-  public HttpEdge(Map<String, BodyHandler> hot, Function<HttpRequest, HttpResponse> refusal,
+  public HttpEdge(Map<String, BodyHandler> hot, AccessGate gate,
                   org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes,
                   BodyLimits limits, Duration bodyTimeout, AnswerListener listener) {
     this.listener = listener;
     this.hot = Map.copyOf(hot);
-    this.refusal = refusal;
+    this.gate = gate;
     this.routes = routes;
     this.limits = limits;
     this.bodyTimeout = bodyTimeout;
@@ -74,6 +74,7 @@ public final class HttpEdge {
 
   private Flow<HttpRequest, HttpResponse, NotUsed> connection(Materializer mat) {
     AtomicReference<CompletableFuture<HttpResponse>> inFlight = new AtomicReference<>();
+    AtomicReference<AccessGate.Pass> lastPass = new AtomicReference<>();
     return Flow.of(HttpRequest.class)
         // The request side ends when the caller closes the connection: cancel what it still waits for.
         .watchTermination((nu, closed) -> {
@@ -81,6 +82,11 @@ public final class HttpEdge {
             CompletableFuture<HttpResponse> pending = inFlight.get();
             if (pending != null) {
               pending.cancel(true);
+            }
+            // An answer whose body never ran (the connection went first) still gives its key's place back.
+            AccessGate.Pass pass = lastPass.get();
+            if (pass != null) {
+              pass.abandon();
             }
           });
           return nu;
@@ -90,7 +96,7 @@ public final class HttpEdge {
         .flatMapConcat(this::incoming)
         .mapAsync(1, in -> {
           long start = System.nanoTime();
-          CompletableFuture<HttpResponse> response = handle(in, mat);
+          CompletableFuture<HttpResponse> response = handle(in, mat, lastPass::set);
           inFlight.set(response);
           // A call cancelled because its caller left still needs an answer for the (closed) connection.
           CompletableFuture<HttpResponse> answer = response.exceptionally(ApiErrors::response);
@@ -132,7 +138,8 @@ public final class HttpEdge {
         .mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
-  private CompletableFuture<HttpResponse> handle(Incoming in, Materializer mat) {
+  private CompletableFuture<HttpResponse> handle(Incoming in, Materializer mat,
+                                                 java.util.function.Consumer<AccessGate.Pass> admitted) {
     HttpRequest request = in.request();
     if (in.handler() == null) {
       try {
@@ -141,16 +148,44 @@ public final class HttpEdge {
         return CompletableFuture.completedFuture(ApiErrors.response(e));
       }
     }
-    HttpResponse refused = refusal.apply(request);
-    if (refused != null) {
+    Caller caller = gate.authenticate(request);
+    if (caller == null) {
       request.discardEntityBytes(mat);
-      return CompletableFuture.completedFuture(refused);
+      return CompletableFuture.completedFuture(AccessGate.unauthorized());
     }
     if (in.bodyError() != null) {
       request.discardEntityBytes(mat);
       return CompletableFuture.completedFuture(ApiErrors.response(in.bodyError()));
     }
-    return in.handler().apply(in.body());
+    AccessGate.Pass pass;
+    try {
+      pass = gate.admit(caller, in.body());
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(ApiErrors.response(e));
+    }
+    CompletableFuture<HttpResponse> call = in.handler().apply(in.body());
+    if (pass == AccessGate.Pass.FREE) {
+      return call;
+    }
+    admitted.accept(pass);
+    return admitted(call, pass);
+  }
+
+  /** The call's answer with its key's budget; its place is given back however the call ends (cancelled too). */
+  private static CompletableFuture<HttpResponse> admitted(CompletableFuture<HttpResponse> call, AccessGate.Pass pass) {
+    CompletableFuture<HttpResponse> answer = call.handle((response, error) -> {
+      if (error != null) {
+        pass.abandon();
+        return ApiErrors.response(error);
+      }
+      return pass.finish(response);
+    });
+    answer.whenComplete((r, e) -> {
+      if (answer.isCancelled()) {
+        call.cancel(true);
+      }
+    });
+    return answer;
   }
 
 }

@@ -1,5 +1,6 @@
 package io.byzerllm.server.routing;
 
+import io.byzerllm.deploy.CoolingDownException;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.worker.actor.Failure;
@@ -80,8 +81,24 @@ public final class RequestRouter {
     return false;
   }
 
-  /** Does {@code work} on a worker of {@code model}; cancelling the future withdraws or cancels the call. */
+  /**
+   * Does {@code work} on a worker of {@code model}, or of its fallbacks in order when it fails
+   * before answering ({@link FallbackChain}); cancelling the future withdraws or cancels the call.
+   */
   public CompletableFuture<Reply> call(String model, Work work) {
+    List<String> fallbacks = routing.table().fallbacks(model);
+    if (fallbacks.isEmpty()) {
+      return attempt(model, work);
+    }
+    List<String> chain = new java.util.ArrayList<>(fallbacks.size() + 1);
+    chain.add(model);
+    chain.addAll(fallbacks);
+    // A body forwarded as it is can only go to a fallback that also takes OpenAI's chat bodies.
+    return new FallbackChain<Reply>(chain, m -> attempt(m, work),
+        m -> !(work instanceof Work.Forward) || forwardsChat(m)).start();
+  }
+
+  private CompletableFuture<Reply> attempt(String model, Work work) {
     Attempt attempt = new Attempt(model, work);
     attempt.next();
     return attempt.result;
@@ -179,7 +196,10 @@ public final class RequestRouter {
       });
     }
 
-    /** A worker refused before its backend saw the call: try another; a draining one's successor may come. */
+    /**
+     * A worker refused before its backend saw the call: try another; a draining one's successor may
+     * come; a worker whose breaker is open has none, so with no other worker left the call fails now.
+     */
     private void elsewhere(Object worker, LlmException reason) {
       if (reason.kind() != ErrorKind.OVERLOADED && reason.kind() != ErrorKind.UNAVAILABLE) {
         result.completeExceptionally(reason);
@@ -192,6 +212,8 @@ public final class RequestRouter {
       RoutingTable table = routing.table();
       if (WorkerChoice.pick(local.of(model), LocalWorker::load, table.remote(model), RemoteWorker::load, tried, 0) != null) {
         next();
+      } else if (reason instanceof CoolingDownException) {
+        result.completeExceptionally(reason); // no successor is coming: answer 503 now
       } else if (reason.kind() == ErrorKind.UNAVAILABLE) {
         tried = Set.of();
         awaitWorker(table, false, change);

@@ -7,15 +7,16 @@ import java.util.Set;
 
 /**
  * What a node's request path knows of the cluster, as one immutable snapshot: the deployed models
- * (with each one's call deadline, and which speak OpenAI's wire format), the workers of each on other nodes (reachable ones only), and
+ * (with each one's call deadline, its fallbacks, and which speak OpenAI's wire format), the workers of each on other nodes (reachable ones only), and
  * how many table refreshes have completed. Local workers are not here: they are read live from
  * {@link io.byzerllm.worker.actor.LocalWorkers}.
  */
 public record RoutingTable(boolean loaded, Map<String, Duration> deadlines, Set<String> openAiCompatible,
-                           Map<String, List<RemoteWorker>> remote, long refreshes) {
-  static final RoutingTable EMPTY = new RoutingTable(false, Map.of(), Set.of(), Map.of(), 0);
+                           Map<String, List<RemoteWorker>> remote, long refreshes, Map<String, List<String>> fallbacks) {
+  static final RoutingTable EMPTY = new RoutingTable(false, Map.of(), Set.of(), Map.of(), 0, Map.of());
 
   public RoutingTable {
+    fallbacks = Map.copyOf(fallbacks);
     deadlines = Map.copyOf(deadlines);
     openAiCompatible = Set.copyOf(openAiCompatible);
     remote = Map.copyOf(remote);
@@ -24,6 +25,11 @@ public record RoutingTable(boolean loaded, Map<String, Duration> deadlines, Set<
   /** Whether {@code model}'s provider takes OpenAI-shaped chat bodies as they are. */
   public boolean forwardsChat(String model) {
     return openAiCompatible.contains(model);
+  }
+
+  /** The models that take {@code model}'s calls when it cannot, in order (its deployment's --fallback). */
+  public List<String> fallbacks(String model) {
+    return fallbacks.getOrDefault(model, List.of());
   }
 
   public boolean isDeployed(String model) {

@@ -68,6 +68,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
   private final ActorRef<Receptionist.Listing> listings;
   private final Map<String, Duration> deadlines = new HashMap<>();
   private final Set<String> openAiCompatible = new HashSet<>();
+  private final Map<String, List<String>> fallbacks = new HashMap<>();
   private final Set<String> subscribed = new HashSet<>();
   private final Map<String, Map<ActorRef<WorkerActor.Command>, RemoteWorker>> remote = new HashMap<>();
   private final Set<Address> unreachable = new HashSet<>();
@@ -166,7 +167,11 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
     loaded = true;
     deadlines.clear();
     openAiCompatible.clear();
+    fallbacks.clear();
     for (DeploymentRecord r : records) {
+      if (!r.spec().fallbacks().isEmpty()) {
+        fallbacks.put(r.model(), r.spec().fallbacks());
+      }
       deadlines.put(r.model(), CallDeadline.of(r.spec(), settings.queueTimeout(), settings.deadlineSlack()));
       if (r.spec().pretrainedModelType().speaksOpenAi()) {
         openAiCompatible.add(r.model());
@@ -260,7 +265,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
       });
       reachable.put(model, List.copyOf(list));
     });
-    routing.publish(new RoutingTable(loaded, deadlines, openAiCompatible, reachable, refreshes));
+    routing.publish(new RoutingTable(loaded, deadlines, openAiCompatible, reachable, refreshes, fallbacks));
   }
 
   private boolean isLocal(ActorRef<?> ref) {

@@ -1,5 +1,6 @@
 package io.byzerllm.worker.actor;
 
+import io.byzerllm.deploy.CoolingDownException;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.OverloadedException;
@@ -21,6 +22,9 @@ public record Failure(ErrorKind kind, int status, String message, long retryAfte
     if (e instanceof OverloadedException o) {
       return new Failure(o.kind(), o.status(), o.getMessage(), o.retryAfter().toMillis());
     }
+    if (e instanceof CoolingDownException c) {
+      return new Failure(c.kind(), c.status(), c.getMessage(), Math.max(1, c.retryAfter().toMillis()));
+    }
     if (e instanceof LlmException l) {
       return new Failure(l.kind(), l.status(), l.getMessage(), 0);
     }
@@ -41,6 +45,9 @@ public record Failure(ErrorKind kind, int status, String message, long retryAfte
   public LlmException toException() {
     if (kind == ErrorKind.OVERLOADED) {
       return new OverloadedException(status, message, Duration.ofMillis(Math.max(1000, retryAfterMillis)), null);
+    }
+    if (kind == ErrorKind.UNAVAILABLE && retryAfterMillis > 0) {
+      return new CoolingDownException(message, Duration.ofMillis(retryAfterMillis));
     }
     return new LlmException(kind, status, message, null);
   }

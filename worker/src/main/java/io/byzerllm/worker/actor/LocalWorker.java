@@ -4,8 +4,10 @@ import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
 import io.byzerllm.deploy.OverloadedException;
 import io.byzerllm.worker.ModelBackend;
+import io.byzerllm.deploy.CoolingDownException;
 import io.byzerllm.worker.admission.Admission;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.byzerllm.worker.admission.CircuitBreaker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,6 +52,7 @@ public final class LocalWorker {
   private final StreamRunner streams;
   private final LongSupplier nanoClock;
   private final Admission admission;
+  private final CircuitBreaker breaker;
   private final WorkerMetrics metrics = new WorkerMetrics();
   private final WorkerMeters meters;
 
@@ -63,6 +66,7 @@ public final class LocalWorker {
     this.admission = new Admission("model '" + id.model() + "' worker " + id.index(), settings.concurrency(), settings.queueCapacity(), settings.queueTimeout().toNanos(),
         nanoClock);
     this.meters = new WorkerMeters(registry, id, admission::inFlight, admission::queued);
+    this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerCooldown(), nanoClock);
   }
 
   public WorkerId id() {
@@ -88,6 +92,11 @@ public final class LocalWorker {
     CompletableFuture<Result> answer = new CompletableFuture<>();
     if (!backend.capabilities().contains(work.capability())) {
       return CompletableFuture.failedFuture(backend.lacking(work.capability()));
+    }
+    if (!breaker.tryPass()) {
+      metrics.rejected();
+      answer.completeExceptionally(new NotStartedException(coolingDown()));
+      return answer;
     }
     AtomicBoolean wasQueued = new AtomicBoolean();
     long arrived = nanoClock.getAsLong();
@@ -135,6 +144,7 @@ public final class LocalWorker {
           if (e != null) {
             meters.failed(e);
           }
+          breaker.record(e);
           release.run();
         });
         running.opened().whenComplete((events, e) -> {
@@ -163,6 +173,7 @@ public final class LocalWorker {
         if (error != null) {
           meters.failed(error);
         }
+        breaker.record(error);
         release.run();
         if (error == null) {
           answer.complete(new Result(value, nanos, queueNanos));
@@ -173,9 +184,18 @@ public final class LocalWorker {
     } catch (RuntimeException e) {
       metrics.record(nanoClock.getAsLong() - start, true);
       meters.failed(e);
+      breaker.record(e);
       release.run();
       answer.completeExceptionally(e);
     }
+  }
+
+  private CoolingDownException coolingDown() {
+    Duration wait = breaker.remainingCooldown();
+    return new CoolingDownException("worker " + id.index() + " of '" + id.model() + "' is cooling down after "
+        + breaker.threshold() + " upstream failures in a row; it takes calls again in "
+        + Math.max(1, (wait.toMillis() + 999) / 1000) + "s (see 'llm stat')", wait.compareTo(settings.minRetryAfter()) < 0
+        ? settings.minRetryAfter() : wait);
   }
 
   private LlmException refusedReason() {
@@ -228,6 +248,7 @@ public final class LocalWorker {
       case STOPPED -> "stopped";
     };
     return new WorkerStatus(id, node, state, admission.inFlight(), admission.concurrency(), admission.queued(),
-        metrics.requests(), metrics.errors(), metrics.p50Millis(), metrics.p99Millis(), backend.describe());
+        metrics.requests(), metrics.errors(), metrics.p50Millis(), metrics.p99Millis(), backend.describe(),
+        breaker.state().name().toLowerCase(java.util.Locale.ROOT));
   }
 }

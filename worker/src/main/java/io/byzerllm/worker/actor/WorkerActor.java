@@ -165,7 +165,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private Behavior<Command> onGetStatus(GetStatus msg) {
     String node = NodeName.of(getContext().getSystem());
     msg.replyTo().tell(worker != null ? worker.status(node)
-        : new WorkerStatus(id, node, draining ? "draining" : "starting", 0, settings.concurrency(), 0, 0, 0, 0, 0, null));
+        : new WorkerStatus(id, node, draining ? "draining" : "starting", 0, settings.concurrency(), 0, 0, 0, 0, 0, null, null));
     return this;
   }
 

@@ -10,9 +10,11 @@ import java.time.Duration;
  * {@code worker_concurrency}), then a bounded queue ({@code worker.queue_size}, default from
  * config), where a call waits at most {@code queueTimeout}. {@code embeddingCacheSize}
  * ({@code emb.cache_size}, default 0: none) is how many texts' embeddings the model keeps per node.
+ * {@code breakerFailures}: upstream failures in a row that open a worker's circuit breaker (0: never);
+ * {@code breakerCooldown}: how long it stays open before it lets calls try again.
  */
 public record WorkerSettings(int concurrency, int queueCapacity, Duration queueTimeout, Duration minRetryAfter,
-                             int embeddingCacheSize) {
+                             int embeddingCacheSize, int breakerFailures, Duration breakerCooldown) {
 
   public static WorkerSettings of(ModelSpec spec, Config config) {
     Config c = config.getConfig("byzerllm.worker");
@@ -29,7 +31,8 @@ public record WorkerSettings(int concurrency, int queueCapacity, Duration queueT
       throw new InvalidSpecException("--infer_params worker.queue_size must be >= 0 (got " + queue + ")");
     }
     return new WorkerSettings(spec.workerConcurrency(), queue, c.getDuration("queue-timeout"),
-        c.getDuration("min-retry-after"), embeddingCacheSize(spec));
+        c.getDuration("min-retry-after"), embeddingCacheSize(spec), c.getInt("breaker.failures"),
+        c.getDuration("breaker.cooldown"));
   }
 
   private static int embeddingCacheSize(ModelSpec spec) {

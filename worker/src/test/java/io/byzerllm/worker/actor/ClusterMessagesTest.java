@@ -74,4 +74,25 @@ class ClusterMessagesTest {
     assertThat(back.queueNanos()).isEqualTo(250_000);
     assertThat(((io.byzerllm.worker.ForwardedAnswer) back.value()).body()).isEqualTo("{}".getBytes());
   }
+
+  @Test
+  void coolingDownRefusal_roundTripsAndStaysA503WithRetryAfter() {
+    Failure cooling = Failure.of(new NotStartedException(
+        new io.byzerllm.deploy.CoolingDownException("worker 0 of 'm' is cooling down", java.time.Duration.ofSeconds(3))));
+    WorkerReply refused = WorkerReply.failed(9, cooling, false);
+
+    WorkerReply back = SERIALIZATION.verifySerialization(refused, true);
+
+    assertThat(back).isEqualTo(refused);
+    assertThat(back.failure().toException()).isInstanceOfSatisfying(io.byzerllm.deploy.CoolingDownException.class,
+        e -> assertThat(e.retryAfter()).isEqualTo(java.time.Duration.ofSeconds(3)));
+  }
+
+  @Test
+  void workerStatus_withBreakerState_roundTrip() {
+    WorkerStatus status = new WorkerStatus(new WorkerId("m", 1, 0), "127.0.0.1:2551", "ready", 1, 2, 0, 10, 3, 1.5, 9.0,
+        java.util.Map.of("type", "saas/openai"), "open");
+
+    assertThat(SERIALIZATION.verifySerialization(status, true)).isEqualTo(status);
+  }
 }
