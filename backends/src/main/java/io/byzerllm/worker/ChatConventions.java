@@ -83,18 +83,40 @@ public final class ChatConventions {
   }
 
   /**
-   * Streams a chat call the way byzerllm does: a media request is answered in one delta (providers
-   * do not stream speech, images or transcriptions); anything else is {@code backend.stream(normalize(call))}.
+   * Streams a chat call the way byzerllm does: speech comes as base64 chunks of the audio
+   * ({@code chunk_size} bytes each, {@value #DEFAULT_AUDIO_CHUNK_BYTES} by default, rounded to whole
+   * base64 groups so the deltas joined are the non-streamed answer); an image or a transcription in
+   * one delta; anything else is {@code backend.stream(normalize(call))}.
    */
   public static StreamHandle stream(ModelBackend backend, ChatCall call, Consumer<ChatDelta> onDelta) {
-    if (!isMediaRequest(call)) {
+    ObjectNode media = mediaRequest(call);
+    if (media == null) {
       return backend.stream(normalize(call), onDelta);
     }
+    int pieceChars = media.has("voice") ? base64Chars(media.path("chunk_size").asInt(DEFAULT_AUDIO_CHUNK_BYTES)) : 0;
     CompletionStage<ChatResult> done = chat(backend, call).thenApply(r -> {
-      onDelta.accept(new ChatDelta(r.content(), null, r.finishReason(), r.usage(), null));
+      String content = r.content();
+      int step = pieceChars > 0 ? pieceChars : Math.max(1, content.length());
+      int from = 0;
+      do {
+        int to = Math.min(content.length(), from + step);
+        boolean last = to == content.length();
+        onDelta.accept(new ChatDelta(content.substring(from, to), null, last ? r.finishReason() : null,
+            last ? r.usage() : null, null));
+        from = to;
+      } while (from < content.length());
       return r;
     });
     return new StreamHandle(done, () -> {});
+  }
+
+  /** Audio bytes per streamed speech delta when the request gives no {@code chunk_size}. */
+  public static final int DEFAULT_AUDIO_CHUNK_BYTES = 64 * 1024;
+
+  /** Base64 characters that encode {@code bytes} bytes, rounded up to whole 3-byte groups (no padding inside). */
+  private static int base64Chars(int bytes) {
+    int groups = Math.max(1, (bytes + 2) / 3);
+    return groups * 4;
   }
 
   /**

@@ -189,6 +189,25 @@ class ChatConventionsTest {
   }
 
   @Test
+  void stream_voiceObjectWithChunkSize_audioInChunksThatJoinToTheWholeAnswer() throws Exception {
+    // "FAKEAUDIO:nova:good night, moon" is 31 bytes: chunks of 4 bytes round up to 6 (two base64 groups)
+    String content = "{\"input\": \"good night, moon\", \"voice\": \"nova\", \"chunk_size\": 4}";
+    List<ChatDelta> deltas = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    ChatResult r = await(ChatConventions.stream(backend, call(TextNode.valueOf(content)), deltas::add).done());
+
+    assertThat(deltas).hasSize(6);
+    assertThat(deltas.stream().map(ChatDelta::content).reduce("", String::concat)).isEqualTo(r.content());
+    assertThat(deltas.subList(0, 5)).allSatisfy(d -> {
+      assertThat(Base64.getDecoder().decode(d.content())).hasSize(6);
+      assertThat(d.finishReason()).isNull();
+    });
+    assertThat(deltas.get(5).finishReason()).isEqualTo("stop");
+    assertThat(new String(Base64.getDecoder().decode(r.content()), StandardCharsets.UTF_8))
+        .isEqualTo("FAKEAUDIO:nova:good night, moon");
+  }
+
+  @Test
   void stream_ordinaryMessage_streamsTheBackendsDeltas() throws Exception {
     List<ChatDelta> deltas = new java.util.concurrent.CopyOnWriteArrayList<>();
 

@@ -35,12 +35,17 @@ import org.HdrHistogram.Recorder;
  *     [--seconds 10] [--warmup 5] [--connections 16] [--rates 500,1000,2000]
  * </pre>
  *
- * <p>{@code --ops_cost true} measures instead what the node's request accounting costs: two nodes in
- * this JVM, one with {@code /metrics} and the access log on, one with both off, each in front of
+ * <p>{@code --ops_cost true} measures instead what the node's request accounting and keys cost: two
+ * nodes in this JVM, one with {@code /metrics}, the access log and an API key on (called with an issued
+ * inference key whose limits are checked on every call, set too high to refuse one), one with all
+ * of them off, each in front of
  * the same upstream, measured closed-loop in turns (off, on, on, off, ...); it prints both throughputs,
  * their ratio and the CPU per request of each.
  */
 public final class GatewayOverheadBench {
+  private static final String BENCH_KEY = "sk-bench-key-000000";
+  /** The key calls to a node send ({@code host:port}), where it is not {@link #BENCH_KEY} (an issued key). */
+  private static final Map<String, String> KEY_BY_NODE = new ConcurrentHashMap<>();
   private static final String BODY = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello gateway\"}]}";
   private static final String STREAM_BODY =
       "{\"model\":\"%s\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello gateway\"}]}";
@@ -113,7 +118,8 @@ public final class GatewayOverheadBench {
   private static void opsCost(int seconds, int warmup, int connections, int rounds) throws Exception {
     Path onHome = Files.createTempDirectory("llm-bench-ops-on");
     Path offHome = Files.createTempDirectory("llm-bench-ops-off");
-    NodeSettings on = NodeSettings.ephemeral(onHome).withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    NodeSettings on = NodeSettings.ephemeral(onHome).withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on")
+        .withApiKey(BENCH_KEY);
     NodeSettings off = NodeSettings.ephemeral(offHome).withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on")
         .withConfig("byzerllm.ops.metrics", "off").withConfig("byzerllm.ops.access-log.enabled", "off");
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start(); Node withOps = Node.start(on); Node withoutOps = Node.start(off)) {
@@ -123,6 +129,7 @@ public final class GatewayOverheadBench {
       deploy(http, withOps, upstream);
       deploy(http, withoutOps, upstream);
       URI onUri = URI.create(withOps.httpUrl() + "/v1/chat/completions");
+      KEY_BY_NODE.put(onUri.getAuthority(), issueInferenceKey(http, withOps));
       URI offUri = URI.create(withoutOps.httpUrl() + "/v1/chat/completions");
       closedLoop(http, offUri, "bench", connections, warmup);
       closedLoop(http, onUri, "bench", connections, warmup);
@@ -156,9 +163,10 @@ public final class GatewayOverheadBench {
           ms(latency[1], 50), ms(latency[1], 99), cpu[1] / ok[1]);
       System.out.printf(Locale.ROOT, "throughput ratio on/off %.3f; CPU per request on - off %+.1f us%n", onRps / offRps,
           cpu[1] / ok[1] - cpu[0] / ok[0]);
-      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(withOps.httpUrl() + "/metrics")).build(),
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(withOps.httpUrl() + "/metrics"))
+              .header("Authorization", "Bearer " + BENCH_KEY).build(),
           HttpResponse.BodyHandlers.ofString());
-      System.out.printf("/metrics on the node with accounting on: %d bytes; access log: %d bytes%n",
+      System.out.printf("/metrics on the node with accounting and keys on: %d bytes; access log: %d bytes%n",
           metrics.body().length(), Files.size(onHome.resolve("nodes/127.0.0.1_0/access.log")));
     }
   }
@@ -174,13 +182,26 @@ public final class GatewayOverheadBench {
     System.out.printf("the node's share: %.1f us of CPU per request%n", viaNode.get("(process)") - direct.get("(process)"));
   }
 
+  /** An inference key for "bench" with every limit set, high enough that none refuses a call here. */
+  private static String issueInferenceKey(HttpClient http, Node node) throws Exception {
+    String body = "{\"name\":\"bench\",\"role\":\"inference\",\"models\":[\"bench\"],\"rpm\":100000000,"
+        + "\"tpm\":1000000000000,\"max_concurrent\":100000}";
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/keys"))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + BENCH_KEY)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201 && r.statusCode() != 200) {
+      throw new IllegalStateException("creating a key failed: " + r.statusCode() + " " + r.body());
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("key").asText();
+  }
+
   private static void deploy(HttpClient http, Node node, FakeOpenAiServer upstream) throws Exception {
     String spec = """
         {"model": "bench", "pretrained_model_type": "saas/openai", "num_workers": 2, "worker_concurrency": 128,
          "infer_params": {"saas.api_key": "sk-bench-key-000000", "saas.base_url": "%s", "saas.model": "up-model",
                           "saas.max_retries": "0", "worker.queue_size": "4096"}}""".formatted(upstream.baseUrl());
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + BENCH_KEY).POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 201) {
       throw new IllegalStateException("deploy failed: " + r.body());
@@ -193,7 +214,7 @@ public final class GatewayOverheadBench {
 
   private static HttpRequest request(URI uri, String model, String body) {
     return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-        .header("Authorization", "Bearer sk-bench-key-000000")
+        .header("Authorization", "Bearer " + KEY_BY_NODE.getOrDefault(uri.getAuthority(), BENCH_KEY))
         .POST(HttpRequest.BodyPublishers.ofString(body.formatted(model))).build();
   }
 
