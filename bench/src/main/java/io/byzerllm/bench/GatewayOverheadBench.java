@@ -133,7 +133,7 @@ public final class GatewayOverheadBench {
       URI offUri = URI.create(withoutOps.httpUrl() + "/v1/chat/completions");
       closedLoop(http, offUri, "bench", connections, warmup);
       closedLoop(http, onUri, "bench", connections, warmup);
-      System.out.printf("%n== request accounting on vs off: closed loop, %d connections, %d rounds of %ds each ==%n",
+      System.out.printf("%n== request accounting and keys on vs off: closed loop, %d connections, %d rounds of %ds each ==%n",
           connections, rounds, seconds);
       long[] ok = new long[2];
       double[] secs = new double[2];
