@@ -29,7 +29,7 @@ class LlmClientExceptionTest {
 
   @Test
   void of_messageHoldingAKey_keyShapeRedacted() {
-    String key = "sk-abcdefghijklmnopqrstuvwxyz012345";
+    String key = "sk-" + "x".repeat(32); // shaped like an OpenAI key, plainly not one
 
     LlmClientException e = LlmClientException.of(new LlmException(ErrorKind.AUTHENTICATION, "Incorrect API key provided: " + key));
 
