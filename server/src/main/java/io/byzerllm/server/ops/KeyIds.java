@@ -1,7 +1,5 @@
 package io.byzerllm.server.ops;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import io.byzerllm.server.keys.Caller;
 import io.byzerllm.server.keys.KeyRing;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -13,24 +11,9 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 @FunctionalInterface
 public interface KeyIds {
   String NONE = "none";
-  String BOOTSTRAP = "bootstrap";
   String UNKNOWN = "unknown";
 
   String of(HttpRequest request);
-
-  /**
-   * Only the node's {@code --api_key} exists: {@code bootstrap} for it, {@code unknown} for another
-   * key, {@code none} without one (or on a node without a key).
-   */
-  static KeyIds bootstrap(String apiKey) {
-    if (apiKey == null) {
-      return r -> NONE;
-    }
-    byte[] expected = ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
-    return r -> r.getHeader("Authorization")
-        .map(h -> MessageDigest.isEqual(h.value().getBytes(StandardCharsets.UTF_8), expected) ? BOOTSTRAP : UNKNOWN)
-        .orElse(NONE);
-  }
 
   /**
    * Issued keys by their id, the node's {@code --api_key} as {@code bootstrap}, {@code unknown} for a
