@@ -8,7 +8,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,6 +128,33 @@ class KeysIT {
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
     assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
     assertThat(json(served).at("/data/0/b64_json").asText()).isNotEmpty();
+  }
+
+  @Test
+  void transcription_modelOutsideKeysAllowList_403AndAllowedModelServed() throws Exception {
+    NodeCalls onlyOther = as(create(NODE.calls(), "{\"models\":[\"other\"]}"));
+    NodeCalls onlyChat = as(create(NODE.calls(), "{\"models\":[\"chat\"]}"));
+
+    HttpResponse<String> refused = transcribe(onlyOther, "chat");
+    HttpResponse<String> served = transcribe(onlyChat, "chat");
+    HttpResponse<String> noModel = transcribe(onlyChat, null);
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(json(refused).at("/error/message").asText()).contains("may not call model 'chat'");
+    assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+    assertThat(served.body()).isNotBlank();
+    assertThat(noModel.statusCode()).as(noModel.body()).isEqualTo(403);
+  }
+
+  private static HttpResponse<String> transcribe(NodeCalls key, String model) throws Exception {
+    String boundary = "keys-it-boundary";
+    String modelPart = model == null ? ""
+        : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n" + model + "\r\n";
+    byte[] form = (modelPart + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+        + "Content-Type: audio/wav\r\n\r\n0123456789\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    return key.send(key.request("/v1/audio/transcriptions")
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(form)), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

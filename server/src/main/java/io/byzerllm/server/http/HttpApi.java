@@ -3,12 +3,14 @@ package io.byzerllm.server.http;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractUnmatchedPath;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
@@ -87,8 +89,8 @@ public final class HttpApi {
 
   /**
    * {@code /v1} other than the hot endpoints: a listing is a read; a call is admitted under the
-   * key's limits. For a key limited to some models, a JSON body's {@code model} is read (speech,
-   * images); a multipart upload's is not, so such a key cannot transcribe.
+   * key's limits. For a key limited to some models, the body is read whole (within the route's limit) for
+   * the {@code model} it names: a JSON body's (speech, images) or a multipart upload's (transcriptions).
    */
   private Route inference(Route inner) {
     return extractUnmatchedPath(path -> extractRequest(request -> {
@@ -103,6 +105,14 @@ public final class HttpApi {
           && request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
         return extractStrictEntity(bodyTimeout, limits.forPath(path), body ->
             admitted(caller, RequestedModel.of(body.getData().toArray()), inner));
+      }
+      if (AccessGate.restricted(caller)
+          && request.entity().getContentType().mediaType().isMultipart()
+          && request.entity().getContentType().mediaType().subType().equals("form-data")) {
+        return extractStrictEntity(bodyTimeout, limits.forPath(path), body -> extractMaterializer(mat ->
+            onComplete(RequestedModel.ofForm(body, bodyTimeout.toMillis(), mat), model -> model.isSuccess()
+                ? admitted(caller, model.get(), inner)
+                : complete(ApiErrors.response(model.failed().get())))));
       }
       return admitted(caller, null, inner);
     }));
