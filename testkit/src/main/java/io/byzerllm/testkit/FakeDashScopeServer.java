@@ -105,6 +105,11 @@ public final class FakeDashScopeServer extends FakeUpstream<FakeDashScopeServer>
       ex.sendJson(400, dashScopeError("InvalidParameter", "input.messages is required"), Map.of());
       return;
     }
+    String historyError = toolHistoryError(messages);
+    if (historyError != null) {
+      ex.sendJson(400, dashScopeError("InvalidParameter", historyError), Map.of());
+      return;
+    }
     StringBuilder lastUser = new StringBuilder();
     int promptWords = 0;
     for (JsonNode m : messages) {
@@ -148,6 +153,28 @@ public final class FakeDashScopeServer extends FakeUpstream<FakeDashScopeServer>
     } else {
       ex.sendJson(200, answer.event(content, answer.reasoning, "stop"), Map.of());
     }
+  }
+
+  /**
+   * What DashScope checks in a function-calling history: a {@code tool} message answers, by {@code tool_call_id}, a
+   * call of an earlier assistant message's {@code tool_calls} (OpenAI's shape); null when the history is sound.
+   */
+  private static String toolHistoryError(JsonNode messages) {
+    java.util.Set<String> called = new java.util.HashSet<>();
+    for (JsonNode m : messages) {
+      if ("assistant".equals(m.path("role").asText())) {
+        for (JsonNode call : m.path("tool_calls")) {
+          if (!call.path("id").isTextual() || !call.at("/function/name").isTextual()) {
+            return "messages[].tool_calls[] needs an id and function.name";
+          }
+          called.add(call.get("id").asText());
+        }
+      } else if ("tool".equals(m.path("role").asText()) && !called.contains(m.path("tool_call_id").asText())) {
+        return "a tool message must answer an earlier assistant tool call by tool_call_id (got '"
+            + m.path("tool_call_id").asText() + "')";
+      }
+    }
+    return null;
   }
 
   /** DashScope's function call, streamed: {@code message.tool_calls} in OpenAI's shape, the arguments in fragments. */

@@ -104,7 +104,10 @@ final class DashScopeWire implements WireFormat {
     return stream ? request.withHeader("X-DashScope-SSE", "enable") : request;
   }
 
-  /** A message in DashScope's shape: a string for text models, a list of {text}/{image} items for vision ones. */
+  /**
+   * A message in DashScope's shape: a string for text models, a list of {text}/{image} items for vision ones; an
+   * assistant's tool calls and a tool message's answer keep OpenAI's fields.
+   */
   private ObjectNode message(ChatMessage m) {
     ObjectNode out = SaasJson.MAPPER.createObjectNode();
     out.put("role", m.prefix() ? "assistant" : m.role());
@@ -115,6 +118,16 @@ final class DashScopeWire implements WireFormat {
     }
     if (m.prefix()) {
       out.put("partial", true); // Qwen's partial mode: the model continues this assistant text
+    }
+    // Function calling's history: DashScope takes OpenAI's tool_calls and tool_call_id as they are.
+    if (m.toolCalls() != null) {
+      out.set("tool_calls", m.toolCalls());
+    }
+    if (m.toolCallId() != null) {
+      out.put("tool_call_id", m.toolCallId());
+    }
+    if (m.name() != null && "tool".equals(m.role())) {
+      out.put("name", m.name());
     }
     return out;
   }

@@ -116,6 +116,30 @@ class DashScopeWireTest {
   }
 
   @Test
+  void chat_toolResultInHistory_callAndAnswerSentInOpenAiShape() throws Exception {
+    dashscope.replyToolCall("get_weather", "{\"city\":\"杭州\"}");
+    ChatOptions options = new ChatOptions(null, null, null, List.of(), null, Map.of("tools", TOOLS));
+    try (ModelBackend backend = qianwen()) {
+      ChatMessage question = ChatMessage.of("user", "weather?");
+      ChatResult called = await(backend.chat(new ChatCall("req-1", List.of(question), options)));
+      String callId = called.toolCalls().get(0).path("id").asText();
+      ChatMessage assistant = new ChatMessage("assistant", TextNode.valueOf(""), null, false, called.toolCalls(), null);
+      ChatMessage answer = new ChatMessage("tool", TextNode.valueOf("晴, 25°C"), "get_weather", false, null, callId);
+      dashscope.reply("杭州今天晴");
+
+      ChatResult r = await(backend.chat(new ChatCall("req-2", List.of(question, assistant, answer), options)));
+
+      assertThat(r.content()).isEqualTo("杭州今天晴");
+      JsonNode sent = dashscope.lastRequest().json().at("/input/messages");
+      assertThat(sent.at("/1/tool_calls/0/id").asText()).isEqualTo(callId);
+      assertThat(sent.at("/1/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+      assertThat(sent.at("/2/role").asText()).isEqualTo("tool");
+      assertThat(sent.at("/2/tool_call_id").asText()).isEqualTo(callId);
+      assertThat(sent.at("/2/name").asText()).isEqualTo("get_weather");
+    }
+  }
+
+  @Test
   void stream_toolCall_fragmentsMergedIntoOneCall() throws Exception {
     dashscope.replyToolCall("get_weather", "{\"city\":\"Hangzhou\",\"unit\":\"celsius\"}");
     ChatOptions options = new ChatOptions(null, null, null, List.of(), null, Map.of("tools", TOOLS));
