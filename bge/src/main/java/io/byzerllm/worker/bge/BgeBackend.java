@@ -199,6 +199,7 @@ public final class BgeBackend implements ModelBackend {
     d.put("weights_shared_by_workers", LoadedModels.references(key));
     d.put("max_batch_size", settings.maxBatchSize());
     d.put("max_wait_ms", settings.maxWaitMs());
+    d.put("pass_cost_tokens", settings.passCostTokens());
     d.put("forward_passes", batcher.forwardPasses());
     d.put("texts_embedded", batcher.textsEmbedded());
     d.put("rounds_that_waited", batcher.roundsThatWaited());

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Dynamic batching on a thread of its own: texts from concurrent calls queue up, and the thread
  * takes the first, waits at most {@code maxWaitMs} for more (up to a few batches' worth), sorts
- * them by token count, and runs passes of at most {@code maxBatchSize} texts of similar length, so
- * that padding stays small. With {@code maxWaitMs = 0} a pass takes texts of one call only.
+ * them by token count, and runs them in the passes of at most {@code maxBatchSize} texts that cost least
+ * ({@link PassPlan}: a pass's fixed cost against its padding). With {@code maxWaitMs = 0} a pass takes
+ * texts of one call only.
  *
  * <p>The wait is for company, so it is only spent where company is likely: when other calls are
  * already queued, or the previous round held several calls. A caller alone (one client at a time)
@@ -27,8 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class EmbeddingBatcher implements AutoCloseable {
   /** How many batches' worth of queued texts one round may sort together. */
   private static final int ROUND_BATCHES = 4;
-  /** A pass may hold at most this many padded tokens per real token (here: at most a third padding). */
-  private static final double PADDING_BUDGET = 1.5;
 
   private record Item(PendingCall call, int index, String text) {}
 
@@ -165,32 +164,15 @@ final class EmbeddingBatcher implements AutoCloseable {
       }
     }
     tokenized.sort(Comparator.comparingInt(t -> t.tokens().length()));
+    int[] lengths = new int[tokenized.size()];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = tokenized.get(i).tokens().length();
+    }
     int from = 0;
-    while (from < tokenized.size()) {
-      int to = passEnd(tokenized, from);
+    for (int to : PassPlan.of(lengths, settings.maxBatchSize(), settings.passCostTokens()).ends()) {
       forward(tokenized.subList(from, to));
       from = to;
     }
-  }
-
-  /**
-   * Where the pass starting at {@code from} (texts sorted by length) ends: at most
-   * {@code maxBatchSize} texts, and no more padding than {@link #PADDING_BUDGET} allows, because a
-   * pass costs what its padded tokens cost and one long text would make every short one pay its length.
-   */
-  private int passEnd(List<Tokenized> sorted, int from) {
-    int real = 0;
-    int to = from;
-    while (to < sorted.size() && to - from < settings.maxBatchSize()) {
-      int length = sorted.get(to).tokens().length();
-      long padded = (long) (to - from + 1) * length;
-      if (to > from && padded > PADDING_BUDGET * (real + length)) {
-        break;
-      }
-      real += length;
-      to++;
-    }
-    return to;
   }
 
   private void forward(List<Tokenized> batch) {
