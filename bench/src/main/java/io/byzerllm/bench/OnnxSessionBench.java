@@ -34,9 +34,14 @@ import org.HdrHistogram.Recorder;
  */
 public final class OnnxSessionBench {
   /** A session's settings. */
-  record Settings(int intraOpThreads, boolean spinning, OrtSession.SessionOptions.OptLevel level) {
+  record Settings(int intraOpThreads, boolean spinning, OrtSession.SessionOptions.OptLevel level, boolean stopSpinning) {
+    Settings(int intraOpThreads, boolean spinning, OrtSession.SessionOptions.OptLevel level) {
+      this(intraOpThreads, spinning, level, false);
+    }
+
     String label() {
-      return "intra " + intraOpThreads + (spinning ? " spin" : " nospin") + " " + level.name().replace("_OPT", "");
+      return "intra " + intraOpThreads + (spinning ? stopSpinning ? " spin in Run only" : " spin" : " nospin") + " "
+          + level.name().replace("_OPT", "");
     }
   }
 
@@ -77,6 +82,7 @@ public final class OnnxSessionBench {
         new Variant("1 caller, batch 1", new Settings(2, false, all), 1, 1, false),
         new Variant("1 caller, batch 1", new Settings(1, false, all), 1, 1, false),
         new Variant("1 caller, batch 1", new Settings(2, true, all), 1, 1, false),
+        new Variant("1 caller, batch 1", new Settings(2, true, all, true), 1, 1, false),
         new Variant("1 caller, batch 1", new Settings(1, false, OrtSession.SessionOptions.OptLevel.BASIC_OPT), 1, 1, false),
         new Variant("2 callers, batch 1", new Settings(1, false, all), 2, 1, false),
         new Variant("2 callers, batch 1", new Settings(2, false, all), 2, 1, false),
@@ -163,6 +169,9 @@ public final class OnnxSessionBench {
     o.setInterOpNumThreads(1);
     o.setOptimizationLevel(s.level());
     o.addConfigEntry("session.intra_op.allow_spinning", s.spinning() ? "1" : "0");
+    if (s.stopSpinning()) {
+      o.addConfigEntry("session.force_spinning_stop", "1"); // spin between a Run's operators, sleep after it
+    }
     return o;
   }
 
