@@ -22,6 +22,18 @@ final class BenchSupport {
     return out;
   }
 
+  /** {@code k=v,k=v} as an ordered map (a key without {@code =} maps to ""). */
+  static Map<String, String> pairs(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : text.split(",")) {
+      if (!pair.isBlank()) {
+        String[] kv = pair.split("=", 2);
+        out.put(kv[0].trim(), kv.length == 2 ? kv[1].trim() : "");
+      }
+    }
+    return out;
+  }
+
   /** The command as run, with the (long) class path abbreviated to its entry count. */
   static String commandLine(Class<?> program, String[] args) {
     List<String> jvmFlags = ManagementFactory.getRuntimeMXBean().getInputArguments();

@@ -61,7 +61,7 @@ import org.HdrHistogram.Recorder;
  *     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.BgeNodeBench \
  *     [--seconds 10] [--warmup 3] [--rounds 2] [--clients 16] [--threads 1] [--batches 32] [--max-wait-ms 2] \
  *     [--engines onnx,pytorch] [--home DIR] [--deploy quickstart|tuned] [--langchain4j true|false]
- *     [--in-process true|false] [--precision fp32|int8]
+ *     [--in-process true|false] [--precision fp32|int8] [--infer-params k=v,k=v]
  * </pre>
  *
  * <p>By default ({@code --deploy quickstart}) the node's deployment is the README's quick start,
@@ -86,6 +86,8 @@ public final class BgeNodeBench {
   static final String LANGCHAIN4J = "langchain4j";
   /** {@code --precision}: int8 adds {@code --infer_params bge.precision=int8} to the node's deployment. */
   private static String precision = "fp32";
+  /** {@code --infer-params k=v,...}: more infer params for the quick-start deployment (e.g. bge.pass_cost_tokens=0). */
+  private static Map<String, String> extraInferParams = Map.of();
 
   /** One request of one client: null when it succeeded, else the kind of error. */
   @FunctionalInterface
@@ -107,6 +109,7 @@ public final class BgeNodeBench {
     Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-node-bench");
     boolean quickstart = opts.getOrDefault("deploy", "quickstart").equals("quickstart");
     precision = opts.getOrDefault("precision", "fp32");
+    extraInferParams = BenchSupport.pairs(opts.getOrDefault("infer-params", ""));
     boolean langchain4j = Boolean.parseBoolean(opts.getOrDefault("langchain4j", "true"));
     boolean djlInProcess = Boolean.parseBoolean(opts.getOrDefault("in-process", String.valueOf(!quickstart)));
     if (quickstart) {
@@ -116,8 +119,8 @@ public final class BgeNodeBench {
     System.out.printf("command: %s%n", BenchSupport.commandLine(BgeNodeBench.class, args));
     System.out.println(BenchSupport.machine());
     System.out.printf("load average at start: %.2f (other processes share these cores)%n", BenchSupport.loadAverage());
-    System.out.printf("deploy=%s precision=%s langchain4j=%s in-process=%s%n", quickstart ? "quickstart ("
-        + QUICKSTART_DEPLOYMENT + ")" : "tuned", precision, langchain4j, djlInProcess);
+    System.out.printf("deploy=%s precision=%s infer-params=%s langchain4j=%s in-process=%s%n", quickstart
+        ? "quickstart (" + QUICKSTART_DEPLOYMENT + ")" : "tuned", precision, extraInferParams, langchain4j, djlInProcess);
     System.out.printf("model=bundled bge-small-zh-v1.5 engines=%s rounds=%d seconds=%d warmup=%d (at least; longer "
         + "until the JIT settles) clients=1,%d threads=%d in-process batches=%s max_wait_ms=%s (batching on) / 0 (off) "
         + "sentences=%d home=%s%n%n", engines, rounds, seconds, warmup, clients, threads, batches, maxWaitMs,
@@ -231,8 +234,12 @@ public final class BgeNodeBench {
   private static List<BgeCaseResult> throughNode(HttpClient http, Node node, String engine, String maxWaitMs, int clients,
                                           int threads, int seconds, int warmup) throws Exception {
     String batching = maxWaitMs.equals(QUICKSTART) ? QUICKSTART : maxWaitMs.equals("0") ? "off" : "on";
-    String quickstart = precision.equals("fp32") ? QUICKSTART_DEPLOYMENT
-        : QUICKSTART_DEPLOYMENT.replace("}", ", \"infer_params\": {\"bge.precision\": \"" + precision + "\"}}");
+    Map<String, String> params = new TreeMap<>(extraInferParams);
+    if (!precision.equals("fp32")) {
+      params.put("bge.precision", precision);
+    }
+    String quickstart = params.isEmpty() ? QUICKSTART_DEPLOYMENT
+        : QUICKSTART_DEPLOYMENT.replace("}", ", \"infer_params\": " + JSON.writeValueAsString(params) + "}");
     String deployment = maxWaitMs.equals(QUICKSTART) ? quickstart : """
         {"model": "emb", "pretrained_model_type": "custom/bge", "num_workers": 1, "worker_concurrency": %d,
          "cpus_per_worker": %d, "infer_backend": "%s",

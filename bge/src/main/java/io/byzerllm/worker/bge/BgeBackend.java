@@ -45,6 +45,7 @@ public final class BgeBackend implements ModelBackend {
   private final Device device;
   private final int threads;
   private final EmbeddingBatcher batcher;
+  private final int batchingThreads;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Executor blocking;
   private final CompletableFuture<Void> released = new CompletableFuture<>();
@@ -65,8 +66,9 @@ public final class BgeBackend implements ModelBackend {
         .description("texts per forward pass of a local embedding model (dynamic batching)")
         .tags("model", spec.model(), "worker", String.valueOf(context.workerIndex()))
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(meters);
+    this.batchingThreads = batchingThreads(settings, model.engine(), threads);
     this.batcher = new EmbeddingBatcher(model, settings, context.blockingExecutor(),
-        "bge-" + spec.model() + "-" + context.workerIndex(), passSizes);
+        "bge-" + spec.model() + "-" + context.workerIndex(), batchingThreads, passSizes);
   }
 
   /**
@@ -123,6 +125,18 @@ public final class BgeBackend implements ModelBackend {
       encoder.close();
       throw e;
     }
+  }
+
+  /**
+   * How many threads form and run passes: as asked, else on ONNX Runtime (whose session takes concurrent
+   * runs) one per CPU thread the worker holds, and one on PyTorch (its NDArray forward pass is run by
+   * one thread at a time here).
+   */
+  static int batchingThreads(BatchSettings settings, InferEngine engine, int cpuThreads) {
+    if (settings.batchingThreads() > 0) {
+      return engine == InferEngine.ONNX ? settings.batchingThreads() : 1;
+    }
+    return engine == InferEngine.ONNX ? Math.max(1, cpuThreads) : 1;
   }
 
   /** One directory per source file: two models whose folders share a name must not share an int8 copy. */
@@ -199,6 +213,8 @@ public final class BgeBackend implements ModelBackend {
     d.put("weights_shared_by_workers", LoadedModels.references(key));
     d.put("max_batch_size", settings.maxBatchSize());
     d.put("max_wait_ms", settings.maxWaitMs());
+    d.put("pass_cost_tokens", settings.passCostTokens());
+    d.put("batching_threads", batchingThreads);
     d.put("forward_passes", batcher.forwardPasses());
     d.put("texts_embedded", batcher.textsEmbedded());
     d.put("rounds_that_waited", batcher.roundsThatWaited());

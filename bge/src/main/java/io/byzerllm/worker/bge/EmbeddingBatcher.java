@@ -15,20 +15,23 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Dynamic batching on a thread of its own: texts from concurrent calls queue up, and the thread
  * takes the first, waits at most {@code maxWaitMs} for more (up to a few batches' worth), sorts
- * them by token count, and runs passes of at most {@code maxBatchSize} texts of similar length, so
- * that padding stays small. With {@code maxWaitMs = 0} a pass takes texts of one call only.
+ * them by token count, and runs them in the passes of at most {@code maxBatchSize} texts that cost least
+ * ({@link PassPlan}: a pass's fixed cost against its padding). With {@code maxWaitMs = 0} a pass takes
+ * texts of one call only.
  *
  * <p>The wait is for company, so it is only spent where company is likely: when other calls are
  * already queued, or the previous round held several calls. A caller alone (one client at a time)
  * runs at once, as with {@code maxWaitMs = 0}; under load, while a pass runs the next callers queue,
  * and the pass itself becomes the batching window.
  * Callers never block; their futures complete on the completer executor.
+ *
+ * <p>Several batching threads may share the queue ({@code threads}): each takes a round and runs its
+ * passes, so that under load passes run side by side, each on the thread that formed it, instead of one
+ * pass at a time spread over the engine's intra-op threads (which wake and sleep at every operator).
  */
 final class EmbeddingBatcher implements AutoCloseable {
   /** How many batches' worth of queued texts one round may sort together. */
   private static final int ROUND_BATCHES = 4;
-  /** A pass may hold at most this many padded tokens per real token (here: at most a third padding). */
-  private static final double PADDING_BUDGET = 1.5;
 
   private record Item(PendingCall call, int index, String text) {}
 
@@ -41,22 +44,25 @@ final class EmbeddingBatcher implements AutoCloseable {
   private final AtomicLong forwardPasses = new AtomicLong();
   private final AtomicLong textsEmbedded = new AtomicLong();
   private final AtomicLong roundsThatWaited = new AtomicLong();
-  /** Calls in the previous round (only the batching thread reads and writes it). */
-  private int previousRoundCalls = 1;
-  private final Thread thread;
+  private final List<Thread> threads;
   /** Texts per forward pass, on the node's {@code /metrics}. */
   private final DistributionSummary passSizes;
   private volatile boolean closed;
 
-  EmbeddingBatcher(LoadedModel model, BatchSettings settings, Executor completer, String threadName,
+  EmbeddingBatcher(LoadedModel model, BatchSettings settings, Executor completer, String threadName, int threads,
                    DistributionSummary passSizes) {
     this.passSizes = passSizes;
     this.model = model;
     this.settings = settings;
     this.completer = completer;
-    this.thread = new Thread(this::run, threadName);
-    thread.setDaemon(true);
-    thread.start();
+    List<Thread> started = new ArrayList<>(threads);
+    for (int i = 0; i < threads; i++) {
+      Thread thread = new Thread(this::run, i == 0 ? threadName : threadName + "." + i);
+      thread.setDaemon(true);
+      thread.start();
+      started.add(thread);
+    }
+    this.threads = List.copyOf(started);
   }
 
   /** Queues the texts (already validated, instruction already applied) and returns their result. */
@@ -91,6 +97,7 @@ final class EmbeddingBatcher implements AutoCloseable {
   }
 
   private void run() {
+    int previousRoundCalls = 1; // calls in this thread's previous round
     while (!closed) {
       Item first;
       try {
@@ -98,29 +105,34 @@ final class EmbeddingBatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      embed(nextRound(first));
+      List<Item> round = nextRound(first, previousRoundCalls);
+      previousRoundCalls = calls(round);
+      embed(round);
     }
     failQueued();
   }
 
   /** The next round's texts; close() ends the wait for more, and the texts already taken still run. */
-  private List<Item> nextRound(Item first) {
+  private List<Item> nextRound(Item first, int previousRoundCalls) {
     List<Item> round = new ArrayList<>();
     try {
-      collect(first, round);
+      collect(first, round, previousRoundCalls);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return round;
   }
 
-  private void collect(Item first, List<Item> round) throws InterruptedException {
+  private void collect(Item first, List<Item> round, int previousRoundCalls) throws InterruptedException {
     round.add(first);
     int limit = settings.maxBatchSize() * ROUND_BATCHES;
     if (settings.maxWaitMs() == 0) {
-      // Only this thread takes from the queue, so what peek() shows is what poll() returns.
-      while (round.size() < limit && queue.peek() != null && queue.peek().call() == first.call()) {
-        round.add(queue.poll());
+      while (round.size() < limit) {
+        Item next = queue.pollIf(i -> i.call() == first.call()); // atomic: another batching thread may take too
+        if (next == null) {
+          return;
+        }
+        round.add(next);
       }
       return;
     }
@@ -154,7 +166,6 @@ final class EmbeddingBatcher implements AutoCloseable {
   }
 
   private void embed(List<Item> round) {
-    previousRoundCalls = calls(round);
     List<Tokenized> tokenized = new ArrayList<>(round.size());
     for (Item item : round) {
       try {
@@ -165,32 +176,15 @@ final class EmbeddingBatcher implements AutoCloseable {
       }
     }
     tokenized.sort(Comparator.comparingInt(t -> t.tokens().length()));
+    int[] lengths = new int[tokenized.size()];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = tokenized.get(i).tokens().length();
+    }
     int from = 0;
-    while (from < tokenized.size()) {
-      int to = passEnd(tokenized, from);
+    for (int to : PassPlan.of(lengths, settings.maxBatchSize(), settings.passCostTokens()).ends()) {
       forward(tokenized.subList(from, to));
       from = to;
     }
-  }
-
-  /**
-   * Where the pass starting at {@code from} (texts sorted by length) ends: at most
-   * {@code maxBatchSize} texts, and no more padding than {@link #PADDING_BUDGET} allows, because a
-   * pass costs what its padded tokens cost and one long text would make every short one pay its length.
-   */
-  private int passEnd(List<Tokenized> sorted, int from) {
-    int real = 0;
-    int to = from;
-    while (to < sorted.size() && to - from < settings.maxBatchSize()) {
-      int length = sorted.get(to).tokens().length();
-      long padded = (long) (to - from + 1) * length;
-      if (to > from && padded > PADDING_BUDGET * (real + length)) {
-        break;
-      }
-      real += length;
-      to++;
-    }
-    return to;
   }
 
   private void forward(List<Tokenized> batch) {
@@ -235,22 +229,25 @@ final class EmbeddingBatcher implements AutoCloseable {
     return new LlmException(ErrorKind.UNAVAILABLE, "this embedding worker is shutting down; retry on another worker");
   }
 
-  /** Stops the thread after its current pass; texts still queued fail with UNAVAILABLE. */
+  /** Stops the threads after their current passes; texts still queued fail with UNAVAILABLE. */
   @Override
   public void close() {
     stop();
   }
 
-  /** {@link #close}, saying whether the batching thread ended (false: a forward pass still runs after 30 s). */
+  /** {@link #close}, saying whether the batching threads ended (false: a forward pass still runs after 30 s). */
   boolean stop() {
     closed = true;
-    thread.interrupt();
+    threads.forEach(Thread::interrupt);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try {
-      thread.join(TimeUnit.SECONDS.toMillis(30));
+      for (Thread thread : threads) {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     failQueued();
-    return !thread.isAlive();
+    return threads.stream().noneMatch(Thread::isAlive);
   }
 }

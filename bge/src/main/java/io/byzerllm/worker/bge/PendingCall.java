@@ -8,8 +8,9 @@ import java.util.concurrent.Executor;
 
 /**
  * One embed() call while its texts go through forward passes, perhaps several and shared with
- * other calls. Touched only by the inference thread; the result is delivered on {@code completer}
- * so that callers' continuations never run on (and stall) the inference thread.
+ * other calls. Touched by the batching threads (a call of many texts may span rounds that two threads
+ * run), hence synchronized; the result is delivered on {@code completer} so that callers'
+ * continuations never run on (and stall) a batching thread.
  */
 final class PendingCall {
   private final CompletableFuture<EmbeddingResult> result = new CompletableFuture<>();
@@ -32,7 +33,7 @@ final class PendingCall {
     return result;
   }
 
-  void deliver(int index, float[] vector, TokenizedText text) {
+  synchronized void deliver(int index, float[] vector, TokenizedText text) {
     if (failed) {
       return;
     }
@@ -45,7 +46,7 @@ final class PendingCall {
     }
   }
 
-  void fail(Throwable error) {
+  synchronized void fail(Throwable error) {
     if (!failed) {
       failed = true;
       completer.execute(() -> result.completeExceptionally(error));

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * A FIFO queue whose {@link #addAll} is atomic: the texts of one call enter together, so the
@@ -19,7 +20,7 @@ final class WorkQueue<T> {
     lock.lock();
     try {
       items.addAll(batch);
-      notEmpty.signalAll();
+      notEmpty.signal(); // one taker; it wakes the next if items remain (see take), so idle ones sleep on
     } finally {
       lock.unlock();
     }
@@ -32,7 +33,11 @@ final class WorkQueue<T> {
       while (items.isEmpty()) {
         notEmpty.await();
       }
-      return items.poll();
+      T head = items.poll();
+      if (!items.isEmpty()) {
+        notEmpty.signal();
+      }
+      return head;
     } finally {
       lock.unlock();
     }
@@ -49,7 +54,11 @@ final class WorkQueue<T> {
         }
         nanos = notEmpty.awaitNanos(nanos);
       }
-      return items.poll();
+      T head = items.poll();
+      if (!items.isEmpty()) {
+        notEmpty.signal();
+      }
+      return head;
     } finally {
       lock.unlock();
     }
@@ -60,6 +69,17 @@ final class WorkQueue<T> {
     lock.lock();
     try {
       return items.poll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The head if it matches, removed; else null (atomic: several takers may share the queue). */
+  T pollIf(Predicate<T> matches) {
+    lock.lock();
+    try {
+      T head = items.peek();
+      return head != null && matches.test(head) ? items.poll() : null;
     } finally {
       lock.unlock();
     }

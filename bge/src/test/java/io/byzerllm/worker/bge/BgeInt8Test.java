@@ -83,7 +83,9 @@ class BgeInt8Test {
 
     for (int q = 0; q < QUERIES.size(); q++) {
       assertThat(ranking(exact[q]).get(0)).as("fp32 top document for " + QUERIES.get(q)).isEqualTo(q);
-      assertThat(ranking(quantized[q]).subList(0, 2)).as(QUERIES.get(q)).isEqualTo(ranking(exact[q]).subList(0, 2));
+      // int8 activations are quantized per pass, so a vector moves a little with the texts it shares a pass with:
+      // the relevant document stays first; the unrelated ones below it may only trade near-ties (checked next).
+      assertThat(ranking(quantized[q]).get(0)).as(QUERIES.get(q)).isEqualTo(q);
       // Below the relevant documents, unrelated ones whose fp32 scores all but tie may trade places; no other pair may.
       for (int a = 0; a < DOCUMENTS.size(); a++) {
         for (int b = 0; b < DOCUMENTS.size(); b++) {
