@@ -24,7 +24,7 @@ class OpenAiForwardingTest {
         {"model":"ds","messages":[{"role":"tool","tool_call_id":"c1","content":"你好 \\"x\\""}],
          "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"temperature":0.5,"seed":7}""";
 
-    JsonNode out = json(OpenAiForwarding.request(utf8(body), "deepseek-chat", false));
+    JsonNode out = json(OpenAiForwarding.request(utf8(body), "deepseek-chat", false, false));
 
     assertThat(out.path("model").asText()).isEqualTo("deepseek-chat");
     JsonNode in = json(utf8(body));
@@ -37,7 +37,7 @@ class OpenAiForwardingTest {
   void request_reasoningModel_dropsSamplingOptions() throws Exception {
     JsonNode out = json(OpenAiForwarding.request(utf8(
         "{\"model\":\"r\",\"temperature\":1,\"top_p\":0.9,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
-        "o1", true));
+        "o1", true, false));
 
     assertThat(out.has("temperature")).isFalse();
     assertThat(out.has("top_p")).isFalse();

@@ -64,7 +64,7 @@ class StreamRunnerTest {
 
   @Test
   void open_readerKeepsUp_allDeltasThenTheEnd() throws Exception {
-    StreamRunner.Running running = new StreamRunner(64).open(burst(10), CALL);
+    StreamRunner.Running running = new StreamRunner(64).open(burst(10), new Work.Stream(CALL));
 
     List<StreamEvent> events = running.opened().get(5, TimeUnit.SECONDS).runWith(Sink.seq(), MAT)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -76,7 +76,7 @@ class StreamRunnerTest {
 
   @Test
   void open_readerFallsAWholeBufferBehind_streamFailsWithAnErrorInsteadOfStopping() throws Exception {
-    StreamRunner.Running running = new StreamRunner(8).open(burst(50), CALL);
+    StreamRunner.Running running = new StreamRunner(8).open(burst(50), new Work.Stream(CALL));
 
     var read = running.opened().get(5, TimeUnit.SECONDS).runWith(Sink.seq(), MAT).toCompletableFuture();
 
