@@ -56,6 +56,7 @@ class OpenAiBackendForwardStreamTest {
       assertThat(frames).hasSize(6).allSatisfy(f -> assertThat(f).startsWith("data: {").endsWith("}\n\n")
           .contains("\"id\":\"chatcmpl-ours\"").contains("\"model\":\"my_model\"").doesNotContain("fake-chat"));
       assertThat(String.join("", frames)).doesNotContain("[DONE]").doesNotContain("\"usage\":{");
+      assertThat(frames.get(1)).contains("\"logprobs\":{\"content\":[{\"token\":\" tell\",\"logprob\":-0.25");
       assertThat(r.usage().promptTokens()).isEqualTo(4);
       assertThat(r.usage().completionTokens()).isEqualTo(5);
       assertThat(r.finishReason()).isEqualTo("stop");
