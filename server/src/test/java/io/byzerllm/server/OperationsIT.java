@@ -79,7 +79,7 @@ class OperationsIT {
 
     HttpResponse<String> r = NODE.calls().post(CHAT, body.toString());
 
-    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(NodeCalls.content(r)).isNotEmpty();
     List<String> data = NodeCalls.sseData(r.body());
     int completionTokens = parse(data.get(data.size() - 2)).at("/usage/completion_tokens").asInt();
