@@ -45,6 +45,34 @@ class OpenAiForwardingTest {
   }
 
   @Test
+  void request_streamWithoutStreamOptions_asksForTheUsageChunk() throws Exception {
+    JsonNode out = json(OpenAiForwarding.request(utf8(
+        "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), "up", false, true));
+
+    assertThat(out.at("/stream_options/include_usage").asBoolean()).isTrue();
+    assertThat(out.path("stream").asBoolean()).isTrue();
+    assertThat(out.path("model").asText()).isEqualTo("up");
+  }
+
+  @Test
+  void request_streamWithUsageTurnedOff_usageOnAndTheCallersOtherStreamOptionsKept() throws Exception {
+    JsonNode out = json(OpenAiForwarding.request(utf8("{\"model\":\"m\",\"stream\":true,"
+        + "\"stream_options\":{\"include_usage\":false,\"continuous_usage_stats\":true},\"messages\":[]}"), "up", false, true));
+
+    assertThat(out.path("stream_options").size()).isEqualTo(2);
+    assertThat(out.at("/stream_options/include_usage").asBoolean()).isTrue();
+    assertThat(out.at("/stream_options/continuous_usage_stats").asBoolean()).isTrue();
+  }
+
+  @Test
+  void request_notAStream_streamOptionsLeftAsTheyCame() throws Exception {
+    JsonNode out = json(OpenAiForwarding.request(utf8(
+        "{\"model\":\"m\",\"stream_options\":null,\"messages\":[]}"), "up", false, false));
+
+    assertThat(out.path("stream_options").isNull()).isTrue();
+  }
+
+  @Test
   void answer_carriesOurIdAndTheDeploymentName() throws Exception {
     String upstream = """
         {"id":"chatcmpl-up","object":"chat.completion","created":1,"model":"deepseek-chat",
