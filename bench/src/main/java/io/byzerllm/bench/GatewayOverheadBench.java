@@ -91,8 +91,7 @@ public final class GatewayOverheadBench {
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start();
          Node node = Node.start(NodeSettings.ephemeral(home))) {
       upstream.recording(false);
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .executor(Executors.newFixedThreadPool(4)).build();
+      HttpClient http = client();
       deploy(http, node, upstream);
       URI direct = URI.create(upstream.baseUrl() + "/chat/completions");
       URI gateway = URI.create(node.httpUrl() + "/v1/chat/completions");
@@ -136,8 +135,7 @@ public final class GatewayOverheadBench {
         .withConfig("byzerllm.ops.metrics", "off").withConfig("byzerllm.ops.access-log.enabled", "off");
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start(); Node withOps = Node.start(on); Node withoutOps = Node.start(off)) {
       upstream.recording(false);
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .executor(Executors.newFixedThreadPool(4)).build();
+      HttpClient http = client();
       deploy(http, withOps, upstream);
       deploy(http, withoutOps, upstream);
       URI onUri = URI.create(withOps.httpUrl() + "/v1/chat/completions");
@@ -196,8 +194,7 @@ public final class GatewayOverheadBench {
     Path home = Files.createTempDirectory("llm-bench-streams");
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start(); Node node = Node.start(NodeSettings.ephemeral(home))) {
       upstream.recording(false);
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .executor(Executors.newFixedThreadPool(4)).build();
+      HttpClient http = client();
       deploy(http, node, upstream);
       URI direct = URI.create(upstream.baseUrl() + "/chat/completions");
       URI gateway = URI.create(node.httpUrl() + "/v1/chat/completions");
@@ -247,6 +244,11 @@ public final class GatewayOverheadBench {
             cpu.get(i).get("(process)") / ok[i] - directCpu.get("(process)"));
       }
     }
+  }
+
+  /** The benchmark's client: HTTP/1.1 (as most SDKs speak to a gateway), four threads. */
+  private static HttpClient client() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
   }
 
   private static String loadAverage() {
