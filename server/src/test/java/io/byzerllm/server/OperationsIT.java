@@ -89,6 +89,19 @@ class OperationsIT {
   }
 
   @Test
+  void metrics_streamedChatWithoutTheUsageChunk_tokensStillCountedFromItsEnd() throws Exception {
+    Map<String, String> completion = Map.of("model", "m", "type", "completion");
+    PrometheusText before = scrape();
+
+    HttpResponse<String> r = NODE.calls().post(CHAT, chat("m", "stream me without usage", true));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).doesNotContain("\"usage\":{");
+    // the fake counts one completion token per word of its answer, "echo: stream me without usage"
+    await().atMost(WAIT).until(() -> delta(before, scrape(), "llm_tokens_total", completion) == 5);
+  }
+
+  @Test
   void recentErrors_upstreamFailsThenUnknownModel_listsBothNewestFirst() throws Exception {
     PrometheusText before = scrape();
     NODE.upstream().failNext(500, "the upstream exploded");
