@@ -49,7 +49,18 @@ public interface ModelBackend extends AutoCloseable {
     return unsupported(Capability.CHAT);
   }
 
-  /** Whether {@link #forwardChat} works here. */
+  /**
+   * Streams a chat request that is already in the provider's shape as it is (only an
+   * OpenAI-compatible backend can, where {@link #forwardsChat}): {@code onFrame} gets whole SSE
+   * events, the provider's bytes with our id and model name, in order, from one thread at a time,
+   * never after {@code done} completes and never {@code [DONE]} itself (the end is {@code done}).
+   * {@code done}'s result carries no text (it went by as bytes): finish reason, usage and upstream model.
+   */
+  default StreamHandle forwardStream(ForwardedChat call, Consumer<byte[]> onFrame) {
+    return new StreamHandle(unsupported(Capability.STREAM), () -> {});
+  }
+
+  /** Whether {@link #forwardChat} and {@link #forwardStream} work here. */
   default boolean forwardsChat() {
     return false;
   }

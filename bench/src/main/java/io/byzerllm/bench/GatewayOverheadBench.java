@@ -41,6 +41,13 @@ import org.HdrHistogram.Recorder;
  * of them off, each in front of
  * the same upstream, measured closed-loop in turns (off, on, on, off, ...); it prints both throughputs,
  * their ratio and the CPU per request of each.
+ *
+ * <p>{@code --stream_cost true} measures what a stream costs the node, closed-loop at N connections:
+ * the same streamed chat of {@code --words} words (one event each) in OpenAI's own shape, which an
+ * OpenAI-compatible provider's stream passes through as bytes, and with a byzerllm option
+ * ({@code max_length}) that makes the node translate it event by event, in turns (A, B, B, A, ...)
+ * on one node, and once straight to the upstream; it prints streams/s, latency to the end of the
+ * stream, and CPU per stream by thread group, with the load average before and after.
  */
 public final class GatewayOverheadBench {
   private static final String BENCH_KEY = "sk-bench-key-000000";
@@ -71,6 +78,11 @@ public final class GatewayOverheadBench {
         String.join(" ", args), System.getProperty("java.version"), System.getProperty("java.vm.name"),
         Runtime.getRuntime().availableProcessors(), seconds, warmup, connections, rates);
 
+    if (Boolean.parseBoolean(opts.getOrDefault("stream_cost", "false"))) {
+      streamCost(seconds, warmup, connections, Integer.parseInt(opts.getOrDefault("rounds", "2")),
+          Integer.parseInt(opts.getOrDefault("words", "40")));
+      System.exit(0);
+    }
     if (Boolean.parseBoolean(opts.getOrDefault("ops_cost", "false"))) {
       opsCost(seconds, warmup, connections, Integer.parseInt(opts.getOrDefault("rounds", "2")));
       System.exit(0);
@@ -79,8 +91,7 @@ public final class GatewayOverheadBench {
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start();
          Node node = Node.start(NodeSettings.ephemeral(home))) {
       upstream.recording(false);
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .executor(Executors.newFixedThreadPool(4)).build();
+      HttpClient http = client();
       deploy(http, node, upstream);
       URI direct = URI.create(upstream.baseUrl() + "/chat/completions");
       URI gateway = URI.create(node.httpUrl() + "/v1/chat/completions");
@@ -124,8 +135,7 @@ public final class GatewayOverheadBench {
         .withConfig("byzerllm.ops.metrics", "off").withConfig("byzerllm.ops.access-log.enabled", "off");
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start(); Node withOps = Node.start(on); Node withoutOps = Node.start(off)) {
       upstream.recording(false);
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .executor(Executors.newFixedThreadPool(4)).build();
+      HttpClient http = client();
       deploy(http, withOps, upstream);
       deploy(http, withoutOps, upstream);
       URI onUri = URI.create(withOps.httpUrl() + "/v1/chat/completions");
@@ -168,6 +178,85 @@ public final class GatewayOverheadBench {
           HttpResponse.BodyHandlers.ofString());
       System.out.printf("/metrics on the node with accounting and keys on: %d bytes; access log: %d bytes%n",
           metrics.body().length(), Files.size(onHome.resolve("nodes/127.0.0.1_0/access.log")));
+    }
+  }
+
+  /**
+   * Closed-loop streams through one node, passed through as bytes and translated, in turns; CPU per
+   * stream by thread group for each, and for the same streams straight to the upstream.
+   */
+  private static void streamCost(int seconds, int warmup, int connections, int rounds, int words) throws Exception {
+    String text = "word ".repeat(Math.max(1, words - 1)).trim();
+    String[] names = {"bytes", "translated"};
+    String[] bodies = {
+        "{\"model\":\"%s\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}",
+        "{\"model\":\"%s\",\"stream\":true,\"max_length\":4096,\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}"};
+    Path home = Files.createTempDirectory("llm-bench-streams");
+    try (FakeOpenAiServer upstream = FakeOpenAiServer.start(); Node node = Node.start(NodeSettings.ephemeral(home))) {
+      upstream.recording(false);
+      HttpClient http = client();
+      deploy(http, node, upstream);
+      URI direct = URI.create(upstream.baseUrl() + "/chat/completions");
+      URI gateway = URI.create(node.httpUrl() + "/v1/chat/completions");
+      for (String body : bodies) {
+        closedLoop(http, gateway, "bench", connections, warmup, body);
+      }
+      closedLoop(http, direct, "up-model", connections, warmup, bodies[0]);
+      System.out.printf("%n== streams of %d events, closed loop, %d connections, %d rounds of %ds each; load average %s ==%n",
+          words + 2, connections, rounds, seconds, loadAverage());
+      CpuUse beforeDirect = CpuUse.now();
+      Result directResult = closedLoop(http, direct, "up-model", connections, seconds, bodies[0]);
+      Map<String, Double> directCpu = CpuUse.now().microsPerRequestSince(beforeDirect, directResult.ok());
+      System.out.printf(Locale.ROOT, "direct     %9.0f streams/s  p50 %.3f ms  p99 %.3f ms  CPU %.1f us/stream  errors %s%n",
+          directResult.rps(), ms(directResult.latency(), 50), ms(directResult.latency(), 99), directCpu.get("(process)"),
+          new TreeMap<>(directResult.errors()));
+      long[] ok = new long[2];
+      double[] secs = new double[2];
+      List<Map<String, Double>> cpu = List.of(new TreeMap<>(), new TreeMap<>());
+      Histogram[] latency = {new Histogram(3), new Histogram(3)};
+      for (int round = 0; round < rounds; round++) {
+        for (int turn = 0; turn < 2; turn++) {
+          int i = (turn + round) % 2; // each goes first in every other round: JIT drift favours neither
+          CpuUse before = CpuUse.now();
+          Result r = closedLoop(http, gateway, "bench", connections, seconds, bodies[i]);
+          Map<String, Double> perStream = CpuUse.now().microsPerRequestSince(before, r.ok());
+          ok[i] += r.ok();
+          secs[i] += r.seconds();
+          perStream.forEach((group, us) -> cpu.get(i).merge(group, us * r.ok(), Double::sum));
+          latency[i].add(r.latency());
+          System.out.printf(Locale.ROOT, "round %d %-10s %9.0f streams/s  p50 %.3f ms  p99 %.3f ms  CPU %.1f us/stream  errors %s%n",
+              round + 1, names[i], r.rps(), ms(r.latency(), 50), ms(r.latency(), 99), perStream.get("(process)"),
+              new TreeMap<>(r.errors()));
+        }
+      }
+      System.out.printf("CPU per stream (us), by thread group (load average after: %s):%n%-52s %10s %10s %10s%n",
+          loadAverage(), "", "direct", names[0], names[1]);
+      java.util.TreeSet<String> groups = new java.util.TreeSet<>(directCpu.keySet());
+      groups.addAll(cpu.get(0).keySet());
+      groups.addAll(cpu.get(1).keySet());
+      for (String g : groups) {
+        System.out.printf(Locale.ROOT, "%-52s %10.1f %10.1f %10.1f%n", g, directCpu.getOrDefault(g, 0.0),
+            cpu.get(0).getOrDefault(g, 0.0) / ok[0], cpu.get(1).getOrDefault(g, 0.0) / ok[1]);
+      }
+      for (int i = 0; i < 2; i++) {
+        System.out.printf(Locale.ROOT, "%-10s %.0f streams/s, p50 %.3f ms, p99 %.3f ms, the node's share %.1f us of CPU per stream%n",
+            names[i], ok[i] / secs[i], ms(latency[i], 50), ms(latency[i], 99),
+            cpu.get(i).get("(process)") / ok[i] - directCpu.get("(process)"));
+      }
+    }
+  }
+
+  /** The benchmark's client: HTTP/1.1 (as most SDKs speak to a gateway), four threads. */
+  private static HttpClient client() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 

@@ -73,12 +73,16 @@ class FallbackIT {
   @Test
   void stream_primaryUpstreamFailsBeforeFirstByte_backupStreams() throws Exception {
     primaryUpstream.failNext(503, "primary is overloaded");
+    ObjectNode body = (ObjectNode) NodeCalls.JSON.readTree(chat("primary", "streamed", true));
+    body.put("logprobs", true);
 
-    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", chat("primary", "streamed", true));
+    HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", body.toString());
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(content(r)).isEqualTo("echo: streamed");
     assertThat(NODE.upstream().requests().size()).isEqualTo(1);
+    // the backup's events passed through as its bytes (logprobs survive only there), under the name called
+    assertThat(r.body()).contains("\"logprobs\":{\"content\":[").contains("\"model\":\"primary\"");
   }
 
   @Test

@@ -212,6 +212,20 @@ class KeysIT {
   }
 
   @Test
+  void stream_withoutUsageAsked_tokensStillCountAgainstTokensPerMinute() throws Exception {
+    await().atMost(Duration.ofSeconds(70)).until(() -> Instant.now().getEpochSecond() % 60 < 40);
+    NodeCalls key = as(create(NODE.calls(), "{\"tpm\":1}"));
+
+    HttpResponse<String> first = key.post("/v1/chat/completions", chat("chat", "spend tokens streaming", true));
+    HttpResponse<String> second = key.post("/v1/chat/completions", chat("chat", "no tokens left", true));
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(first.body()).doesNotContain("\"usage\":{");
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
+    assertThat(json(second).at("/error/message").asText()).contains("1 tokens per minute");
+  }
+
+  @Test
   void revoke_key_401AfterwardsAndGoneFromListing() throws Exception {
     JsonNode created = create(NODE.calls(), "{\"name\":\"short-lived\"}");
     NodeCalls key = as(created);

@@ -79,13 +79,26 @@ class OperationsIT {
 
     HttpResponse<String> r = NODE.calls().post(CHAT, body.toString());
 
-    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(NodeCalls.content(r)).isNotEmpty();
     List<String> data = NodeCalls.sseData(r.body());
     int completionTokens = parse(data.get(data.size() - 2)).at("/usage/completion_tokens").asInt();
     assertThat(completionTokens).isPositive();
     await().atMost(WAIT).until(() -> delta(before, scrape(), "llm_tokens_total", completion) == completionTokens);
     assertThat(delta(before, scrape(), "llm_requests_total", ok)).isEqualTo(1);
+  }
+
+  @Test
+  void metrics_streamedChatWithoutTheUsageChunk_tokensStillCountedFromItsEnd() throws Exception {
+    Map<String, String> completion = Map.of("model", "m", "type", "completion");
+    PrometheusText before = scrape();
+
+    HttpResponse<String> r = NODE.calls().post(CHAT, chat("m", "stream me without usage", true));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).doesNotContain("\"usage\":{");
+    // the fake counts one completion token per word of its answer, "echo: stream me without usage"
+    await().atMost(WAIT).until(() -> delta(before, scrape(), "llm_tokens_total", completion) == 5);
   }
 
   @Test

@@ -75,6 +75,23 @@ class RemoteWorkerIT {
   }
 
   @Test
+  void stream_openAiShapedThroughANodeWithoutWorkers_providersEventsCrossWithOurIdAndModel() throws Exception {
+    String body = "{\"model\": \"far\", \"stream\": true, \"logprobs\": true, "
+        + "\"messages\": [{\"role\": \"user\", \"content\": \"bytes across nodes\"}]}";
+    HttpResponse<String> r = await().atMost(Duration.ofSeconds(20)).until(
+        () -> edge.post("/v1/chat/completions", body), x -> x.statusCode() == 200);
+
+    List<String> data = sseData(r.body());
+    assertThat(data).last().isEqualTo("[DONE]");
+    JsonNode second = NodeCalls.JSON.readTree(data.get(1));
+    // logprobs reach the caller only when the provider's bytes do: the translating path drops them
+    assertThat(second.at("/choices/0/logprobs/content/0/token").asText()).isEqualTo(" bytes");
+    assertThat(second.path("id").asText()).isEqualTo(r.headers().firstValue("x-request-id").orElseThrow());
+    assertThat(second.path("model").asText()).isEqualTo("far");
+    assertThat(content(r)).isEqualTo("echo: bytes across nodes");
+  }
+
+  @Test
   void metrics_chatThroughANodeWithoutWorkers_requestOnThatNodeWorkerSeriesOnTheOther() throws Exception {
     Map<String, String> far = Map.of("model", "far");
     await().atMost(Duration.ofSeconds(20)).until(

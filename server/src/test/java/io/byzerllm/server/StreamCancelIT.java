@@ -47,11 +47,22 @@ class StreamCancelIT {
 
   @Test
   void stream_callerDisconnectsMidway_slotFreedAndUpstreamStoppedBeforeItsLastChunk() throws Exception {
+    // OpenAI's own shape: the provider's events pass through as bytes
+    disconnectMidway("{\"model\": \"s\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"a long slow answer please\"}]}");
+  }
+
+  @Test
+  void stream_translatedCallerDisconnectsMidway_slotFreedAndUpstreamStoppedBeforeItsLastChunk() throws Exception {
+    // a byzerllm option (max_length): the stream is translated event by event
+    disconnectMidway("{\"model\": \"s\", \"stream\": true, \"max_length\": 500, "
+        + "\"messages\": [{\"role\": \"user\", \"content\": \"a long slow answer please\"}]}");
+  }
+
+  private void disconnectMidway(String body) throws Exception {
     // 100 pieces, 200 ms apart: the whole answer would take 20 s
     upstream.reply("word ".repeat(100).trim());
     int answeredBefore = upstream.answeredToTheEnd();
     long start = System.nanoTime();
-    String body = "{\"model\": \"s\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"a long slow answer please\"}]}";
     Socket socket = new NodeCalls(node.httpUrl()).openStreamToFirstEvent(body);
     socket.close(); // the caller leaves, mid-stream
 

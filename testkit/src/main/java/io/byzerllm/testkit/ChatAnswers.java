@@ -97,7 +97,7 @@ final class ChatAnswers {
         return;
       }
       pause(plan.chunkDelay(), sent);
-      ex.sendEvent(chunk(template, delta, null));
+      ex.sendEvent(withLogprobs(chunk(template, delta, null), request, delta));
       sent++;
     }
     if (plan.midStreamError() != null) {
@@ -158,6 +158,24 @@ final class ChatAnswers {
       choice.putNull("finish_reason");
     } else {
       choice.put("finish_reason", finishReason);
+    }
+    return chunk;
+  }
+
+  /**
+   * A chunk with its choice's {@code logprobs} as OpenAI documents them, when the request asked for
+   * them ({@code "logprobs": true}): one entry per token of the delta's content.
+   */
+  private static ObjectNode withLogprobs(ObjectNode chunk, JsonNode request, ObjectNode delta) {
+    if (request.path("logprobs").asBoolean(false) && delta.path("content").isTextual()) {
+      String token = delta.get("content").asText();
+      ObjectNode entry = FakeExchange.JSON.createObjectNode().put("token", token).put("logprob", -0.25);
+      ArrayNode bytes = entry.putArray("bytes");
+      for (byte b : token.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        bytes.add(b & 0xff);
+      }
+      entry.putArray("top_logprobs");
+      ((ObjectNode) chunk.path("choices").path(0)).putObject("logprobs").putArray("content").add(entry);
     }
     return chunk;
   }

@@ -110,8 +110,8 @@ final class AzureOpenAiWire implements WireFormat {
   }
 
   @Override
-  public WireRequest forwardChat(byte[] openAiBody) {
-    return atDeployment(openAi.forwardChat(openAiBody));
+  public WireRequest forwardChat(byte[] openAiBody, boolean stream) {
+    return atDeployment(openAi.forwardChat(openAiBody, stream));
   }
 
   @Override

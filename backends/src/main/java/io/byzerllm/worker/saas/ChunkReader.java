@@ -17,15 +17,15 @@ interface ChunkReader {
     record Delta(ChatDelta delta, String model) implements Chunk {}
 
     /** The provider's end-of-stream marker ({@code [DONE]}, {@code message_stop}). */
-    record Done() implements Chunk {}
+    record Done() implements Chunk, StreamReading.Step {}
 
     /** An error event after the stream began, with the provider's message. */
-    record Failed(String message) implements Chunk {}
+    record Failed(String message) implements Chunk, StreamReading.Step {}
 
-    /** An event that carries nothing for the caller (a ping, a block start). */
-    record Nothing() implements Chunk {}
+    /** An event that carries nothing for the caller (a ping, a block start, a keep-alive). */
+    record Nothing() implements Chunk, StreamReading.Step {}
 
-    Chunk DONE = new Done();
-    Chunk NOTHING = new Nothing();
+    Done DONE = new Done();
+    Nothing NOTHING = new Nothing();
   }
 }

@@ -78,9 +78,9 @@ final class OpenAiWire implements WireFormat {
   }
 
   @Override
-  public WireRequest forwardChat(byte[] openAiBody) {
-    return new WireRequest("/chat/completions", "application/json", "application/json",
-        OpenAiForwarding.request(openAiBody, settings.model(), settings.reasoning()));
+  public WireRequest forwardChat(byte[] openAiBody, boolean stream) {
+    return new WireRequest("/chat/completions", "application/json", stream ? "text/event-stream" : "application/json",
+        OpenAiForwarding.request(openAiBody, settings.model(), settings.reasoning(), stream));
   }
 
   @Override

@@ -123,26 +123,40 @@ public final class SaasBackend implements ModelBackend {
     if (!wire.forwardsChat()) {
       return ModelBackend.super.forwardChat(call);
     }
-    return call(Capability.CHAT, () -> wire.forwardChat(call.body()),
+    return call(Capability.CHAT, () -> wire.forwardChat(call.body(), false),
         r -> new ForwardedAnswer(OpenAiForwarding.answer(r.body(), call.requestId(), call.model())));
   }
 
   @Override
   public StreamHandle stream(ChatCall call, Consumer<ChatDelta> onDelta) {
+    return start(call.requestId(), () -> wire.chat(call, true), () -> new TranslatedReading(call, wire, onDelta));
+  }
+
+  @Override
+  public StreamHandle forwardStream(ForwardedChat call, Consumer<byte[]> onFrame) {
+    if (!wire.forwardsChat()) {
+      return ModelBackend.super.forwardStream(call, onFrame);
+    }
+    return start(call.requestId(), () -> wire.forwardChat(call.body(), true),
+        () -> new ForwardedReading(call.requestId(), call.model(), call.includeUsage(), onFrame));
+  }
+
+  /** Sends a stream request and reads its answer with {@code reading}; any failure, ours included, ends {@code done}. */
+  private StreamHandle start(String requestId, Supplier<WireRequest> build, Supplier<StreamReading> reading) {
     LlmException lacking = refusal(Capability.STREAM);
     if (lacking != null) {
       return new StreamHandle(CompletableFuture.failedFuture(lacking), () -> {});
     }
     HttpRequest request;
     try {
-      request = transport.post(wire.chat(call, true));
+      request = transport.post(build.get());
     } catch (RuntimeException e) {
       return new StreamHandle(CompletableFuture.failedFuture(errors.fromFailure(e)), () -> {});
     }
     if (closed) {
       return new StreamHandle(CompletableFuture.failedFuture(closedError()), () -> {});
     }
-    UpstreamStream stream = new UpstreamStream(call, onDelta, wire, errors, settings.timeout(), executor);
+    UpstreamStream stream = new UpstreamStream(requestId, reading.get(), wire, errors, settings.timeout(), executor);
     pendingStreams.add(stream);
     stream.done().whenComplete((r, e) -> pendingStreams.remove(stream));
     if (closed) {

@@ -3,8 +3,6 @@ package io.byzerllm.worker.saas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
-import io.byzerllm.worker.ChatCall;
-import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.StreamHandle;
 import java.io.IOException;
@@ -15,41 +13,38 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 /**
- * One streamed chat completion in any provider's SSE framing (its {@link ChunkReader} reads the
- * events): events become deltas, in order, from one thread at a time.
- * {@code done} completes once: with the whole answer at {@code [DONE]}; with an
+ * One streamed chat completion in any provider's SSE framing: its {@link StreamReading} makes each
+ * event a delta (translated) or a frame of the provider's bytes (forwarded), delivered in order,
+ * from one thread at a time.
+ * {@code done} completes once: with the answer at {@code [DONE]}; with an
  * {@link LlmException} on an upstream error event, a broken connection, or nothing read for
  * longer than {@code saas.timeout} (headers, an error body, or the next line of the stream); or with a {@link CancellationException} after {@link #cancel()}.
  * No delta is delivered after {@code done} completes.
  */
-final class UpstreamStream implements SseReader.Listener {
-  private final ChatCall call;
-  private final Consumer<ChatDelta> onDelta;
+final class UpstreamStream implements SseFrameReader.Listener {
+  private final String requestId;
+  private final StreamReading reading;
   private final WireFormat wire;
-  private final ChunkReader chunks;
   private final UpstreamErrors errors;
   private final Duration idleTimeout;
   private final Executor executor;
   private final CompletableFuture<ChatResult> done = new CompletableFuture<>();
-  private final StreamedAnswer answer = new StreamedAnswer();
   private final Object lock = new Object();
   private final long startNanos = System.nanoTime();
   private boolean finished; // guarded by lock
   private double firstTokenMillis; // guarded by lock
   private volatile long lastActivityNanos = startNanos;
-  private volatile SseReader reader;
+  private volatile SseFrameReader reader;
   private volatile CompletableFuture<?> attempt;
   private volatile Deadline idleDeadline;
 
-  UpstreamStream(ChatCall call, Consumer<ChatDelta> onDelta, WireFormat wire, UpstreamErrors errors, Duration idleTimeout,
+  UpstreamStream(String requestId, StreamReading reading, WireFormat wire, UpstreamErrors errors, Duration idleTimeout,
                  Executor executor) {
-    this.call = call;
-    this.onDelta = onDelta;
+    this.requestId = requestId;
+    this.reading = reading;
     this.wire = wire;
-    this.chunks = wire.chunkReader();
     this.errors = errors;
     this.idleTimeout = idleTimeout;
     this.executor = executor;
@@ -72,7 +67,7 @@ final class UpstreamStream implements SseReader.Listener {
   }
 
   /**
-   * A 2xx event stream is read line by line as it arrives (the body is then null); an error status
+   * A 2xx event stream is read event by event as it arrives (the body is then null); an error status
    * or a JSON answer (a provider that ignored {@code stream}) is read whole.
    */
   private HttpResponse.BodySubscriber<byte[]> bodyFor(HttpResponse.ResponseInfo info) {
@@ -81,12 +76,12 @@ final class UpstreamStream implements SseReader.Listener {
     if (info.statusCode() / 100 != 2 || type.contains("json")) {
       return HttpResponse.BodySubscribers.ofByteArray();
     }
-    SseReader r = new SseReader(this);
+    SseFrameReader r = new SseFrameReader(this);
     reader = r;
     if (isFinished()) {
       r.cancel(); // cancelled while the headers were on their way
     }
-    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromLineSubscriber(r), nothing -> null);
+    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromSubscriber(r), nothing -> null);
   }
 
   /** Each attempt (a retry included) gets the whole timeout for its headers. */
@@ -115,10 +110,10 @@ final class UpstreamStream implements SseReader.Listener {
   }
 
   @Override
-  public void onEvent(String event, String data) {
-    ChunkReader.Chunk chunk;
+  public void onFrame(byte[] frame) {
+    StreamReading.Step step;
     try {
-      chunk = chunks.read(event, data);
+      step = reading.event(frame);
     } catch (MalformedAnswer e) {
       fail(errors.badAnswer(e));
       return;
@@ -126,16 +121,16 @@ final class UpstreamStream implements SseReader.Listener {
       fail(errors.fromFailure(e));
       return;
     }
-    if (chunk instanceof ChunkReader.Chunk.Delta d) {
-      deliver(d.delta(), d.model());
-    } else if (chunk instanceof ChunkReader.Chunk.Done) {
+    if (step instanceof StreamReading.Step.Deliver d) {
+      deliver(d);
+    } else if (step instanceof ChunkReader.Chunk.Done) {
       succeed();
-    } else if (chunk instanceof ChunkReader.Chunk.Failed f) {
+    } else if (step instanceof ChunkReader.Chunk.Failed f) {
       fail(errors.midStream(f.message()));
     }
   }
 
-  /** A whole JSON answer to a stream request: an error, or a completion delivered as one delta. */
+  /** A whole JSON answer to a stream request: an error, or a completion delivered at once. */
   private void onWholeAnswer(byte[] body) {
     try {
       JsonNode json = SaasJson.MAPPER.readTree(body);
@@ -143,31 +138,27 @@ final class UpstreamStream implements SseReader.Listener {
         fail(errors.midStream(wire.errorMessage(body)));
         return;
       }
-      ChatResult whole = wire.readChat(call.requestId(), body);
-      deliver(new ChatDelta(whole.content().isEmpty() ? null : whole.content(), whole.reasoningContent(),
-          whole.finishReason(), whole.usage(), whole.toolCalls()), whole.upstreamModel());
+      deliver(reading.whole(body));
       succeed();
     } catch (IOException e) {
       fail(errors.badAnswer("a body that is not valid JSON", new String(body, StandardCharsets.UTF_8)));
+    } catch (MalformedAnswer e) {
+      fail(errors.badAnswer(e));
     } catch (RuntimeException e) {
       fail(errors.fromFailure(e));
     }
   }
 
-  private void deliver(ChatDelta delta, String model) {
+  private void deliver(StreamReading.Step.Deliver d) {
     synchronized (lock) {
       if (finished) {
         return;
       }
-      answer.add(delta, model);
-      if (StreamedAnswer.isEmpty(delta)) {
-        return;
-      }
-      if (firstTokenMillis == 0 && (delta.content() != null || delta.reasoningContent() != null)) {
+      if (firstTokenMillis == 0 && d.token()) {
         firstTokenMillis = Math.max(Double.MIN_VALUE, (System.nanoTime() - startNanos) / 1e6);
       }
       try {
-        onDelta.accept(delta);
+        d.handOver().run();
         return;
       } catch (RuntimeException e) {
         finished = true;
@@ -181,7 +172,7 @@ final class UpstreamStream implements SseReader.Listener {
   public void onEnd() {
     boolean complete;
     synchronized (lock) {
-      complete = answer.finished();
+      complete = reading.finished();
     }
     if (complete) {
       succeed(); // some providers end after the finish_reason without [DONE]
@@ -202,7 +193,7 @@ final class UpstreamStream implements SseReader.Listener {
         return;
       }
       finished = true;
-      result = answer.result(call.requestId(), firstTokenMillis);
+      result = reading.result(requestId, firstTokenMillis);
     }
     stopIdleWatch();
     done.complete(result);
@@ -221,7 +212,7 @@ final class UpstreamStream implements SseReader.Listener {
 
   /** The caller went away: stop reading, close the connection, complete {@code done} at once. */
   void cancel() {
-    fail(new CancellationException("stream " + call.requestId() + " cancelled by the caller"));
+    fail(new CancellationException("stream " + requestId + " cancelled by the caller"));
   }
 
   /** Ends the stream with this failure (the backend is closing), unless it already ended. */
@@ -248,7 +239,7 @@ final class UpstreamStream implements SseReader.Listener {
 
   private void stopUpstream() {
     stopIdleWatch();
-    SseReader r = reader;
+    SseFrameReader r = reader;
     if (r != null) {
       r.cancel();
     }

@@ -74,8 +74,11 @@ interface WireFormat {
     return false;
   }
 
-  /** The request that sends an OpenAI-shaped chat body upstream but for the model. */
-  default WireRequest forwardChat(byte[] openAiBody) {
+  /**
+   * The request that sends an OpenAI-shaped chat body upstream but for the model; a {@code stream}
+   * request also asks for the usage chunk ({@code stream_options.include_usage}), which counts tokens.
+   */
+  default WireRequest forwardChat(byte[] openAiBody, boolean stream) {
     throw new UnsupportedOperationException(engine() + " does not take OpenAI-shaped bodies");
   }
 

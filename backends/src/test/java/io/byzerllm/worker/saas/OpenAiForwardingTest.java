@@ -24,7 +24,7 @@ class OpenAiForwardingTest {
         {"model":"ds","messages":[{"role":"tool","tool_call_id":"c1","content":"你好 \\"x\\""}],
          "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"temperature":0.5,"seed":7}""";
 
-    JsonNode out = json(OpenAiForwarding.request(utf8(body), "deepseek-chat", false));
+    JsonNode out = json(OpenAiForwarding.request(utf8(body), "deepseek-chat", false, false));
 
     assertThat(out.path("model").asText()).isEqualTo("deepseek-chat");
     JsonNode in = json(utf8(body));
@@ -37,11 +37,39 @@ class OpenAiForwardingTest {
   void request_reasoningModel_dropsSamplingOptions() throws Exception {
     JsonNode out = json(OpenAiForwarding.request(utf8(
         "{\"model\":\"r\",\"temperature\":1,\"top_p\":0.9,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
-        "o1", true));
+        "o1", true, false));
 
     assertThat(out.has("temperature")).isFalse();
     assertThat(out.has("top_p")).isFalse();
     assertThat(out.path("messages").size()).isEqualTo(1);
+  }
+
+  @Test
+  void request_streamWithoutStreamOptions_asksForTheUsageChunk() throws Exception {
+    JsonNode out = json(OpenAiForwarding.request(utf8(
+        "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), "up", false, true));
+
+    assertThat(out.at("/stream_options/include_usage").asBoolean()).isTrue();
+    assertThat(out.path("stream").asBoolean()).isTrue();
+    assertThat(out.path("model").asText()).isEqualTo("up");
+  }
+
+  @Test
+  void request_streamWithUsageTurnedOff_usageOnAndTheCallersOtherStreamOptionsKept() throws Exception {
+    JsonNode out = json(OpenAiForwarding.request(utf8("{\"model\":\"m\",\"stream\":true,"
+        + "\"stream_options\":{\"include_usage\":false,\"continuous_usage_stats\":true},\"messages\":[]}"), "up", false, true));
+
+    assertThat(out.path("stream_options").size()).isEqualTo(2);
+    assertThat(out.at("/stream_options/include_usage").asBoolean()).isTrue();
+    assertThat(out.at("/stream_options/continuous_usage_stats").asBoolean()).isTrue();
+  }
+
+  @Test
+  void request_notAStream_streamOptionsLeftAsTheyCame() throws Exception {
+    JsonNode out = json(OpenAiForwarding.request(utf8(
+        "{\"model\":\"m\",\"stream_options\":null,\"messages\":[]}"), "up", false, false));
+
+    assertThat(out.path("stream_options").isNull()).isTrue();
   }
 
   @Test

@@ -127,6 +127,13 @@ public final class AccessGate {
         response = response.addHeader(RawHeader.create("x-ratelimit-remaining-tokens",
             Long.toString(grant.remainingTokens())));
       }
+      CallOutcome outcome = response.getAttribute(CallOutcome.KEY).orElse(null);
+      if (outcome != null && outcome.streamEnd() != null) {
+        // A stream's tokens are those of its end, whether or not the caller asked for the usage chunk.
+        outcome.streamEnd().whenComplete((last, e) -> grant.finish(countTokens && last != null && last.done() != null
+            ? last.done().usage().totalTokens() : 0));
+        return response;
+      }
       HttpEntity entity = response.entity();
       if (entity instanceof HttpEntity.Strict strict) {
         grant.finish(countTokens ? UsageScan.totalTokens(strict.getData()) : 0);

@@ -45,8 +45,10 @@ public final class ChatRoutes {
       String id = requestId();
       byte[] bytes = body.toArray();
       PlainChat plain = PlainChat.scan(bytes);
-      if (plain != null && !plain.stream() && gateway.forwardsChat(plain.model())) {
-        return forward(new ForwardedChat(id, plain.model(), bytes), start);
+      if (plain != null && gateway.forwardsChat(plain.model())) {
+        return plain.stream()
+            ? forwardStream(new ForwardedChat(id, plain.model(), bytes, plain.includeUsage()), start)
+            : forward(new ForwardedChat(id, plain.model(), bytes), start);
       }
       ChatRequest request = ChatRequest.parse(Json.object(bytes), id);
       return request.stream() ? stream(request, start) : blocking(request, start);
@@ -78,7 +80,21 @@ public final class ChatRoutes {
   private CompletableFuture<HttpResponse> stream(ChatRequest request, long start) {
     String id = request.call().requestId();
     SseEncoder encoder = new SseEncoder(id, request.model(), Instant.now().getEpochSecond(), request.includeUsage());
-    return ModelGateway.respond(gateway.stream(request.model(), new Work.Stream(request.call()), start),
+    return sse(request.model(), new Work.Stream(request.call()), id, encoder, start);
+  }
+
+  /**
+   * An OpenAI-shaped stream for an OpenAI-compatible provider: the provider's SSE events go out as
+   * they came but for their id and model (the backend rewrote them); the usage chunk is the
+   * provider's, passed on when the caller asked for it.
+   */
+  private CompletableFuture<HttpResponse> forwardStream(ForwardedChat chat, long start) {
+    return sse(chat.model(), new Work.ForwardStream(chat), chat.requestId(),
+        new SseEncoder(chat.requestId(), chat.model(), 0, false), start);
+  }
+
+  private CompletableFuture<HttpResponse> sse(String model, Work work, String id, SseEncoder encoder, long start) {
+    return ModelGateway.respond(gateway.stream(model, work, start),
         a -> a.timed(HttpResponse.create()
             .withEntity(HttpEntities.createChunked(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM),
                 a.value().mapConcat(encoder::encode).takeWhile(b -> !b.isEmpty())

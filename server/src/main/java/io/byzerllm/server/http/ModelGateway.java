@@ -81,8 +81,8 @@ public final class ModelGateway {
     return router.forwardsChat(model);
   }
 
-  /** Streams a chat; the answer completes once the first event is ready. */
-  public CompletableFuture<Answer<Source<StreamEvent, NotUsed>>> stream(String model, Work.Stream work, long startNanos) {
+  /** Streams a chat ({@link Work.Stream} or {@link Work.ForwardStream}); the answer completes once the first event is ready. */
+  public CompletableFuture<Answer<Source<StreamEvent, NotUsed>>> stream(String model, Work work, long startNanos) {
     CompletableFuture<RequestRouter.Reply> reply = router.call(model, work);
     ModelCall<Answer<Source<StreamEvent, NotUsed>>> answer = new ModelCall<>(model);
     reply.whenComplete((r, error) -> {

@@ -11,8 +11,8 @@ import java.util.List;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Turns one stream's events into SSE: a chunk per delta, the usage chunk when asked for, then
- * {@code [DONE]}; a failure becomes one OpenAI-shaped error event and the stream ends without
+ * Turns one stream's events into SSE: a chunk per delta, a forwarded stream's frames as they are
+ * (already SSE, the provider's bytes), the usage chunk when asked for, then {@code [DONE]}; a failure becomes one OpenAI-shaped error event and the stream ends without
  * {@code [DONE]}. Used by one stream at a time, in order. An empty ByteString marks the end.
  */
 final class SseEncoder {
@@ -31,6 +31,9 @@ final class SseEncoder {
   }
 
   List<ByteString> encode(StreamEvent event) {
+    if (event.frame() != null) {
+      return List.of(ByteString.fromArrayUnsafe(event.frame())); // the event's own array, never written again
+    }
     List<ByteString> out = new ArrayList<>(3);
     if (event.delta() != null) {
       out.add(data(ChatResponses.chunk(id, model, created, event.delta(), first)));

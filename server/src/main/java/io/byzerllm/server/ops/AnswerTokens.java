@@ -7,6 +7,7 @@ import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.EmbeddingResult;
 import io.byzerllm.worker.ForwardedAnswer;
 import io.byzerllm.worker.Usage;
+import io.byzerllm.worker.openai.UsageParser;
 import java.io.IOException;
 
 /**
@@ -40,7 +41,7 @@ final class AnswerTokens {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         if (field.equals("usage") && value == JsonToken.START_OBJECT) {
-          return usage(p);
+          return UsageParser.read(p);
         }
         p.skipChildren();
       }
@@ -48,22 +49,5 @@ final class AnswerTokens {
       // the provider's body is passed on as it is; a body we cannot read counts no tokens
     }
     return Usage.NONE;
-  }
-
-  private static Usage usage(JsonParser p) throws IOException {
-    int prompt = 0;
-    int completion = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      if (value == JsonToken.VALUE_NUMBER_INT && field.equals("prompt_tokens")) {
-        prompt = p.getIntValue();
-      } else if (value == JsonToken.VALUE_NUMBER_INT && field.equals("completion_tokens")) {
-        completion = p.getIntValue();
-      } else {
-        p.skipChildren();
-      }
-    }
-    return new Usage(prompt, completion);
   }
 }

@@ -95,7 +95,7 @@ public final class RequestRouter {
     chain.addAll(fallbacks);
     // A body forwarded as it is can only go to a fallback that also takes OpenAI's chat bodies.
     return new FallbackChain<Reply>(chain, m -> attempt(m, work),
-        m -> !(work instanceof Work.Forward) || forwardsChat(m)).start();
+        m -> !(work instanceof Work.Forward || work instanceof Work.ForwardStream) || forwardsChat(m)).start();
   }
 
   private CompletableFuture<Reply> attempt(String model, Work work) {

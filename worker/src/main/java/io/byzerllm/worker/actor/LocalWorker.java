@@ -78,7 +78,7 @@ public final class LocalWorker {
     return admission.inFlight() + admission.queued();
   }
 
-  /** Whether the backend takes OpenAI-shaped chat bodies as they are ({@link Work.Forward}). */
+  /** Whether the backend takes OpenAI-shaped chat bodies as they are ({@link Work.Forward}, {@link Work.ForwardStream}). */
   public boolean forwardsChat() {
     return backend.forwardsChat();
   }
@@ -86,7 +86,7 @@ public final class LocalWorker {
 
   /**
    * Does {@code work}: the answer's value is the backend's result, or a {@link LocalStream} for a
-   * {@link Work.Stream} (complete once its first event is ready).
+   * {@link Work.Stream} or {@link Work.ForwardStream} (complete once its first event is ready).
    */
   public CompletableFuture<Result> call(Work work, Progress progress) {
     CompletableFuture<Result> answer = new CompletableFuture<>();
@@ -137,8 +137,8 @@ public final class LocalWorker {
       }
     };
     try {
-      if (work instanceof Work.Stream s) {
-        StreamRunner.Running running = streams.open(backend, s.call());
+      if (work instanceof Work.Stream || work instanceof Work.ForwardStream) {
+        StreamRunner.Running running = streams.open(backend, work);
         running.finished().whenComplete((r, e) -> {
           metrics.record(nanoClock.getAsLong() - start, e != null);
           if (e != null) {

@@ -2,9 +2,7 @@ package io.byzerllm.worker.actor;
 
 import io.byzerllm.deploy.ErrorKind;
 import io.byzerllm.deploy.LlmException;
-import io.byzerllm.worker.ChatCall;
 import io.byzerllm.worker.ChatConventions;
-import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatResult;
 import io.byzerllm.worker.ModelBackend;
 import io.byzerllm.worker.StreamHandle;
@@ -12,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -39,7 +38,16 @@ final class StreamRunner {
    * subscription timeout to meet however long the first token takes).
    * {@code finished} completes whatever happened to the reader (it is what holds the worker's slot).
    */
-  Running open(ModelBackend backend, ChatCall call) {
+  Running open(ModelBackend backend, Work work) {
+    if (work instanceof Work.ForwardStream f) {
+      return open(events -> backend.forwardStream(f.call(), frame -> events.accept(StreamEvent.frame(frame))));
+    }
+    Work.Stream s = (Work.Stream) work;
+    return open(events -> ChatConventions.stream(backend, s.call(), delta -> events.accept(StreamEvent.delta(delta))));
+  }
+
+  /** Starts a backend stream that hands its events to the consumer it is given. */
+  private Running open(Function<Consumer<StreamEvent>, StreamHandle> begin) {
     CompletableFuture<Source<StreamEvent, NotUsed>> opened = new CompletableFuture<>();
     CompletableFuture<ChatResult> finished = new CompletableFuture<>();
     ReaderQueue queue = new ReaderQueue(buffer);
@@ -61,8 +69,8 @@ final class StreamRunner {
       }
     };
     long start = System.nanoTime();
-    Consumer<ChatDelta> onDelta = delta -> {
-      if (!queue.offer(StreamEvent.delta(delta)) && !readerGone.get()) {
+    Consumer<StreamEvent> onEvent = event -> {
+      if (!queue.offer(event) && !readerGone.get()) {
         // The reader fell a whole buffer behind: stop the provider, and fail the stream so the
         // caller sees an error rather than an answer that simply stops.
         queue.fail(new LlmException(ErrorKind.UNAVAILABLE, "the reader fell more than " + buffer
@@ -73,7 +81,7 @@ final class StreamRunner {
     };
     StreamHandle h;
     try {
-      h = ChatConventions.stream(backend, call, onDelta);
+      h = begin.apply(onEvent);
     } catch (RuntimeException e) {
       h = new StreamHandle(CompletableFuture.failedFuture(e), () -> {});
     }

@@ -17,6 +17,7 @@ import io.byzerllm.worker.TranscriptionCall;
     @JsonSubTypes.Type(value = Work.Chat.class, name = "chat"),
     @JsonSubTypes.Type(value = Work.Stream.class, name = "stream"),
     @JsonSubTypes.Type(value = Work.Forward.class, name = "forward"),
+    @JsonSubTypes.Type(value = Work.ForwardStream.class, name = "forward_stream"),
     @JsonSubTypes.Type(value = Work.Embed.class, name = "embed"),
     @JsonSubTypes.Type(value = Work.Speak.class, name = "speak"),
     @JsonSubTypes.Type(value = Work.Transcribe.class, name = "transcribe"),
@@ -35,6 +36,16 @@ public sealed interface Work {
   record Forward(ForwardedChat call) implements Work {
     public Capability capability() {
       return Capability.CHAT;
+    }
+  }
+
+  /**
+   * A streamed chat in the provider's own shape, its events passed on as the provider's bytes (an
+   * OpenAI-compatible backend only); held like a {@link Stream}.
+   */
+  record ForwardStream(ForwardedChat call) implements Work {
+    public Capability capability() {
+      return Capability.STREAM;
     }
   }
 

@@ -121,6 +121,11 @@ public final class CachedEmbeddings implements ModelBackend {
   }
 
   @Override
+  public StreamHandle forwardStream(ForwardedChat call, Consumer<byte[]> onFrame) {
+    return backend.forwardStream(call, onFrame);
+  }
+
+  @Override
   public boolean forwardsChat() {
     return backend.forwardsChat();
   }

@@ -39,6 +39,32 @@ class ClusterMessagesTest {
   }
 
   @Test
+  void streamEvent_frameOfProviderBytes_roundTripsByteForByte() {
+    byte[] sse = "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"delta\":{\"content\":\"你好\"},\"logprobs\":null}]}\n\n"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    StreamEvent back = (StreamEvent) SERIALIZATION.verifySerialization(StreamEvent.frame(sse), false); // byte[]: no value equality
+
+    assertThat(back.frame()).isEqualTo(sse);
+    assertThat(back.delta()).isNull();
+    assertThat(back.done()).isNull();
+  }
+
+  @Test
+  void call_forwardStream_roundTripsWithItsUsageWish() {
+    byte[] body = "{\"model\":\"m\",\"stream\":true,\"messages\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    WorkerActor.Call call = new WorkerActor.Call(2, new Work.ForwardStream(new io.byzerllm.worker.ForwardedChat("req-2", "m", body, true)),
+        KIT.<WorkerReply>createTestProbe().ref());
+
+    WorkerActor.Call back = (WorkerActor.Call) SERIALIZATION.verifySerialization(call, false);
+
+    io.byzerllm.worker.ForwardedChat chat = ((Work.ForwardStream) back.work()).call();
+    assertThat(chat.body()).isEqualTo(body);
+    assertThat(chat.includeUsage()).isTrue();
+    assertThat(chat.requestId()).isEqualTo("req-2");
+  }
+
+  @Test
   void call_chatWithToolCallsAndToolResult_roundTrip() {
     var calls = JsonNodeFactory.instance.arrayNode().add(JsonNodeFactory.instance.objectNode().put("id", "call_1")
         .put("type", "function").set("function", JsonNodeFactory.instance.objectNode().put("name", "mul")

@@ -10,8 +10,10 @@ import io.byzerllm.worker.ChatDelta;
 import io.byzerllm.worker.ChatMessage;
 import io.byzerllm.worker.ChatOptions;
 import io.byzerllm.worker.ChatResult;
+import io.byzerllm.worker.ForwardedChat;
 import io.byzerllm.worker.ModelBackend;
 import io.byzerllm.worker.StreamHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -58,13 +60,22 @@ class StreamRunnerTest {
             new ChatResult("r1", "all", null, "stop", null, "up", null, 0)), () -> {});
       }
 
+      @Override
+      public StreamHandle forwardStream(ForwardedChat call, Consumer<byte[]> onFrame) {
+        for (int i = 0; i < deltas; i++) {
+          onFrame.accept(("data: {\"n\":" + i + "}\n\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return new StreamHandle(CompletableFuture.completedFuture(
+            new ChatResult("r1", "", null, "stop", null, "up", null, 0)), () -> {});
+      }
+
       public void close() {}
     };
   }
 
   @Test
   void open_readerKeepsUp_allDeltasThenTheEnd() throws Exception {
-    StreamRunner.Running running = new StreamRunner(64).open(burst(10), CALL);
+    StreamRunner.Running running = new StreamRunner(64).open(burst(10), new Work.Stream(CALL));
 
     List<StreamEvent> events = running.opened().get(5, TimeUnit.SECONDS).runWith(Sink.seq(), MAT)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -76,7 +87,32 @@ class StreamRunnerTest {
 
   @Test
   void open_readerFallsAWholeBufferBehind_streamFailsWithAnErrorInsteadOfStopping() throws Exception {
-    StreamRunner.Running running = new StreamRunner(8).open(burst(50), CALL);
+    StreamRunner.Running running = new StreamRunner(8).open(burst(50), new Work.Stream(CALL));
+
+    var read = running.opened().get(5, TimeUnit.SECONDS).runWith(Sink.seq(), MAT).toCompletableFuture();
+
+    assertThatThrownBy(() -> read.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(LlmException.class).hasMessageContaining("fell more than 8 events behind");
+  }
+
+  private static final Work FORWARD = new Work.ForwardStream(new ForwardedChat("r1", "m",
+      "{\"model\":\"m\",\"stream\":true,\"messages\":[]}".getBytes(StandardCharsets.UTF_8), false));
+
+  @Test
+  void open_forwardedStreamReaderKeepsUp_allFramesAsTheyCameThenTheEnd() throws Exception {
+    StreamRunner.Running running = new StreamRunner(64).open(burst(10), FORWARD);
+
+    List<StreamEvent> events = running.opened().get(5, TimeUnit.SECONDS).runWith(Sink.seq(), MAT)
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    assertThat(events).hasSize(11);
+    assertThat(new String(events.get(3).frame(), StandardCharsets.UTF_8)).isEqualTo("data: {\"n\":3}\n\n");
+    assertThat(events.get(10).done().finishReason()).isEqualTo("stop");
+  }
+
+  @Test
+  void open_forwardedStreamReaderFallsAWholeBufferBehind_streamFailsWithAnError() throws Exception {
+    StreamRunner.Running running = new StreamRunner(8).open(burst(50), FORWARD);
 
     var read = running.opened().get(5, TimeUnit.SECONDS).runWith(Sink.seq(), MAT).toCompletableFuture();
 
