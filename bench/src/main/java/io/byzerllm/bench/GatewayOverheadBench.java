@@ -41,6 +41,10 @@ import org.HdrHistogram.Recorder;
  * of them off, each in front of
  * the same upstream, measured closed-loop in turns (off, on, on, off, ...); it prints both throughputs,
  * their ratio and the CPU per request of each.
+ *
+ * <p>{@code --ab "key=value;..."} compares two node configurations the same way: A as configured by
+ * default, B with those settings (e.g. {@code pekko.io.tcp.worker-dispatcher=pekko.actor.internal-dispatcher}),
+ * {@code --rounds} turns each; it prints both throughputs and the CPU per request of each by thread group.
  */
 public final class GatewayOverheadBench {
   private static final String BENCH_KEY = "sk-bench-key-000000";
