@@ -48,6 +48,10 @@ import org.HdrHistogram.Recorder;
  * ({@code max_length}) that makes the node translate it event by event, in turns (A, B, B, A, ...)
  * on one node, and once straight to the upstream; it prints streams/s, latency to the end of the
  * stream, and CPU per stream by thread group, with the load average before and after.
+ *
+ * <p>{@code --ab "key=value;..."} compares two node configurations the same way: A as configured by
+ * default, B with those settings (e.g. {@code pekko.io.tcp.worker-dispatcher=pekko.actor.internal-dispatcher}),
+ * {@code --rounds} turns each; it prints both throughputs and the CPU per request of each by thread group.
  */
 public final class GatewayOverheadBench {
   private static final String BENCH_KEY = "sk-bench-key-000000";
@@ -81,6 +85,10 @@ public final class GatewayOverheadBench {
     if (Boolean.parseBoolean(opts.getOrDefault("stream_cost", "false"))) {
       streamCost(seconds, warmup, connections, Integer.parseInt(opts.getOrDefault("rounds", "2")),
           Integer.parseInt(opts.getOrDefault("words", "40")));
+      System.exit(0);
+    }
+    if (opts.containsKey("ab")) {
+      compareConfigs(opts.get("ab"), seconds, warmup, connections, Integer.parseInt(opts.getOrDefault("rounds", "2")));
       System.exit(0);
     }
     if (Boolean.parseBoolean(opts.getOrDefault("ops_cost", "false"))) {
@@ -242,6 +250,68 @@ public final class GatewayOverheadBench {
         System.out.printf(Locale.ROOT, "%-10s %.0f streams/s, p50 %.3f ms, p99 %.3f ms, the node's share %.1f us of CPU per stream%n",
             names[i], ok[i] / secs[i], ms(latency[i], 50), ms(latency[i], 99),
             cpu.get(i).get("(process)") / ok[i] - directCpu.get("(process)"));
+      }
+    }
+  }
+
+  /**
+   * Two nodes in this JVM, A as configured by default and B with {@code settings} ({@code key=value;...}), each
+   * in front of an upstream of its own (so each has its own upstream client), measured closed-loop in turns
+   * (A, B, B, A, ...): throughput and CPU per request of each, by thread group.
+   */
+  private static void compareConfigs(String settings, int seconds, int warmup, int connections, int rounds)
+      throws Exception {
+    NodeSettings a = NodeSettings.ephemeral(Files.createTempDirectory("llm-bench-a"))
+        .withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    NodeSettings b = NodeSettings.ephemeral(Files.createTempDirectory("llm-bench-b"))
+        .withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    for (String kv : settings.split(";")) {
+      if (!kv.isBlank()) {
+        int eq = kv.indexOf('=');
+        b = b.withConfig(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
+    try (FakeOpenAiServer upA = FakeOpenAiServer.start(); FakeOpenAiServer upB = FakeOpenAiServer.start();
+         Node nodeA = Node.start(a); Node nodeB = Node.start(b)) {
+      upA.recording(false);
+      upB.recording(false);
+      HttpClient http = client();
+      deploy(http, nodeA, upA);
+      deploy(http, nodeB, upB);
+      URI[] uris = {URI.create(nodeA.httpUrl() + "/v1/chat/completions"), URI.create(nodeB.httpUrl() + "/v1/chat/completions")};
+      System.out.printf("B: %s; load average %.2f%n", settings, java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean().getSystemLoadAverage());
+      closedLoop(http, uris[0], "bench", connections, warmup);
+      closedLoop(http, uris[1], "bench", connections, warmup);
+      long[] ok = new long[2];
+      double[] secs = new double[2];
+      List<Map<String, Double>> cpu = List.of(new TreeMap<>(), new TreeMap<>());
+      for (int round = 0; round < rounds; round++) {
+        for (int turn = 0; turn < 2; turn++) {
+          int i = (turn + round) % 2;
+          CpuUse before = CpuUse.now();
+          Result r = closedLoop(http, uris[i], "bench", connections, seconds);
+          Map<String, Double> perRequest = CpuUse.now().microsPerRequestSince(before, r.ok());
+          ok[i] += r.ok();
+          secs[i] += r.seconds();
+          perRequest.forEach((g, us) -> cpu.get(i).merge(g, us * r.ok(), Double::sum));
+          System.out.printf(Locale.ROOT, "round %d %s %9.0f req/s  p50 %.3f ms  p99 %.3f ms  CPU %.1f us/request  errors %s%n",
+              round + 1, i == 0 ? "A" : "B", r.rps(), ms(r.latency(), 50), ms(r.latency(), 99),
+              perRequest.get("(process)"), new TreeMap<>(r.errors()));
+        }
+      }
+      Map<String, Double> perA = new TreeMap<>();
+      Map<String, Double> perB = new TreeMap<>();
+      cpu.get(0).forEach((g, total) -> perA.put(g, total / ok[0]));
+      cpu.get(1).forEach((g, total) -> perB.put(g, total / ok[1]));
+      System.out.printf(Locale.ROOT, "A: %.0f req/s; B: %.0f req/s; ratio B/A %.3f; load average %.2f%n", ok[0] / secs[0],
+          ok[1] / secs[1], (ok[1] / secs[1]) / (ok[0] / secs[0]),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      System.out.printf("CPU per request (us), by thread group:%n%-52s %10s %10s%n", "", "A", "B");
+      java.util.TreeSet<String> groups = new java.util.TreeSet<>(perA.keySet());
+      groups.addAll(perB.keySet());
+      for (String g : groups) {
+        System.out.printf("%-52s %10.1f %10.1f%n", g, perA.getOrDefault(g, 0.0), perB.getOrDefault(g, 0.0));
       }
     }
   }

@@ -201,7 +201,7 @@ public final class Node implements AutoCloseable {
       return null;
     }
     return new AccessLog(nodeDir.resolve("access.log"), c.getBytes("max-file-size"), c.getInt("max-files"),
-        c.getInt("queue-size"));
+        c.getInt("queue-size"), c.getDuration("flush-interval"));
   }
 
   /** The request path: a directory actor publishes the routing table; requests read it and call workers directly. */

@@ -2,11 +2,14 @@ package io.byzerllm.worker.saas;
 
 import io.byzerllm.deploy.LlmException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,12 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 final class UpstreamTransport {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamTransport.class);
+  private static final int MAX_ENDPOINTS = 16;
   private final HttpClient client;
   private final WireFormat wire;
   private final UpstreamSettings settings;
   private final UpstreamErrors errors;
   private final RetryPolicy retries;
   private final Executor executor;
+  private final Map<String, URI> endpoints = new ConcurrentHashMap<>();
 
   UpstreamTransport(HttpClient client, WireFormat wire, UpstreamErrors errors, Executor executor) {
     this.client = client;
@@ -39,12 +44,13 @@ final class UpstreamTransport {
 
   /**
    * The POST a wire asked for, to {@code baseUrl + path}, with the provider's credentials, the
-   * request's own headers, the user's extra headers ({@code saas.headers.*}, which win) and the
-   * request timeout.
+   * request's own headers and the user's extra headers ({@code saas.headers.*}, which win). No JDK
+   * request timeout: both ways of sending (whole answers in {@link #send(HttpRequest)}, streams in
+   * {@link UpstreamStream}) hold a deadline of their own from the first byte sent, and the JDK's
+   * timer costs a wake-up of the client's selector thread per request.
    */
   HttpRequest post(WireRequest r) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(settings.endpoint(r.path()))
-        .timeout(settings.timeout())
+    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint(r.path()))
         .header("Content-Type", r.contentType())
         .header("Accept", r.accept())
         .POST(HttpRequest.BodyPublishers.ofByteArray(r.body()));
@@ -55,11 +61,24 @@ final class UpstreamTransport {
     return b.build();
   }
 
+  /** The URI of a provider path, parsed once: a wire's paths are few and fixed per deployment. */
+  private URI endpoint(String path) {
+    URI known = endpoints.get(path);
+    if (known != null) {
+      return known;
+    }
+    URI uri = settings.endpoint(path);
+    if (endpoints.size() < MAX_ENDPOINTS) { // a wire whose path varied per call must not grow this without end
+      endpoints.put(path, uri);
+    }
+    return uri;
+  }
+
   /**
    * A GET of a URL an answer pointed at (a generated image), with the request timeout and no
    * credentials: the URL is the provider's signed link, often on another host.
    */
-  HttpRequest get(java.net.URI url) {
+  HttpRequest get(URI url) {
     return HttpRequest.newBuilder(url).timeout(settings.timeout()).header("Accept", "*/*").GET().build();
   }
 

@@ -10,8 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -20,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One JSON line per answered request, written by a thread of its own: a request thread only offers
  * a record to a bounded queue (when the queue is full the line is dropped and counted, never
- * waited for). The file rotates by size: {@code access.log} becomes {@code access.log.1}, and so on
+ * waited for). The writer takes what has queued every {@code flushInterval} and flushes once per
+ * batch: it never waits on the queue, so an offer wakes no thread, and a busy node makes one write
+ * per interval rather than one per request. The file rotates by size: {@code access.log} becomes {@code access.log.1}, and so on
  * up to {@code maxFiles} old files. A line holds the key's id, never the key.
  */
 public final class AccessLog implements AutoCloseable {
@@ -39,11 +45,13 @@ public final class AccessLog implements AutoCloseable {
   private final BlockingQueue<Line> queue;
   private final LongAdder dropped = new LongAdder();
   private final Thread writer;
+  private final long flushIntervalNanos;
   private OutputStream out;
   private long written;
 
-  public AccessLog(Path file, long maxBytes, int maxFiles, int queueSize) {
+  public AccessLog(Path file, long maxBytes, int maxFiles, int queueSize, Duration flushInterval) {
     this.file = file;
+    this.flushIntervalNanos = flushInterval.toNanos();
     this.maxBytes = maxBytes;
     this.maxFiles = Math.max(1, maxFiles);
     this.queue = new ArrayBlockingQueue<>(queueSize);
@@ -71,21 +79,27 @@ public final class AccessLog implements AutoCloseable {
   private void run() {
     try {
       open();
-      while (true) {
-        Line line = queue.poll(1, TimeUnit.SECONDS);
-        if (line == null) {
+      List<Line> batch = new ArrayList<>();
+      boolean stopped = false;
+      while (!stopped) {
+        queue.drainTo(batch);
+        if (batch.isEmpty()) {
+          LockSupport.parkNanos(flushIntervalNanos);
+          if (Thread.currentThread().isInterrupted()) {
+            break; // an interrupted writer stops: park would return at once from now on
+          }
           continue;
         }
-        if (line == STOP) {
-          break;
+        for (Line line : batch) {
+          if (line == STOP) {
+            stopped = true;
+            break;
+          }
+          write(line);
         }
-        write(line);
-        if (queue.isEmpty()) {
-          out.flush(); // a quiet moment: what is written is on disk for whoever tails the file
-        }
+        batch.clear();
+        out.flush(); // what is written is on disk for whoever tails the file
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       LOG.warn("the access log {} stopped: {}", file, e.toString());
     } finally {

@@ -21,7 +21,7 @@ class AccessLogTest {
   @Test
   void offer_pastTheFileSize_rotatesAndKeepsAtMostMaxFiles() throws Exception {
     Path file = dir.resolve("logs/access.log");
-    AccessLog log = new AccessLog(file, 600, 2, 1024);
+    AccessLog log = new AccessLog(file, 600, 2, 1024, Duration.ofMillis(20));
     try {
       for (int i = 0; i < 40; i++) {
         log.offer(line(i));
@@ -47,7 +47,7 @@ class AccessLogTest {
   @Test
   void offer_writerKeepsUp_lineIsOnDiskWithoutClose() throws Exception {
     Path file = dir.resolve("access.log");
-    AccessLog log = new AccessLog(file, 1 << 20, 3, 16);
+    AccessLog log = new AccessLog(file, 1 << 20, 3, 16, Duration.ofMillis(20));
     try {
       log.offer(line(7));
 
