@@ -104,10 +104,13 @@ public final class BgeEngineBench {
    * CPU threads would run it, coalescing concurrent calls for at most {@code maxWaitMs} ("0": not at all).
    */
   static BgeBackend open(String engine, String maxWaitMs, Path home, int threads, Executor executor) {
-    // "onnx-int8": the same engine on the int8 variant (bge.precision=int8).
-    boolean int8 = engine.endsWith("-int8");
+    // "onnx-int8", "pytorch-bf16": the engine in that precision (bge.precision); a plain engine name runs fp32,
+    // and "auto" lets the worker choose as a default deployment does (bge.precision=auto, no --infer_backend).
+    int dash = engine.indexOf('-');
+    String backend = engine.equals("auto") ? "" : dash < 0 ? engine : engine.substring(0, dash);
+    String precision = engine.equals("auto") ? "auto" : dash < 0 ? "fp32" : engine.substring(dash + 1);
     ModelSpec spec = ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of("bge.max_batch_size", "32", "bge.max_wait_ms",
-        maxWaitMs, "bge.precision", int8 ? "int8" : "fp32")).withModelPath("", int8 ? engine.replace("-int8", "") : engine);
+        maxWaitMs, "bge.precision", precision)).withModelPath("", backend);
     return (BgeBackend) BgeBackend.open(new BackendContext(spec, 0, home, threads, List.of(), executor));
   }
 

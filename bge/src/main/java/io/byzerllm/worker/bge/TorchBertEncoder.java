@@ -6,12 +6,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * BERT's forward pass written with DJL NDArray operations on the PyTorch engine: embeddings and
  * layer norm, then N encoder layers of masked multi-head self-attention and an exact-GELU
  * feed-forward, each with a residual layer norm. Only the [CLS] row of the last layer is computed,
- * because that is all BGE pools.
+ * because that is all BGE pools. In {@link Precision#BF16} the matrix multiplies run in bfloat16
+ * ({@link TorchEncoderLayer}); the embeddings, layer norms and the returned [CLS] state stay fp32.
  *
  * <p>The weights live in one manager for the encoder's lifetime and are only read; each pass works
  * in a sub-manager that it closes, so concurrent passes need no lock. Every operation is called on a
@@ -20,6 +22,8 @@ import ai.djl.ndarray.types.SparseFormat;
 final class TorchBertEncoder implements BertEncoder {
   private final NDManager weightsManager;
   private final BertConfig config;
+  /** Null in fp32. */
+  private final TorchBf16Cast bf16;
   private final NDArray words;
   private final NDArray positions;
   private final NDArray tokenTypes;
@@ -29,9 +33,10 @@ final class TorchBertEncoder implements BertEncoder {
   private final long weightsBytes;
   private final String description;
 
-  private TorchBertEncoder(NDManager weightsManager, BertWeights weights, Device device) {
+  private TorchBertEncoder(NDManager weightsManager, BertWeights weights, Device device, Precision precision) {
     this.weightsManager = weightsManager;
     this.config = weights.config();
+    this.bf16 = precision == Precision.BF16 ? new TorchBf16Cast(weightsManager) : null;
     this.words = load(weights, "embeddings.word_embeddings.weight");
     this.positions = load(weights, "embeddings.position_embeddings.weight");
     this.tokenTypes = load(weights, "embeddings.token_type_embeddings.weight");
@@ -40,18 +45,27 @@ final class TorchBertEncoder implements BertEncoder {
     this.layers = new TorchEncoderLayer[config.layers()];
     for (int i = 0; i < layers.length; i++) {
       String prefix = "encoder.layer." + i + ".";
-      layers[i] = new TorchEncoderLayer(config, name -> load(weights, prefix + name));
+      layers[i] = new TorchEncoderLayer(config, bf16, name -> load(weights, prefix + name));
     }
-    this.weightsBytes = weights.bytes();
+    // DJL names no type for bf16 arrays (UNKNOWN): every weight that is not fp32 is bf16.
+    this.weightsBytes = weightsManager.getManagedArrays().stream()
+        .mapToLong(a -> a.size() * (a.getDataType() == DataType.FLOAT32 ? 4 : 2)).sum();
     this.description = "PyTorch on " + device + ", BERT forward pass in NDArray operations (" + config.layers()
-        + " layers, " + config.heads() + " heads), weights from " + weights.origin();
+        + " layers, " + config.heads() + " heads)" + (precision == Precision.BF16
+        ? ", bf16 matrix multiplies (weights cast at load), fp32 layer norms" : "") + ", weights from " + weights.origin();
   }
 
-  /** Copies the weights onto {@code device}; the caller closes the encoder to free them. */
-  static TorchBertEncoder load(BertWeights weights, Device device) {
+  /**
+   * Copies the weights onto {@code device}, cast for {@code precision} (FP32 or BF16); the caller closes
+   * the encoder to free them.
+   */
+  static TorchBertEncoder load(BertWeights weights, Device device, Precision precision) {
+    if (precision != Precision.FP32 && precision != Precision.BF16) {
+      throw new IllegalArgumentException("the PyTorch forward pass runs in fp32 or bf16, not " + precision.word());
+    }
     NDManager manager = NDManager.newBaseManager(device, InferEngine.PYTORCH.djlName());
     try {
-      return new TorchBertEncoder(manager, weights, device);
+      return new TorchBertEncoder(manager, weights, device, precision);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -67,6 +81,8 @@ final class TorchBertEncoder implements BertEncoder {
   public float[][] clsStates(TokenBatch batch) {
     int size = batch.size();
     int length = batch.length();
+    // Autograd's switch is per thread and DJL turns it off only on the thread that started the engine.
+    JniUtils.setGradMode(false);
     try (NDManager pass = weightsManager.newSubManager()) {
       Shape shape = new Shape(size, length);
       NDArray x = embed(pass, pass.create(batch.ids(), shape), pass.create(batch.typeIds(), shape), length);
@@ -119,6 +135,12 @@ final class TorchBertEncoder implements BertEncoder {
 
   @Override
   public void close() {
-    weightsManager.close();
+    try {
+      if (bf16 != null) {
+        bf16.close();
+      }
+    } finally {
+      weightsManager.close();
+    }
   }
 }
