@@ -47,12 +47,17 @@ final class TorchBertEncoder implements BertEncoder {
       String prefix = "encoder.layer." + i + ".";
       layers[i] = new TorchEncoderLayer(config, bf16, name -> load(weights, prefix + name));
     }
-    // DJL names no type for bf16 arrays (UNKNOWN): every weight that is not fp32 is bf16.
-    this.weightsBytes = weightsManager.getManagedArrays().stream()
-        .mapToLong(a -> a.size() * (a.getDataType() == DataType.FLOAT32 ? 4 : 2)).sum();
+    this.weightsBytes = bf16 == null ? weights.bytes() : weights.bytes() - linearElements(weights) * 2;
     this.description = "PyTorch on " + device + ", BERT forward pass in NDArray operations (" + config.layers()
         + " layers, " + config.heads() + " heads)" + (precision == Precision.BF16
         ? ", bf16 matrix multiplies (weights cast at load), fp32 layer norms" : "") + ", weights from " + weights.origin();
+  }
+
+  /** Parameters of the encoder layers' Linear projections: what bf16 stores in 2 bytes instead of 4. */
+  private static long linearElements(BertWeights weights) {
+    return weights.tensors().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("encoder.layer.") && !e.getKey().contains("LayerNorm"))
+        .mapToLong(e -> e.getValue().elements()).sum();
   }
 
   /**

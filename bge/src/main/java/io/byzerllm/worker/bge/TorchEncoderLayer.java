@@ -24,10 +24,10 @@ final class TorchEncoderLayer {
   /** Query, key and value projections in one [3 * hidden, hidden] matrix, the query's scaled by 1/sqrt(head size). */
   private final NDArray qkvWeight;
   private final NDArray qkvBias;
-  /** The scaled query projection alone, for the last layer, where only [CLS] asks. */
+  /** The scaled query projection alone (a view of qkv's rows), for the last layer, where only [CLS] asks. */
   private final NDArray queryWeight;
   private final NDArray queryBias;
-  /** Key and value projections in one [2 * hidden, hidden] matrix, for the last layer. */
+  /** Key and value projections in one [2 * hidden, hidden] matrix (a view of qkv's rows), for the last layer. */
   private final NDArray kvWeight;
   private final NDArray kvBias;
   private final NDArray attentionOutWeight;
@@ -57,13 +57,16 @@ final class TorchEncoderLayer {
     NDArray valueBias = weight.apply("attention.self.value.bias");
     qkvWeight = cast(NDArrays.concat(new NDList(scaledQuery, keyWeight, valueWeight), 0));
     qkvBias = cast(NDArrays.concat(new NDList(scaledQueryBias, keyBias, valueBias), 0));
-    kvWeight = cast(NDArrays.concat(new NDList(keyWeight, valueWeight), 0));
-    kvBias = cast(NDArrays.concat(new NDList(keyBias, valueBias), 0));
-    queryWeight = cast(scaledQuery);
-    queryBias = cast(scaledQueryBias);
-    for (NDArray parts : new NDArray[] {keyWeight, keyBias, valueWeight, valueBias}) {
-      parts.close(); // only their concatenations are used
+    for (NDArray part : new NDArray[] {scaledQuery, scaledQueryBias, keyWeight, keyBias, valueWeight, valueBias}) {
+      part.close(); // only their concatenation is kept
     }
+    // Views of the fused rows, not copies: row slices of a contiguous matrix are contiguous.
+    String queryRows = "0:" + config.hidden();
+    String keyValueRows = config.hidden() + ":";
+    queryWeight = qkvWeight.get(queryRows);
+    queryBias = qkvBias.get(queryRows);
+    kvWeight = qkvWeight.get(keyValueRows);
+    kvBias = qkvBias.get(keyValueRows);
     attentionOutWeight = cast(weight.apply("attention.output.dense.weight"));
     attentionOutBias = cast(weight.apply("attention.output.dense.bias"));
     attentionNormWeight = weight.apply("attention.output.LayerNorm.weight");
