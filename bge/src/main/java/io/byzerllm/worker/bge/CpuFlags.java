@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,7 +16,7 @@ import java.util.TreeSet;
  */
 record CpuFlags(Set<String> flags, String source) {
   /** Flags of CPUs whose bfloat16 dot products oneDNN uses: AMX tiles (Intel Sapphire Rapids on) and AVX-512 BF16. */
-  static final Set<String> BF16 = Set.of("amx_bf16", "avx512_bf16");
+  static final List<String> BF16 = List.of("avx512_bf16", "amx_bf16");
 
   CpuFlags {
     flags = Set.copyOf(flags);

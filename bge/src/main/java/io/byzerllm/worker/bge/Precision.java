@@ -18,7 +18,7 @@ enum Precision {
   /** MatMul weights quantized to int8 at load ({@link Int8OnnxExport}), activations quantized per call. */
   INT8("int8");
 
-  static final String PARAM = "bge.precision";
+  static final String PARAM = ModelSpec.BGE_PRECISION;
 
   private final String word;
 
@@ -35,6 +35,7 @@ enum Precision {
     return this == FP32 ? "" : "#" + word;
   }
 
+  /** The spec's precision; its words were checked when the spec was made ({@link ModelSpec#BGE_PRECISIONS}). */
   static Precision from(ModelSpec spec) {
     String raw = spec.param(PARAM, AUTO.word).trim().toLowerCase(Locale.ROOT);
     for (Precision p : values()) {
@@ -42,6 +43,7 @@ enum Precision {
         return p;
       }
     }
-    throw new InvalidSpecException("--infer_params " + PARAM + " must be auto, fp32, bf16 or int8 (got '" + raw + "')");
+    throw new InvalidSpecException("--infer_params " + PARAM + " must be one of " + ModelSpec.BGE_PRECISIONS
+        + " (got '" + raw + "')");
   }
 }

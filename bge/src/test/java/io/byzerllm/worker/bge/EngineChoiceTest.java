@@ -98,7 +98,7 @@ class EngineChoiceTest {
   void choose_bf16WithoutTheFlags_refusedNamingTheFlagAndTheFix() {
     assertThatThrownBy(() -> EngineChoice.choose(ONNX_EXPORT, null, false, Precision.BF16, AVX2_ONLY))
         .isInstanceOf(InvalidSpecException.class)
-        .hasMessageContaining("bge.precision=bf16 needs a CPU with the amx_bf16 or avx512_bf16 flag")
+        .hasMessageContaining("bge.precision=bf16 needs a CPU with the avx512_bf16 or amx_bf16 flag")
         .hasMessageContaining("use bge.precision=auto or fp32");
     assertThat(EngineChoice.choose(ONNX_EXPORT, null, true, Precision.BF16, AVX2_ONLY).engine())
         .as("a GPU needs no CPU flags").isEqualTo(InferEngine.PYTORCH);
@@ -113,11 +113,12 @@ class EngineChoiceTest {
   }
 
   @Test
-  void from_unknownPrecision_oneLineNamingTheParamAndTheValues() {
-    ModelSpec spec = ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of("bge.precision", "fp16"));
-
-    assertThatThrownBy(() -> Precision.from(spec)).isInstanceOf(InvalidSpecException.class)
+  void deploy_unknownPrecision_refusedInOneLineNamingTheParamAndTheValues() {
+    assertThatThrownBy(() -> ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of("bge.precision", "fp16")))
+        .isInstanceOf(InvalidSpecException.class)
         .hasMessage("--infer_params bge.precision must be auto, fp32, bf16 or int8 (got 'fp16')");
+    assertThat(Precision.from(ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of("bge.precision", " BF16 "))))
+        .isEqualTo(Precision.BF16);
     assertThat(Precision.from(ModelSpec.of("emb", ModelType.CUSTOM_BGE, Map.of()))).isEqualTo(Precision.AUTO);
     assertThat(Set.of(Precision.values())).hasSize(4);
   }
