@@ -20,7 +20,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * BGE embeddings in-process: the {@code custom/bge} backend on each DJL engine (PyTorch running
- * the BERT forward pass in NDArray operations, in fp32 or with {@code -bf16} in bfloat16, and
+ * the BERT forward pass as one TorchScript call, in fp32 or with {@code -bf16} in bfloat16, and
  * OnnxRuntime, with {@code -int8} on its int8 variant; {@code auto} as a default deployment chooses),
  * bundled bge-small-zh-v1.5, one embed() call at a time (closed loop) at batch sizes 1, 8 and 32 of
  * mixed-length Chinese and English sentences. Every engine is loaded first; then each round measures

@@ -128,7 +128,7 @@ final class TorchBertEncoder implements BertEncoder {
     this.eps = IValue.from(config.layerNormEps());
     this.inBf16 = IValue.from(bf16 != null);
     this.weightsBytes = bf16 == null ? weights.bytes() : weights.bytes() - linearElements(weights) * 2;
-    this.description = "PyTorch on " + device + ", BERT forward pass in NDArray operations (" + config.layers()
+    this.description = "PyTorch on " + device + ", BERT forward pass in one TorchScript call (" + config.layers()
         + " layers, " + config.heads() + " heads)" + (precision == Precision.BF16
         ? ", bf16 matrix multiplies (weights cast at load), fp32 layer norms" : "") + ", weights from " + weights.origin();
   }
