@@ -134,7 +134,7 @@ class LlmCommandIT {
     CliRun stat = run("stat", "--model", "emb");
     CliRun json = run("stat", "--json", "--model", "emb");
     int cores = Runtime.getRuntime().availableProcessors();
-    assertThat(stat.out()).containsPattern("(OnnxRuntime|PyTorch), " + cores + " threads").contains("concurrency 32");
+    assertThat(stat.out()).containsPattern("(OnnxRuntime fp32|PyTorch bf16), " + cores + " threads").contains("concurrency 32");
     assertThat(json.out()).contains("\"threads\" : " + cores, "\"worker_concurrency\" : 32");
     // bge.precision=auto: the format kept, and why (both figures where bf16 was raced, else why it was not).
     assertThat(json.out()).containsPattern("\"precision\" : \"(fp32|bf16)\"")
