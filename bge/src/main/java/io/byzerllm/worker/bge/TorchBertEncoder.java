@@ -166,8 +166,11 @@ final class TorchBertEncoder implements BertEncoder {
   public float[][] clsStates(TokenBatch batch) {
     int size = batch.size();
     int length = batch.length();
-    // Autograd's switch is per thread and DJL turns it off only on the thread that started the engine.
+    // Autograd's switch is per thread and DJL turns it off only on the thread that started the engine. The
+    // graph executor's optimizer (per thread too) profiles and re-specializes the script for each new input
+    // shape; every pass has another batch size and length, so it would recompile instead of run.
     JniUtils.setGradMode(false);
+    JniUtils.setGraphExecutorOptimize(false);
     try (NDManager pass = weightsManager.newSubManager()) {
       Shape shape = new Shape(size, length);
       float[] flat;
