@@ -61,7 +61,7 @@ import org.HdrHistogram.Recorder;
  *     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.BgeNodeBench \
  *     [--seconds 10] [--warmup 3] [--rounds 2] [--clients 16] [--threads 1] [--batches 32] [--max-wait-ms 2] \
  *     [--engines onnx,pytorch] [--home DIR] [--deploy quickstart|tuned] [--langchain4j true|false]
- *     [--in-process true|false] [--precision fp32|int8] [--infer-params k=v,k=v]
+ *     [--in-process true|false] [--precision auto|fp32|bf16|int8] [--infer-params k=v,k=v]
  * </pre>
  *
  * <p>By default ({@code --deploy quickstart}) the node's deployment is the README's quick start,
@@ -84,8 +84,11 @@ public final class BgeNodeBench {
   /** {@code llm deploy --pretrained_model_type custom/bge --model emb}, as the README's quick start runs it. */
   private static final String QUICKSTART_DEPLOYMENT = "{\"model\": \"emb\", \"pretrained_model_type\": \"custom/bge\"}";
   static final String LANGCHAIN4J = "langchain4j";
-  /** {@code --precision}: int8 adds {@code --infer_params bge.precision=int8} to the node's deployment. */
-  private static String precision = "fp32";
+  /**
+   * {@code --precision}: auto (the default) deploys exactly the quick start; fp32, bf16 or int8 adds
+   * {@code --infer_params bge.precision=...} to the node's deployment.
+   */
+  private static String precision = "auto";
   /** {@code --infer-params k=v,...}: more infer params for the quick-start deployment (e.g. bge.pass_cost_tokens=0). */
   private static Map<String, String> extraInferParams = Map.of();
 
@@ -108,7 +111,7 @@ public final class BgeNodeBench {
     List<String> engines = List.of(opts.getOrDefault("engines", "onnx").split(",")).stream().map(String::trim).toList();
     Path home = opts.containsKey("home") ? Path.of(opts.get("home")) : Files.createTempDirectory("llm-bge-node-bench");
     boolean quickstart = opts.getOrDefault("deploy", "quickstart").equals("quickstart");
-    precision = opts.getOrDefault("precision", "fp32");
+    precision = opts.getOrDefault("precision", "auto");
     extraInferParams = BenchSupport.pairs(opts.getOrDefault("infer-params", ""));
     boolean langchain4j = Boolean.parseBoolean(opts.getOrDefault("langchain4j", "true"));
     boolean djlInProcess = Boolean.parseBoolean(opts.getOrDefault("in-process", String.valueOf(!quickstart)));
@@ -235,7 +238,7 @@ public final class BgeNodeBench {
                                           int threads, int seconds, int warmup) throws Exception {
     String batching = maxWaitMs.equals(QUICKSTART) ? QUICKSTART : maxWaitMs.equals("0") ? "off" : "on";
     Map<String, String> params = new TreeMap<>(extraInferParams);
-    if (!precision.equals("fp32")) {
+    if (!precision.equals("auto")) {
       params.put("bge.precision", precision);
     }
     String quickstart = params.isEmpty() ? QUICKSTART_DEPLOYMENT
@@ -285,7 +288,8 @@ public final class BgeNodeBench {
     JsonNode d = JSON.readTree(r.body());
     JsonNode b = d.path("workers").path(0).path("backend");
     return "worker_concurrency " + d.at("/spec/worker_concurrency").asText(d.path("worker_concurrency").asText())
-        + ", " + b.path("engine_detail").asText() + ", threads " + b.path("threads").asText() + ", max_batch_size "
+        + ", " + b.path("engine_detail").asText() + ", precision " + b.path("precision").asText() + " ("
+        + b.path("engine_choice").asText() + "), threads " + b.path("threads").asText() + ", max_batch_size "
         + b.path("max_batch_size").asText() + ", max_wait_ms " + b.path("max_wait_ms").asText();
   }
 

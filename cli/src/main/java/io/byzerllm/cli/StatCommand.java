@@ -99,7 +99,8 @@ final class StatCommand implements Callable<Integer> {
 
   private static String backend(DeploymentInfo d) {
     return d.workers().stream().map(WorkerInfo::backend).findFirst()
-        .map(b -> b.engine() + (b.upstreamModel().isEmpty() ? "" : ", upstream model " + b.upstreamModel())
+        .map(b -> b.engine() + (b.precision().isEmpty() ? "" : " " + b.precision())
+            + (b.upstreamModel().isEmpty() ? "" : ", upstream model " + b.upstreamModel())
             + (b.threads() > 0 ? ", " + b.threads() + " threads" : ""))
         .orElse("none");
   }

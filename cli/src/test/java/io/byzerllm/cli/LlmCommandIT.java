@@ -134,8 +134,11 @@ class LlmCommandIT {
     CliRun stat = run("stat", "--model", "emb");
     CliRun json = run("stat", "--json", "--model", "emb");
     int cores = Runtime.getRuntime().availableProcessors();
-    assertThat(stat.out()).contains("OnnxRuntime, " + cores + " threads", "concurrency 32");
+    assertThat(stat.out()).containsPattern("(OnnxRuntime fp32|PyTorch bf16), " + cores + " threads").contains("concurrency 32");
     assertThat(json.out()).contains("\"threads\" : " + cores, "\"worker_concurrency\" : 32");
+    // bge.precision=auto: the format kept, and why (both figures where bf16 was raced, else why it was not).
+    assertThat(json.out()).containsPattern("\"precision\" : \"(fp32|bf16)\"")
+        .containsPattern("\"engine_choice\" : \"auto: [^\"]*(measured at load on|bf16 not tried)");
   }
 
   @Test

@@ -34,12 +34,21 @@ public record WorkerInfo(
   /**
    * The engine behind a worker, e.g. {@code openai-compatible} calling {@code deepseek-chat}, or a local
    * engine and the threads it computes on ({@code threads} 0 for a backend that computes nothing here).
+   * A local model also says its number format ({@code precision}, e.g. {@code bf16}) and why its engine
+   * and format were chosen ({@code engine_choice}); both are empty for SaaS backends.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Backend(String engine, @JsonProperty("upstream_model") String upstreamModel, int threads) {
+  public record Backend(String engine, @JsonProperty("upstream_model") String upstreamModel, int threads,
+                        String precision, @JsonProperty("engine_choice") String engineChoice) {
     public Backend {
       engine = engine == null ? "" : engine;
       upstreamModel = upstreamModel == null ? "" : upstreamModel;
+      precision = precision == null ? "" : precision;
+      engineChoice = engineChoice == null ? "" : engineChoice;
+    }
+
+    public Backend(String engine, String upstreamModel, int threads) {
+      this(engine, upstreamModel, threads, "", "");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.byzerllm.deploy;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -26,6 +27,10 @@ public record ModelSpec(
     List<String> fallbacks) {
 
   public static final double DEFAULT_CPUS_PER_WORKER = 0.01;
+  /** custom/bge's number format, {@code --infer_params bge.precision}: checked here so that a typo fails the deploy. */
+  public static final String BGE_PRECISION = "bge.precision";
+  /** Its values; {@code auto}, the first, is the default. */
+  public static final List<String> BGE_PRECISIONS = List.of("auto", "fp32", "bf16", "int8");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
 
   public ModelSpec {
@@ -39,6 +44,14 @@ public record ModelSpec(
     modelPath = modelPath == null ? "" : modelPath;
     inferBackend = inferBackend == null ? "" : inferBackend;
     inferParams = Map.copyOf(inferParams == null ? Map.of() : inferParams);
+    if (pretrainedModelType.family() == ModelType.Family.LOCAL_BGE) {
+      String precision = inferParams.getOrDefault(BGE_PRECISION, "").trim().toLowerCase(Locale.ROOT);
+      if (!precision.isEmpty() && !BGE_PRECISIONS.contains(precision)) {
+        throw new InvalidSpecException("--infer_params " + BGE_PRECISION + " must be "
+            + String.join(", ", BGE_PRECISIONS.subList(0, BGE_PRECISIONS.size() - 1)) + " or "
+            + BGE_PRECISIONS.get(BGE_PRECISIONS.size() - 1) + " (got '" + precision + "')");
+      }
+    }
     if (numWorkers < 1) {
       throw new InvalidSpecException("--num_workers must be >= 1 (got " + numWorkers + ")");
     }

@@ -39,6 +39,17 @@ class SpecFieldsTest {
   }
 
   @Test
+  void toSpec_bgePrecisionUnknown_refusedInOneLineListingTheValues() {
+    assertThatThrownBy(() -> SpecFields.toSpec(Map.of("model", "emb", "pretrained_model_type", "custom/bge",
+        "infer_params", Map.of("bge.precision", "fp16")))).isInstanceOf(InvalidSpecException.class)
+        .hasMessage("--infer_params bge.precision must be auto, fp32, bf16 or int8 (got 'fp16')");
+    assertThat(SpecFields.toSpec(Map.of("model", "emb", "pretrained_model_type", "custom/bge",
+        "infer_params", Map.of("bge.precision", "bf16"))).param("bge.precision", "auto")).isEqualTo("bf16");
+    // Another type's params are its own business.
+    assertThat(SpecFields.toSpec(Map.of("model", "chat", "infer_params", Map.of("bge.precision", "fp16")))).isNotNull();
+  }
+
+  @Test
   void engineThreads_bgeWithoutCpus_followsTheNodesFreeCores() {
     ModelSpec spec = SpecFields.toSpec(Map.of("model", "emb", "pretrained_model_type", "custom/bge"));
 

@@ -170,10 +170,12 @@ final class InProcessWorker {
     Object engine = backend.describe().getOrDefault("engine", "");
     Object upstream = backend.describe().getOrDefault("upstream_model", "");
     Object threads = backend.describe().getOrDefault("threads", 0);
+    Object precision = backend.describe().getOrDefault("precision", "");
+    Object choice = backend.describe().getOrDefault("engine_choice", "");
     return new WorkerInfo(index, "in-process", "ready".equals(state) ? "ready" : state, admission.inFlight(),
         admission.concurrency(), admission.queued(), requests.sum(), errors.sum(), 0, 0, // no latency histogram in-process
         new WorkerInfo.Backend(String.valueOf(engine), String.valueOf(upstream),
-            threads instanceof Number n ? n.intValue() : 0),
+            threads instanceof Number n ? n.intValue() : 0, String.valueOf(precision), String.valueOf(choice)),
         "closed"); // in-process workers have no circuit breaker: a failure goes straight to the caller
   }
 }

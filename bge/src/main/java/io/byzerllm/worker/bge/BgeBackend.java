@@ -12,7 +12,6 @@ import io.byzerllm.worker.EmbeddingResult;
 import io.byzerllm.worker.ModelBackend;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,13 +84,13 @@ public final class BgeBackend implements ModelBackend {
     try {
       BgeModelFiles files = BgeModelFiles.resolve(spec.modelPath(), context.cacheDir());
       Precision precision = Precision.from(spec);
-      EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0, precision);
+      EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0, precision, CpuFlags.detect());
       DjlRuntime.prepare(context.cacheDir(), context.cpuThreads());
       Device device = DjlRuntime.device(choice.engine(), spec.gpusPerWorker(), context.gpuIndices());
-      LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString() + precision.fileSuffix(),
+      LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString() + choice.precision().fileSuffix(),
           choice.engine(), device.toString(), context.cpuThreads());
       LoadedModel model = LoadedModels.acquire(key,
-          () -> load(files, choice, precision, device, context.cpuThreads(), context.cacheDir()));
+          () -> BgeLoader.load(files, choice, device, context.cpuThreads(), context.cacheDir()));
       try {
         return new BgeBackend(context, key, model, settings, device);
       } catch (RuntimeException e) {
@@ -106,27 +105,6 @@ public final class BgeBackend implements ModelBackend {
     }
   }
 
-  private static LoadedModel load(BgeModelFiles files, EngineChoice choice, Precision precision, Device device,
-                                  int threads, Path cache) {
-    BertEncoder encoder = switch (choice.weights()) {
-      case ONNX -> precision == Precision.INT8
-          ? OnnxBertEncoder.load(Int8OnnxExport.produce(files.onnx(), int8Dir(files, cache)), device, threads,
-              "int8 MatMul weights quantized at load from " + files.onnx().getFileName())
-          : OnnxBertEncoder.load(files.onnx(), device, threads, "fp32");
-      case TORCHSCRIPT -> TorchScriptBertEncoder.load(files.torchScript(), device);
-      case BERT_WEIGHTS -> TorchBertEncoder.load(BertWeights.load(files, cache), device);
-    };
-    int maxTokens = encoder instanceof TorchBertEncoder t
-        ? Math.min(BgeTokenizer.MAX_TOKENS, t.maxPositions()) : BgeTokenizer.MAX_TOKENS;
-    try {
-      return new LoadedModel(files, choice.engine(), choice.reason(), BgeTokenizer.open(files.tokenizer(), maxTokens),
-          encoder);
-    } catch (RuntimeException e) {
-      encoder.close();
-      throw e;
-    }
-  }
-
   /**
    * How many threads form and run passes: as asked, else on ONNX Runtime (whose session takes concurrent
    * runs) one per CPU thread the worker holds, and one on PyTorch (its NDArray forward pass is run by
@@ -137,12 +115,6 @@ public final class BgeBackend implements ModelBackend {
       return engine == InferEngine.ONNX ? settings.batchingThreads() : 1;
     }
     return engine == InferEngine.ONNX ? Math.max(1, cpuThreads) : 1;
-  }
-
-  /** One directory per source file: two models whose folders share a name must not share an int8 copy. */
-  private static Path int8Dir(BgeModelFiles files, Path cache) {
-    String source = files.onnx().toAbsolutePath().normalize().toString();
-    return cache.resolve("bge-int8").resolve(files.name() + "-" + Integer.toHexString(source.hashCode()));
   }
 
   @Override
@@ -206,7 +178,7 @@ public final class BgeBackend implements ModelBackend {
     d.put("dimension", model.encoder().dimension());
     d.put("max_tokens", BgeTokenizer.MAX_TOKENS);
     d.put("device", device.toString());
-    d.put("precision", Precision.from(spec).word());
+    d.put("precision", model.precision().word());
     // PyTorch's intra-op pool is one per process (the first worker to load the engine sized it).
     d.put("threads", model.engine() == InferEngine.PYTORCH ? JniUtils.getNumThreads() : threads);
     d.put("weights_bytes", model.encoder().weightsBytes());

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /** The DJL engine a BGE worker runs its forward pass on, chosen by {@code --infer_backend}. */
 public enum InferEngine {
-  /** DJL's PyTorch engine: a TorchScript export, or the BERT forward pass written with NDArray operations. */
+  /** DJL's PyTorch engine: a TorchScript export, or the BERT forward pass compiled at load from our own TorchScript. */
   PYTORCH("PyTorch", List.of("transformers", "pytorch")),
   /** DJL's OnnxRuntime engine on an ONNX export. */
   ONNX("OnnxRuntime", List.of("onnx"));

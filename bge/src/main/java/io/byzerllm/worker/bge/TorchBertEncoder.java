@@ -5,21 +5,86 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * BERT's forward pass written with DJL NDArray operations on the PyTorch engine: embeddings and
- * layer norm, then N encoder layers of masked multi-head self-attention and an exact-GELU
- * feed-forward, each with a residual layer norm. Only the [CLS] row of the last layer is computed,
- * because that is all BGE pools.
+ * BERT's forward pass on the PyTorch engine: embeddings and layer norm, then N encoder layers of
+ * masked multi-head self-attention and an exact-GELU feed-forward, each with a residual layer norm.
+ * Only the [CLS] row of the last layer is computed, because that is all BGE pools. In
+ * {@link Precision#BF16} the matrix multiplies run in bfloat16 (where oneDNN uses the CPU's AVX-512
+ * BF16 or AMX instructions); the embeddings, softmax, layer norms and the returned [CLS] state stay fp32.
  *
- * <p>The weights live in one manager for the encoder's lifetime and are only read; each pass works
- * in a sub-manager that it closes, so concurrent passes need no lock. Every operation is called on a
- * per-pass array, never on a weight, so that results attach to the pass's manager.
+ * <p>The pass is one call into a TorchScript module compiled at load from {@link #FORWARD}: written as
+ * DJL NDArray operations it cost about 100 JNI crossings, Java objects and manager attachments per pass,
+ * which at a batch of 1 to 4 short sentences weighed as much as the arithmetic. The weights live in one
+ * manager for the encoder's lifetime and are only read; each pass works in a sub-manager that it closes,
+ * so concurrent passes need no lock.
  */
 final class TorchBertEncoder implements BertEncoder {
+  /**
+   * BERT's forward pass in TorchScript, for the CLS row only: {@code w} holds the embeddings (words,
+   * positions, token types, layer norm) then 12 tensors per layer ({@link TorchEncoderLayer#scriptWeights}).
+   * Token types are all 0 (single sentences). With {@code bf16} the Linear weights are already bf16 and each
+   * matmul's input is cast (15 is libtorch's BFloat16); the residual stream, the mask (0 for a token,
+   * -10000 for padding), softmax and the layer norms stay fp32 (6), since a bf16 matmul output plus an fp32
+   * tensor is fp32. The last layer computes queries for [CLS] alone.
+   */
+  static final String FORWARD = """
+        def forward(self: __torch__.Bert,
+          ids: Tensor,
+          mask: Tensor,
+          w: List[Tensor],
+          heads: int,
+          eps: float,
+          bf16: bool) -> Tensor:
+          batch = ids.size(0)
+          length = ids.size(1)
+          hidden = w[0].size(1)
+          size = hidden // heads
+          x = torch.embedding(w[0], ids) + w[1][0:length] + w[2][0]
+          x = torch.layer_norm(x, [hidden], w[3], w[4], eps)
+          bias = ((torch.to(mask, 6) - 1.0) * 10000.0).view(batch, 1, 1, length)
+          layers = (len(w) - 5) // 12
+          for i in range(layers):
+            k = 5 + 12 * i
+            h = x
+            if bf16:
+              h = torch.to(x, 15)
+            if i == layers - 1:
+              q = torch.linear(h[:, 0:1, :], w[k][0:hidden], w[k + 1][0:hidden])
+              kv = torch.linear(h, w[k][hidden:], w[k + 1][hidden:])
+              query = x[:, 0:1, :]
+            else:
+              qkv = torch.linear(h, w[k], w[k + 1])
+              q = qkv[:, :, 0:hidden]
+              kv = qkv[:, :, hidden:]
+              query = x
+            n = q.size(1)
+            q = q.reshape(batch, n, heads, size).transpose(1, 2)
+            key = kv[:, :, 0:hidden].reshape(batch, length, heads, size).transpose(1, 2)
+            value = kv[:, :, hidden:].reshape(batch, length, heads, size).transpose(1, 2)
+            p = torch.softmax(torch.matmul(q, key.transpose(2, 3)) + bias, -1)
+            if bf16:
+              p = torch.to(p, 15)
+            context = torch.matmul(p, value).transpose(1, 2).reshape(batch, n, hidden)
+            a = torch.layer_norm(torch.linear(context, w[k + 2], w[k + 3]) + query, [hidden], w[k + 4], w[k + 5], eps)
+            ha = a
+            if bf16:
+              ha = torch.to(a, 15)
+            f = torch.gelu(torch.linear(ha, w[k + 6], w[k + 7]))
+            x = torch.layer_norm(torch.linear(f, w[k + 8], w[k + 9]) + a, [hidden], w[k + 10], w[k + 11], eps)
+          return x[:, 0, :].contiguous()
+      """;
   private final NDManager weightsManager;
   private final BertConfig config;
+  /** Null in fp32. */
+  private final TorchBf16Cast bf16;
   private final NDArray words;
   private final NDArray positions;
   private final NDArray tokenTypes;
@@ -27,11 +92,19 @@ final class TorchBertEncoder implements BertEncoder {
   private final NDArray embeddingNormBias;
   private final TorchEncoderLayer[] layers;
   private final long weightsBytes;
+  /** The forward pass as one TorchScript call: libtorch runs the ~100 operations without a JNI crossing each. */
+  private final PtSymbolBlock script;
+  /** Held for the encoder's lifetime and passed to every call: the weights in {@link #FORWARD}'s order, and its settings. */
+  private final IValue scriptWeights;
+  private final IValue heads;
+  private final IValue eps;
+  private final IValue inBf16;
   private final String description;
 
-  private TorchBertEncoder(NDManager weightsManager, BertWeights weights, Device device) {
+  private TorchBertEncoder(NDManager weightsManager, BertWeights weights, Device device, Precision precision) {
     this.weightsManager = weightsManager;
     this.config = weights.config();
+    this.bf16 = precision == Precision.BF16 ? new TorchBf16Cast(weightsManager) : null;
     this.words = load(weights, "embeddings.word_embeddings.weight");
     this.positions = load(weights, "embeddings.position_embeddings.weight");
     this.tokenTypes = load(weights, "embeddings.token_type_embeddings.weight");
@@ -40,18 +113,44 @@ final class TorchBertEncoder implements BertEncoder {
     this.layers = new TorchEncoderLayer[config.layers()];
     for (int i = 0; i < layers.length; i++) {
       String prefix = "encoder.layer." + i + ".";
-      layers[i] = new TorchEncoderLayer(config, name -> load(weights, prefix + name));
+      layers[i] = new TorchEncoderLayer(config, bf16, name -> load(weights, prefix + name));
     }
-    this.weightsBytes = weights.bytes();
-    this.description = "PyTorch on " + device + ", BERT forward pass in NDArray operations (" + config.layers()
-        + " layers, " + config.heads() + " heads), weights from " + weights.origin();
+    List<PtNDArray> ordered = new ArrayList<>();
+    for (NDArray a : new NDArray[] {words, positions, tokenTypes, embeddingNormWeight, embeddingNormBias}) {
+      ordered.add((PtNDArray) a);
+    }
+    for (TorchEncoderLayer layer : layers) {
+      layer.scriptWeights().forEach(a -> ordered.add((PtNDArray) a));
+    }
+    this.script = TorchScriptModule.load(weightsManager, "Bert", FORWARD);
+    this.scriptWeights = IValue.listFrom(ordered.toArray(PtNDArray[]::new));
+    this.heads = IValue.from((long) config.heads());
+    this.eps = IValue.from(config.layerNormEps());
+    this.inBf16 = IValue.from(bf16 != null);
+    this.weightsBytes = bf16 == null ? weights.bytes() : weights.bytes() - linearElements(weights) * 2;
+    this.description = "PyTorch on " + device + ", BERT forward pass in one TorchScript call (" + config.layers()
+        + " layers, " + config.heads() + " heads)" + (precision == Precision.BF16
+        ? ", bf16 matrix multiplies (weights cast at load), fp32 layer norms" : "") + ", weights from " + weights.origin();
   }
 
-  /** Copies the weights onto {@code device}; the caller closes the encoder to free them. */
-  static TorchBertEncoder load(BertWeights weights, Device device) {
+  /** Parameters of the encoder layers' Linear projections: what bf16 stores in 2 bytes instead of 4. */
+  private static long linearElements(BertWeights weights) {
+    return weights.tensors().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("encoder.layer.") && !e.getKey().contains("LayerNorm"))
+        .mapToLong(e -> e.getValue().elements()).sum();
+  }
+
+  /**
+   * Copies the weights onto {@code device}, cast for {@code precision} (FP32 or BF16); the caller closes
+   * the encoder to free them.
+   */
+  static TorchBertEncoder load(BertWeights weights, Device device, Precision precision) {
+    if (precision != Precision.FP32 && precision != Precision.BF16) {
+      throw new IllegalArgumentException("the PyTorch forward pass runs in fp32 or bf16, not " + precision.word());
+    }
     NDManager manager = NDManager.newBaseManager(device, InferEngine.PYTORCH.djlName());
     try {
-      return new TorchBertEncoder(manager, weights, device);
+      return new TorchBertEncoder(manager, weights, device, precision);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -67,35 +166,25 @@ final class TorchBertEncoder implements BertEncoder {
   public float[][] clsStates(TokenBatch batch) {
     int size = batch.size();
     int length = batch.length();
+    // Autograd's switch is per thread and DJL turns it off only on the thread that started the engine. The
+    // graph executor's optimizer (per thread too) profiles and re-specializes the script for each new input
+    // shape; every pass has another batch size and length, so it would recompile instead of run.
+    JniUtils.setGradMode(false);
+    JniUtils.setGraphExecutorOptimize(false);
     try (NDManager pass = weightsManager.newSubManager()) {
       Shape shape = new Shape(size, length);
-      NDArray x = embed(pass, pass.create(batch.ids(), shape), pass.create(batch.typeIds(), shape), length);
-      // 0 where a token is real, -10000 where it is padding: added to attention scores before softmax.
-      NDArray maskBias = pass.create(batch.mask(), shape).toType(DataType.FLOAT32, false)
-          .sub(1f).mul(10000f).reshape(size, 1, 1, length);
-      for (int i = 0; i < layers.length; i++) {
-        boolean last = i == layers.length - 1;
-        x = layers[i].forward(x, maskBias, last);
+      float[] flat;
+      try (IValue ids = IValue.from((PtNDArray) pass.create(batch.ids(), shape));
+           IValue mask = IValue.from((PtNDArray) pass.create(batch.mask(), shape));
+           IValue cls = script.forward(ids, mask, scriptWeights, heads, eps, inBf16)) {
+        flat = cls.toTensor((PtNDManager) pass).toFloatArray();
       }
-      float[] flat = x.reshape(size, config.hidden()).toFloatArray();
       float[][] out = new float[size][config.hidden()];
       for (int row = 0; row < size; row++) {
         System.arraycopy(flat, row * config.hidden(), out[row], 0, config.hidden());
       }
       return out;
     }
-  }
-
-  private NDArray embed(NDManager pass, NDArray ids, NDArray typeIds, int length) {
-    long[] positionIds = new long[length];
-    for (int i = 0; i < length; i++) {
-      positionIds[i] = i;
-    }
-    NDArray positionRows = pass.create(positionIds);
-    NDArray sum = ids.getNDArrayInternal().embedding(ids, words, SparseFormat.DENSE).singletonOrThrow()
-        .add(typeIds.getNDArrayInternal().embedding(typeIds, tokenTypes, SparseFormat.DENSE).singletonOrThrow())
-        .add(positionRows.getNDArrayInternal().embedding(positionRows, positions, SparseFormat.DENSE).singletonOrThrow());
-    return TorchEncoderLayer.layerNorm(sum, embeddingNormWeight, embeddingNormBias, config);
   }
 
   @Override
@@ -119,6 +208,16 @@ final class TorchBertEncoder implements BertEncoder {
 
   @Override
   public void close() {
-    weightsManager.close();
+    try {
+      for (IValue v : new IValue[] {scriptWeights, heads, eps, inBf16}) {
+        v.close();
+      }
+      script.close();
+      if (bf16 != null) {
+        bf16.close();
+      }
+    } finally {
+      weightsManager.close();
+    }
   }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BgeInt8Test {
   /** A small bilingual collection and queries, each query with one clearly relevant document. */
-  private static final List<String> DOCUMENTS = List.of(
+  static final List<String> DOCUMENTS = List.of(
       "北京是中华人民共和国的首都，也是全国的政治和文化中心。",
       "熊猫主要生活在中国四川的山区，以竹子为食。",
       "深度学习模型的训练需要大量的数据和 GPU 计算资源。",
@@ -31,7 +31,7 @@ class BgeInt8Test {
       "Java 17 introduced sealed classes and records became a permanent feature.",
       "今天的股市大幅上涨，科技股领涨。",
       "Regular exercise and a balanced diet help keep the heart healthy.");
-  private static final List<String> QUERIES = List.of(
+  static final List<String> QUERIES = List.of(
       "中国的首都是哪里？", "大熊猫吃什么？", "训练神经网络需要什么？", "埃菲尔铁塔在哪个城市？",
       "how do plants make food from light", "Java 的新语言特性", "stock market news today", "如何保持心脏健康");
 
@@ -104,11 +104,11 @@ class BgeInt8Test {
         Map.of("bge.precision", "int8"))))).isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("bge.precision=int8").hasMessageContaining("--infer_backend");
     assertThatThrownBy(() -> BgeBackend.open(fixture.context(BgeFixture.spec("", "", Map.of("bge.precision", "fp8")))))
-        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("fp32 or int8");
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("auto, fp32, bf16 or int8");
   }
 
   /** Each query's similarity to each document, queries with the retrieval instruction as byzerllm's embed_query. */
-  private static double[][] scores(BgeBackend backend) throws Exception {
+  static double[][] scores(BgeBackend backend) throws Exception {
     List<float[]> docs = embed(backend, EmbeddingCall.of(DOCUMENTS)).vectors();
     List<float[]> queries = embed(backend, new EmbeddingCall(QUERIES, true, null, null)).vectors();
     double[][] out = new double[queries.size()][docs.size()];
@@ -121,7 +121,7 @@ class BgeInt8Test {
   }
 
   /** Document indexes from the most to the least similar. */
-  private static List<Integer> ranking(double[] scores) {
+  static List<Integer> ranking(double[] scores) {
     return IntStream.range(0, scores.length).boxed().sorted(Comparator.comparingDouble((Integer d) -> -scores[d])).toList();
   }
 }

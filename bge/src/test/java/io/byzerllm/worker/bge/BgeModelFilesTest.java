@@ -92,9 +92,9 @@ class BgeModelFilesTest {
     Files.writeString(dir.resolve("tokenizer.json"), "{}");
     BgeModelFiles files = BgeModelFiles.resolve(dir.toString(), home.resolve("cache"));
 
-    assertThatThrownBy(() -> EngineChoice.choose(files, InferEngine.ONNX, false, Precision.FP32))
+    assertThatThrownBy(() -> EngineChoice.choose(files, InferEngine.ONNX, false, Precision.FP32, CpuFlags.detect()))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("--infer_backend onnx needs an ONNX export");
-    assertThat(EngineChoice.choose(files, null, false, Precision.FP32).engine()).isEqualTo(InferEngine.PYTORCH);
+    assertThat(EngineChoice.choose(files, null, false, Precision.FP32, CpuFlags.detect()).engine()).isEqualTo(InferEngine.PYTORCH);
   }
 
   @Test

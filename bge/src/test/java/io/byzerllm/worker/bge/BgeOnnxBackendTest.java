@@ -22,7 +22,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The default custom/bge deployment (bundled bge-small-zh-v1.5, engine chosen automatically) on real weights. */
+/**
+ * The default custom/bge deployment (bundled bge-small-zh-v1.5, engine chosen automatically) on real weights, in
+ * fp32: where the CPU has bf16 instructions, {@code bge.precision=auto} may choose PyTorch in bf16 instead
+ * ({@link BgeBf16Test}).
+ */
 class BgeOnnxBackendTest {
   private static BgeFixture fixture;
   private static BgeBackend backend;
@@ -30,7 +34,7 @@ class BgeOnnxBackendTest {
   @BeforeAll
   static void load() {
     fixture = new BgeFixture();
-    backend = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "", Map.of())));
+    backend = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "", Map.of("bge.precision", "fp32"))));
   }
 
   @AfterAll

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * bge-small-zh-v1.5 on the PyTorch engine (the BERT forward pass in NDArray operations over the
+ * bge-small-zh-v1.5 on the PyTorch engine (the BERT forward pass as one TorchScript call over the
  * weights read from the bundled ONNX export) against the same model on OnnxRuntime.
  */
 class BgePyTorchBackendTest {
