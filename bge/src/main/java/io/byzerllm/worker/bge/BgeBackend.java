@@ -65,7 +65,7 @@ public final class BgeBackend implements ModelBackend {
         .description("texts per forward pass of a local embedding model (dynamic batching)")
         .tags("model", spec.model(), "worker", String.valueOf(context.workerIndex()))
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(meters);
-    this.batchingThreads = batchingThreads(settings, model.engine(), threads);
+    this.batchingThreads = batchingThreads(settings, threads);
     this.batcher = new EmbeddingBatcher(model, settings, context.blockingExecutor(),
         "bge-" + spec.model() + "-" + context.workerIndex(), batchingThreads, passSizes);
   }
@@ -85,7 +85,7 @@ public final class BgeBackend implements ModelBackend {
       BgeModelFiles files = BgeModelFiles.resolve(spec.modelPath(), context.cacheDir());
       Precision precision = Precision.from(spec);
       EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0, precision, CpuFlags.detect());
-      DjlRuntime.prepare(context.cacheDir(), context.cpuThreads());
+      DjlRuntime.prepare(context.cacheDir());
       Device device = DjlRuntime.device(choice.engine(), spec.gpusPerWorker(), context.gpuIndices());
       LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString() + choice.precision().fileSuffix(),
           choice.engine(), device.toString(), context.cpuThreads());
@@ -106,15 +106,12 @@ public final class BgeBackend implements ModelBackend {
   }
 
   /**
-   * How many threads form and run passes: as asked, else on ONNX Runtime (whose session takes concurrent
-   * runs) one per CPU thread the worker holds, and one on PyTorch (its NDArray forward pass is run by
-   * one thread at a time here).
+   * How many threads form and run passes: as asked, else one per CPU thread the worker holds. Both
+   * engines take concurrent passes on one loaded model (an ONNX Runtime session; PyTorch's TorchScript
+   * module, whose passes each run on one intra-op thread: {@link DjlRuntime}).
    */
-  static int batchingThreads(BatchSettings settings, InferEngine engine, int cpuThreads) {
-    if (settings.batchingThreads() > 0) {
-      return engine == InferEngine.ONNX ? settings.batchingThreads() : 1;
-    }
-    return engine == InferEngine.ONNX ? Math.max(1, cpuThreads) : 1;
+  static int batchingThreads(BatchSettings settings, int cpuThreads) {
+    return settings.batchingThreads() > 0 ? settings.batchingThreads() : Math.max(1, cpuThreads);
   }
 
   @Override

@@ -54,7 +54,7 @@ final class BgeLoader {
     int maxTokens = Math.min(BgeTokenizer.MAX_TOKENS, bf16.maxPositions());
     EngineChoice choice;
     try (BgeTokenizer tokenizer = BgeTokenizer.open(files.tokenizer(), maxTokens)) {
-      choice = auto.raced(EncoderRace.run(tokenizer, bf16, fp32));
+      choice = auto.raced(EncoderRace.run(tokenizer, bf16, fp32, threads));
     } catch (RuntimeException e) {
       fp32.close();
       bf16.close();

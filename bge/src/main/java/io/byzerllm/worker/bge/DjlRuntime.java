@@ -13,16 +13,19 @@ import java.util.List;
  * ({@code ai.djl.offline}), keep DJL's caches (the native libraries it unpacks from the engine jars)
  * under {@code $LLM_HOME/cache/djl}, and size PyTorch's thread pools. A setting the operator already
  * gave (system property or environment variable) is kept. PyTorch's thread counts are per process:
- * the first BGE worker to load the engine sets them.
+ * the first BGE worker to load the engine sets them, to one intra-op thread. A worker's CPU threads
+ * run passes side by side instead, one per batching thread ({@link BgeBackend#batchingThreads}): a pass
+ * spread over OpenMP threads makes them wait on each other at every operator, which under load (other
+ * processes taking the cores) cost more CPU per sentence than it saved in latency.
  */
 final class DjlRuntime {
   private DjlRuntime() {}
 
-  static synchronized void prepare(Path cacheDir, int cpuThreads) {
+  static synchronized void prepare(Path cacheDir) {
     setIfAbsent("ai.djl.offline", "true");
     setIfAbsent("DJL_CACHE_DIR", cacheDir.resolve("djl").toString());
     setIfAbsent("ENGINE_CACHE_DIR", cacheDir.resolve("djl").toString());
-    setIfAbsent("ai.djl.pytorch.num_threads", String.valueOf(cpuThreads));
+    setIfAbsent("ai.djl.pytorch.num_threads", "1");
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
   }
 

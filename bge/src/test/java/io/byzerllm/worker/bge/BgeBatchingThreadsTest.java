@@ -18,13 +18,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Several batching threads on one ONNX Runtime session, on the bundled bge-small-zh-v1.5. */
+/** Several batching threads on one ONNX Runtime session or one PyTorch TorchScript module, on the bundled bge-small-zh-v1.5. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BgeBatchingThreadsTest {
   private static BgeFixture fixture;
   /** Two batching threads, rounds of at most 4 x 4 texts, no waiting for company. */
   private static BgeBackend twoThreads;
   private static BgeBackend oneThread;
+  /** The same on the PyTorch engine (fp32: the same TorchScript forward pass as bf16, on any CPU). */
+  private static BgeBackend twoTorchThreads;
+  private static BgeBackend oneTorchThread;
 
   @BeforeAll
   static void load() {
@@ -33,6 +36,10 @@ class BgeBatchingThreadsTest {
         BatchSettings.MAX_BATCH_SIZE, "4", BatchSettings.MAX_WAIT_MS, "0", BatchSettings.BATCHING_THREADS, "2"))));
     oneThread = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx", Map.of(
         BatchSettings.MAX_BATCH_SIZE, "4", BatchSettings.MAX_WAIT_MS, "0", BatchSettings.BATCHING_THREADS, "1"))));
+    twoTorchThreads = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "transformers", Map.of(
+        BatchSettings.MAX_BATCH_SIZE, "4", BatchSettings.MAX_WAIT_MS, "0", BatchSettings.BATCHING_THREADS, "2"))));
+    oneTorchThread = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "transformers", Map.of(
+        BatchSettings.MAX_BATCH_SIZE, "4", BatchSettings.MAX_WAIT_MS, "0", BatchSettings.BATCHING_THREADS, "1"))));
   }
 
   @AfterAll
@@ -40,14 +47,26 @@ class BgeBatchingThreadsTest {
     if (twoThreads != null) {
       twoThreads.close();
     }
-    if (oneThread != null) {
-      oneThread.close();
+    for (BgeBackend b : new BgeBackend[] {oneThread, twoTorchThreads, oneTorchThread}) {
+      if (b != null) {
+        b.close();
+      }
     }
     fixture.close();
   }
 
   @Test
   void embed_callsOfManyTextsOnTwoThreads_everyVectorInItsPlaceAsOnOneThread() throws Exception {
+    assertSameVectors(twoThreads, oneThread);
+  }
+
+  @Test
+  void embed_callsOfManyTextsOnTwoPyTorchThreads_everyVectorInItsPlaceAsOnOneThread() throws Exception {
+    assertSameVectors(twoTorchThreads, oneTorchThread);
+    assertThat(twoTorchThreads.describe()).containsEntry("engine", InferEngine.PYTORCH.djlName());
+  }
+
+  private static void assertSameVectors(BgeBackend twoThreads, BgeBackend oneThread) throws Exception {
     // 40 texts a call: rounds of at most 16, so one call spans rounds that both threads may run at once.
     List<List<String>> inputs = IntStream.range(0, 4).mapToObj(call -> IntStream.range(0, 40)
         .mapToObj(i -> BgeFixture.SENTENCES.get((call + i) % BgeFixture.SENTENCES.size()) + " #" + i).toList()).toList();
@@ -74,16 +93,16 @@ class BgeBatchingThreadsTest {
   void describe_batchingThreadsAsAsked() {
     assertThat(twoThreads.describe()).containsEntry("batching_threads", 2);
     assertThat(oneThread.describe()).containsEntry("batching_threads", 1);
+    assertThat(twoTorchThreads.describe()).containsEntry("batching_threads", 2);
   }
 
   @Test
-  void batchingThreads_notAsked_onePerCpuThreadOnOnnxAndOneOnPyTorch() {
+  void batchingThreads_notAsked_onePerCpuThreadElseAsAsked() {
     BatchSettings auto = BatchSettings.DEFAULTS;
     BatchSettings three = new BatchSettings(32, 2, 14, 3);
 
-    assertThat(BgeBackend.batchingThreads(auto, InferEngine.ONNX, 4)).isEqualTo(4);
-    assertThat(BgeBackend.batchingThreads(auto, InferEngine.PYTORCH, 4)).isEqualTo(1);
-    assertThat(BgeBackend.batchingThreads(three, InferEngine.ONNX, 1)).isEqualTo(3);
-    assertThat(BgeBackend.batchingThreads(three, InferEngine.PYTORCH, 4)).isEqualTo(1);
+    assertThat(BgeBackend.batchingThreads(auto, 4)).isEqualTo(4);
+    assertThat(BgeBackend.batchingThreads(auto, 0)).isEqualTo(1);
+    assertThat(BgeBackend.batchingThreads(three, 1)).isEqualTo(3);
   }
 }
