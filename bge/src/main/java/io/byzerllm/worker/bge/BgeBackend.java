@@ -176,8 +176,11 @@ public final class BgeBackend implements ModelBackend {
     d.put("max_tokens", BgeTokenizer.MAX_TOKENS);
     d.put("device", device.toString());
     d.put("precision", model.precision().word());
-    // PyTorch's intra-op pool is one per process (the first worker to load the engine sized it).
-    d.put("threads", model.engine() == InferEngine.PYTORCH ? JniUtils.getNumThreads() : threads);
+    d.put("threads", threads);
+    if (model.engine() == InferEngine.PYTORCH) {
+      // Per process (the first worker to load the engine set it): each pass's share of the worker's threads.
+      d.put("intra_op_threads", JniUtils.getNumThreads());
+    }
     d.put("weights_bytes", model.encoder().weightsBytes());
     d.put("weights_shared_by_workers", LoadedModels.references(key));
     d.put("max_batch_size", settings.maxBatchSize());

@@ -40,4 +40,14 @@ class BgeEngineThreadsTest {
           .isGreaterThan(0.9999);
     }
   }
+
+  @Test
+  void open_pyTorchWorkerHoldingThreeCpus_threeBatchingThreadsEachPassOnOneIntraOpThread() throws Exception {
+    ModelSpec spec = BgeFixture.spec("", "transformers", Map.of());
+    try (BgeBackend three = (BgeBackend) BgeBackend.open(fixture.context(spec, 3))) {
+
+      assertThat(three.describe()).containsEntry("engine", InferEngine.PYTORCH.djlName())
+          .containsEntry("threads", 3).containsEntry("batching_threads", 3).containsEntry("intra_op_threads", 1);
+    }
+  }
 }
