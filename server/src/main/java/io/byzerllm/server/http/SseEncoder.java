@@ -12,8 +12,8 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Turns one stream's events into SSE: a chunk per delta, a forwarded stream's frames as they are
- * (already SSE, the provider's bytes), the usage chunk when asked for, then {@code [DONE]}; a failure becomes one OpenAI-shaped error event and the stream ends without
- * {@code [DONE]}. Used by one stream at a time, in order. An empty ByteString marks the end.
+ * (already SSE, the provider's bytes), the usage chunk when asked for, then {@code [DONE]}; a failure
+ * becomes one OpenAI-shaped error event and the stream ends without {@code [DONE]}. Used by one stream at a time, in order. An empty ByteString marks the end.
  */
 final class SseEncoder {
   private static final ByteString DONE = ByteString.fromString("data: [DONE]\n\n");
