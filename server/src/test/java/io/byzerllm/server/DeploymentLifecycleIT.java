@@ -197,6 +197,30 @@ class DeploymentLifecycleIT {
   }
 
   @Test
+  void deployAndUndeploy_backToBack_eachAnswerIsAlreadyInTheListing() throws Exception {
+    Set<String> expected = new HashSet<>(modelIds());
+    for (int i = 0; i < 10; i++) {
+      calls.deploy(saasDeployment("burst-" + i, oldUpstream.baseUrl(), 1, 1, Map.of()));
+      expected.add("burst-" + i);
+
+      assertThat(modelIds()).as("listed right after deploying burst-" + i).containsAll(expected);
+    }
+    for (int i = 0; i < 10; i++) {
+      calls.delete("/api/deployments/burst-" + i);
+      expected.remove("burst-" + i);
+
+      assertThat(modelIds()).as("listed right after undeploying burst-" + i).doesNotContain("burst-" + i)
+          .containsAll(expected);
+    }
+  }
+
+  private static Set<String> modelIds() throws Exception {
+    HttpResponse<String> models = calls.get("/v1/models");
+    assertThat(models.statusCode()).isEqualTo(200);
+    return new HashSet<>(json(models).path("data").findValuesAsText("id"));
+  }
+
+  @Test
   void deploy_backendCannotStart_400WithTheRealReasonAndNothingDeployed() throws Exception {
     String noKey = JSON.createObjectNode().put("model", "keyless").put("pretrained_model_type", "saas/openai")
         .put("cpus_per_worker", 0.001)

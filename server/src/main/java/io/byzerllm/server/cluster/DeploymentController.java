@@ -77,7 +77,11 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
 
   private record TableChanged(Replicator.SubscribeResponse<LWWMap<String, DeploymentRecord>> response) implements Command {}
 
-  private record TableWritten(Replicator.UpdateResponse<LWWMap<String, DeploymentRecord>> response) implements Command {}
+  private record TableWritten(Replicator.UpdateResponse<LWWMap<String, DeploymentRecord>> response, String model,
+                              long sequence) implements Command {}
+
+  /** A write of one model's entry (null: removed) that the replicator had not answered yet. */
+  private record UnansweredWrite(long sequence, DeploymentRecord record) {}
 
   /** A reconcile tick; the timer sends it every reconcile-interval (and a test may send one). */
   enum Reconcile implements Command { INSTANCE }
@@ -92,6 +96,13 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
   private final ReplicatorMessageAdapter<Command, LWWMap<String, DeploymentRecord>> replicator;
   private final SelfUniqueAddress self;
   private final Map<String, DeploymentRecord> table = new TreeMap<>();
+  /**
+   * The replicator notifies subscribers on a tick, so a notification sent just before it applied
+   * our latest write arrives after that write and would undo it for up to a tick; until the
+   * replicator answers a write, the write wins over what a notification says.
+   */
+  private final Map<String, UnansweredWrite> unanswered = new HashMap<>();
+  private long writes;
   private final ClusterState cluster = new ClusterState();
   private final Map<String, PendingDeploy> pending = new HashMap<>();
   private final ActorRef<NodeDescription> describedAdapter;
@@ -177,6 +188,13 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
   private void replaceTable(LWWMap<String, DeploymentRecord> map) {
     table.clear();
     table.putAll(map.getEntries());
+    unanswered.forEach((model, w) -> {
+      if (w.record() == null) {
+        table.remove(model);
+      } else {
+        table.put(model, w.record());
+      }
+    });
     table.values().forEach(d -> lastGeneration = Math.max(lastGeneration, d.generation()));
   }
 
@@ -186,13 +204,19 @@ public final class DeploymentController extends AbstractBehavior<DeploymentContr
     } else {
       table.put(model, record);
     }
+    long sequence = ++writes;
+    unanswered.put(model, new UnansweredWrite(sequence, record));
     replicator.askUpdate(replyTo -> new Replicator.Update<>(DeploymentTable.KEY, LWWMap.empty(),
             new Replicator.WriteMajority(Duration.ofSeconds(3)), replyTo,
             map -> record == null ? map.remove(self, model) : map.put(self, model, record)),
-        TableWritten::new);
+        response -> new TableWritten(response, model, sequence));
   }
 
   private Behavior<Command> onTableWritten(TableWritten msg) {
+    UnansweredWrite latest = unanswered.get(msg.model());
+    if (latest != null && latest.sequence() == msg.sequence()) {
+      unanswered.remove(msg.model());
+    }
     if (!(msg.response() instanceof Replicator.UpdateSuccess)) {
       // Written locally (and to disk) all the same; peers converge by gossip.
       getContext().getLog().warn("deployment table reached fewer than a majority of nodes: {}", msg.response());
