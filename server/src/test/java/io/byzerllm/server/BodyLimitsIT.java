@@ -59,6 +59,31 @@ class BodyLimitsIT {
   }
 
   @Test
+  void chat_bodyOverTheLimitSentWhole_413AndTheConnectionServesTheNextRequest() throws Exception {
+    // Answered before the body was read, the connection would close under the writer, and a reset can
+    // beat the 413 to the caller; read and dropped, the body leaves the connection usable.
+    URI address = URI.create(NODE.node().httpUrl());
+    byte[] body = chatOf(9 * MIB).getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket(address.getHost(), address.getPort())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + address.getHost() + "\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.write(("GET /health HTTP/1.1\r\nHost: " + address.getHost() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      java.io.InputStream in = socket.getInputStream();
+
+      String first = statusLineSkippingTheAnswer(in);
+      String second = statusLineSkippingTheAnswer(in);
+
+      assertThat(first).startsWith("HTTP/1.1 413");
+      assertThat(second).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
   void chat_chunkedBodyPastTheLimit_413() throws Exception {
     byte[] body = chatOf(9 * MIB).getBytes(StandardCharsets.UTF_8);
 
@@ -109,6 +134,30 @@ class BodyLimitsIT {
   private static HttpResponse<String> post(String path, HttpRequest.BodyPublisher body) throws Exception {
     return NODE.calls().send(NODE.calls().request(path).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
         .POST(body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Reads one answer off a raw connection (headers, then a Content-Length body) and returns its status line. */
+  private static String statusLineSkippingTheAnswer(java.io.InputStream in) throws Exception {
+    String status = line(in);
+    int length = 0;
+    for (String header = line(in); !header.isEmpty(); header = line(in)) {
+      if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(header.substring("content-length:".length()).trim());
+      }
+    }
+    assertThat(in.readNBytes(length)).hasSize(length);
+    return status;
+  }
+
+  private static String line(java.io.InputStream in) throws Exception {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      assertThat(c).as("the connection ended in the middle of an answer: " + line).isNotEqualTo(-1);
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
   }
 
   private static String chatOf(int promptChars) {

@@ -36,6 +36,12 @@ public record BodyLimits(long json, long upload) {
         + " accepts at most " + describe(limit) + " (byzerllm.server.body-limits)");
   }
 
+  /** The 413 for a body whose length is unknown but more than any route reads. */
+  static LlmException tooLarge(String path, long limit) {
+    return new LlmException(ErrorKind.TOO_LARGE, "the request body is larger than " + path + " accepts: at most "
+        + describe(limit) + " (byzerllm.server.body-limits)");
+  }
+
   /** {@code 8 MiB}, {@code 512 KiB} or bytes, for messages. */
   static String describe(long bytes) {
     if (bytes % (1024 * 1024) == 0) {

@@ -12,6 +12,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
@@ -41,6 +42,12 @@ public final class HttpEdge {
     void answered(HttpRequest request, HttpResponse response, long startNanos);
   }
 
+  /**
+   * An answer sent while the caller still writes its body closes the connection under it, and the
+   * reset can reach the caller before the answer does: a body over its limit is read and dropped to its
+   * end first, unless the caller pauses this long (it may be waiting for the answer before sending).
+   */
+  private static final Duration DRAIN_PAUSE = Duration.ofMillis(200);
   private final Map<String, BodyHandler> hot;
   private final org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> routes;
   private final AccessGate gate;
@@ -123,19 +130,40 @@ public final class HttpEdge {
     if (entity instanceof HttpEntity.Strict strict) {
       return Source.single(new Incoming(request, handler, strict.getData(), null));
     }
-    long limit = limits.forPath(request.getUri().path().substring("/v1".length()));
+    String path = request.getUri().path();
+    long limit = limits.forPath(path.substring("/v1".length()));
     long length = entity.getContentLengthOption().orElse(0L);
     if (length > limit) {
-      return Source.single(new Incoming(request, handler, null,
-          BodyLimits.tooLarge(length, request.getUri().path(), limit)));
+      // Refused by its length; still read to its end (and dropped) before the 413 goes, or to a pause.
+      Incoming refused = new Incoming(request, handler, null, BodyLimits.tooLarge(length, path, limit));
+      return entity.getDataBytes()
+          .idleTimeout(DRAIN_PAUSE)
+          .completionTimeout(bodyTimeout)
+          .fold(refused, (r, chunk) -> r)
+          .recover(new PFBuilder<Throwable, Incoming>().match(Throwable.class, e -> refused).build())
+          .mapMaterializedValue(m -> NotUsed.getInstance());
     }
-    return entity.withSizeLimit(limit).getDataBytes()
+    // Read to the parser's limit (the largest any route takes), keeping bytes only up to this route's.
+    return entity.withSizeLimit(Math.max(limit, limits.upload())).getDataBytes()
         .completionTimeout(bodyTimeout)
-        .fold(ByteString.emptyByteString(), ByteString::concat)
-        .map(body -> new Incoming(request, handler, body, null))
+        .fold(BodyRead.EMPTY, (read, chunk) -> read.plus(chunk, limit))
+        .map(read -> read.bytes() != null ? new Incoming(request, handler, read.bytes(), null)
+            : new Incoming(request, handler, null, BodyLimits.tooLarge(read.length(), path, limit)))
         .recover(new PFBuilder<Throwable, Incoming>()
+            .match(EntityStreamSizeException.class, e -> new Incoming(request, handler, null,
+                BodyLimits.tooLarge(path, limit)))
             .match(Throwable.class, e -> new Incoming(request, handler, null, e)).build())
         .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  /** A body as read so far: its bytes while within the route's limit, past it only how many arrived. */
+  private record BodyRead(ByteString bytes, long length) {
+    static final BodyRead EMPTY = new BodyRead(ByteString.emptyByteString(), 0);
+
+    BodyRead plus(ByteString chunk, long limit) {
+      long total = length + chunk.size();
+      return new BodyRead(bytes != null && total <= limit ? bytes.concat(chunk) : null, total);
+    }
   }
 
   private CompletableFuture<HttpResponse> handle(Incoming in, Materializer mat,
