@@ -10,6 +10,15 @@ interface BertEncoder extends AutoCloseable {
 
   float[][] clsStates(TokenBatch batch);
 
+  /**
+   * Whether a pass computes every padded position as if it were a token: then a pass of texts of
+   * different lengths pays for the padding, and the batcher splits rounds into passes of similar
+   * lengths ({@link PassPlan#of}); an encoder that packs real tokens pays for them only.
+   */
+  default boolean computesPadding() {
+    return true;
+  }
+
   /** The hidden size: the length of each returned vector. */
   int dimension();
 

@@ -185,7 +185,11 @@ public final class BgeBackend implements ModelBackend {
     d.put("weights_shared_by_workers", LoadedModels.references(key));
     d.put("max_batch_size", settings.maxBatchSize());
     d.put("max_wait_ms", settings.maxWaitMs());
-    d.put("pass_cost_tokens", settings.passCostTokens());
+    if (model.encoder().computesPadding()) {
+      d.put("pass_cost_tokens", settings.passCostTokens());
+    } else {
+      d.put("max_pass_tokens", settings.maxPassTokens());
+    }
     d.put("batching_threads", batchingThreads);
     d.put("forward_passes", batcher.forwardPasses());
     d.put("texts_embedded", batcher.textsEmbedded());

@@ -181,7 +181,10 @@ final class EmbeddingBatcher implements AutoCloseable {
       lengths[i] = tokenized.get(i).tokens().length();
     }
     int from = 0;
-    for (int to : PassPlan.of(lengths, settings.maxBatchSize(), settings.passCostTokens()).ends()) {
+    PassPlan plan = model.encoder().computesPadding()
+        ? PassPlan.of(lengths, settings.maxBatchSize(), settings.passCostTokens())
+        : PassPlan.packed(lengths, settings.maxBatchSize(), settings.maxPassTokens());
+    for (int to : plan.ends()) {
       forward(tokenized.subList(from, to));
       from = to;
     }

@@ -42,4 +42,39 @@ record PassPlan(List<Integer> ends) {
     }
     return new PassPlan(ends);
   }
+
+  /**
+   * Passes for an encoder that packs real tokens and computes no padding
+   * ({@link BertEncoder#computesPadding()}): the round's tokens split into the fewest passes of at most
+   * {@code maxPassTokens} tokens (a longer text alone), of about equal tokens, in order of length so that
+   * attention, which still spreads each pass over its longest text, wastes little. Measured on bf16
+   * (docs/benchmarks.md): larger passes lose the CPU's caches, smaller ones pay the fixed part more often.
+   */
+  static PassPlan packed(int[] sortedLengths, int maxBatchSize, int maxPassTokens) {
+    long total = 0;
+    for (int length : sortedLengths) {
+      total += length;
+    }
+    long passes = Math.max(1, (total + maxPassTokens - 1) / maxPassTokens);
+    double target = (double) total / passes;
+    List<Integer> ends = new ArrayList<>();
+    long before = 0; // tokens of the texts before this one
+    long pass = 0;
+    int size = 0;
+    for (int i = 0; i < sortedLengths.length; i++) {
+      // A text belongs to the pass its middle token falls in, so no pass strays far from the target.
+      long its = Math.min(passes - 1, (long) ((before + sortedLengths[i] / 2.0) / target));
+      if (size > 0 && (its != pass || size == maxBatchSize)) {
+        ends.add(i);
+        size = 0;
+      }
+      pass = its;
+      before += sortedLengths[i];
+      size++;
+    }
+    if (size > 0) {
+      ends.add(sortedLengths.length);
+    }
+    return new PassPlan(ends);
+  }
 }

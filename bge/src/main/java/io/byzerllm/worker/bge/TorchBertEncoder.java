@@ -34,6 +34,12 @@ final class TorchBertEncoder implements BertEncoder {
    * matmul's input is cast (15 is libtorch's BFloat16); the residual stream, the mask (0 for a token,
    * -10000 for padding), softmax and the layer norms stay fp32 (6), since a bf16 matmul output plus an fp32
    * tensor is fp32. The last layer computes queries for [CLS] alone.
+   *
+   * <p>Padding is computed only where it must be: the residual stream holds the batch's real tokens
+   * packed one after another ({@code [tokens, hidden]}), so every Linear projection, GELU and layer norm
+   * works on real tokens only; attention alone spreads keys and values over {@code [batch, length]}, with
+   * the mask hiding the padding. A pass of texts of different lengths then costs about what their tokens
+   * cost, and {@link EmbeddingBatcher} need not split a round into passes of similar lengths.
    */
   static final String FORWARD = """
         def forward(self: __torch__.Bert,
@@ -47,7 +53,11 @@ final class TorchBertEncoder implements BertEncoder {
           length = ids.size(1)
           hidden = w[0].size(1)
           size = hidden // heads
-          x = torch.embedding(w[0], ids) + w[1][0:length] + w[2][0]
+          real = torch.nonzero(mask.view(batch * length)).view(-1)
+          padded = real.size(0) < batch * length
+          lengths = mask.sum(1)
+          cls = torch.cumsum(lengths, 0) - lengths
+          x = torch.embedding(w[0], ids.view(batch * length)[real]) + torch.embedding(w[1], real % length) + w[2][0]
           x = torch.layer_norm(x, [hidden], w[3], w[4], eps)
           bias = ((torch.to(mask, 6) - 1.0) * 10000.0).view(batch, 1, 1, length)
           layers = (len(w) - 5) // 12
@@ -56,30 +66,39 @@ final class TorchBertEncoder implements BertEncoder {
             h = x
             if bf16:
               h = torch.to(x, 15)
-            if i == layers - 1:
-              q = torch.linear(h[:, 0:1, :], w[k][0:hidden], w[k + 1][0:hidden])
+            last = i == layers - 1
+            if last:
+              q = torch.linear(h[cls], w[k][0:hidden], w[k + 1][0:hidden])
               kv = torch.linear(h, w[k][hidden:], w[k + 1][hidden:])
-              query = x[:, 0:1, :]
+              query = x[cls]
+              n = 1
             else:
-              qkv = torch.linear(h, w[k], w[k + 1])
-              q = qkv[:, :, 0:hidden]
-              kv = qkv[:, :, hidden:]
+              kv = torch.linear(h, w[k], w[k + 1])
+              q = kv
               query = x
-            n = q.size(1)
+              n = length
+            if padded:
+              kv = torch.index_copy(kv.new_zeros([batch * length, kv.size(1)]), 0, real, kv)
+            kv = kv.view(batch, length, kv.size(1))
+            if not last:
+              q = kv[:, :, 0:hidden]
+              kv = kv[:, :, hidden:]
             q = q.reshape(batch, n, heads, size).transpose(1, 2)
             key = kv[:, :, 0:hidden].reshape(batch, length, heads, size).transpose(1, 2)
             value = kv[:, :, hidden:].reshape(batch, length, heads, size).transpose(1, 2)
             p = torch.softmax(torch.matmul(q, key.transpose(2, 3)) + bias, -1)
             if bf16:
               p = torch.to(p, 15)
-            context = torch.matmul(p, value).transpose(1, 2).reshape(batch, n, hidden)
+            context = torch.matmul(p, value).transpose(1, 2).reshape(batch * n, hidden)
+            if not last and padded:
+              context = context[real]
             a = torch.layer_norm(torch.linear(context, w[k + 2], w[k + 3]) + query, [hidden], w[k + 4], w[k + 5], eps)
             ha = a
             if bf16:
               ha = torch.to(a, 15)
             f = torch.gelu(torch.linear(ha, w[k + 6], w[k + 7]))
             x = torch.layer_norm(torch.linear(f, w[k + 8], w[k + 9]) + a, [hidden], w[k + 10], w[k + 11], eps)
-          return x[:, 0, :].contiguous()
+          return x.contiguous()
       """;
   private final NDManager weightsManager;
   private final BertConfig config;
@@ -185,6 +204,11 @@ final class TorchBertEncoder implements BertEncoder {
       }
       return out;
     }
+  }
+
+  @Override
+  public boolean computesPadding() {
+    return false;
   }
 
   @Override

@@ -68,6 +68,20 @@ class BgePyTorchBackendTest {
   }
 
   @Test
+  void embed_textsOfDifferentLengthsInOnePass_eachAsItsVectorAlone() throws Exception {
+    // One call's texts share a pass whatever their lengths: the pass packs real tokens, so padding must not leak in.
+    long passesBefore = torch.forwardPasses();
+    EmbeddingResult together = embed(torch, EmbeddingCall.of(BgeFixture.SENTENCES));
+
+    assertThat(torch.forwardPasses() - passesBefore).isEqualTo(1);
+    for (int i = 0; i < BgeFixture.SENTENCES.size(); i++) {
+      float[] alone = BgeFixture.embedOne(torch, BgeFixture.SENTENCES.get(i));
+      assertThat(cosine(together.vectors().get(i), alone))
+          .as("'%s' in a pass with the others vs alone", BgeFixture.SENTENCES.get(i)).isGreaterThanOrEqualTo(0.99999);
+    }
+  }
+
+  @Test
   void embed_truncatedInputOnPyTorch_agreesWithOnnxRuntime() throws Exception {
     EmbeddingCall call = EmbeddingCall.of(List.of("向量检索".repeat(150)));
 

@@ -62,4 +62,31 @@ class PassPlanTest {
   void of_oneText_onePass() {
     assertThat(PassPlan.of(new int[] {512}, 1, 14).ends()).containsExactly(1);
   }
+
+  @Test
+  void packed_428TokensAtMost256_twoPassesOfAboutEqualTokens() {
+    int[] lengths = {4, 6, 9, 10, 12, 14, 16, 20, 22, 25, 30, 36, 40, 48, 56, 80};
+
+    PassPlan plan = PassPlan.packed(lengths, 32, 256);
+
+    assertThat(plan.ends()).containsExactly(12, 16);
+  }
+
+  @Test
+  void packed_aTextLongerThanThePassAlone_itsOwnPass() {
+    assertThat(PassPlan.packed(new int[] {5, 7, 300}, 32, 256).ends()).containsExactly(2, 3);
+  }
+
+  @Test
+  void packed_manyShortTexts_atMostMaxBatchSizeAPass() {
+    int[] lengths = new int[40];
+    java.util.Arrays.fill(lengths, 3);
+
+    assertThat(PassPlan.packed(lengths, 16, 256).ends()).containsExactly(16, 32, 40);
+  }
+
+  @Test
+  void packed_noTexts_noPass() {
+    assertThat(PassPlan.packed(new int[0], 32, 256).ends()).isEmpty();
+  }
 }
