@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Dynamic batching on a thread of its own: texts from concurrent calls queue up, and the thread
  * takes the first, waits at most {@code maxWaitMs} for more (up to a few batches' worth), sorts
  * them by token count, and runs them in the passes of at most {@code maxBatchSize} texts that cost least
- * ({@link PassPlan}: a pass's fixed cost against its padding). With {@code maxWaitMs = 0} a pass takes
- * texts of one call only.
+ * ({@link PassPlan}: a pass's fixed cost against its padding). An encoder that packs real tokens
+ * computes no padding: its rounds are one pass each, of at most {@code maxPassTokens} tokens. With
+ * {@code maxWaitMs = 0} a pass takes texts of one call only.
  *
  * <p>The wait is for company, so it is only spent where company is likely: when other calls are
  * already queued, or the previous round held several calls. A caller alone (one client at a time)
@@ -38,6 +39,8 @@ final class EmbeddingBatcher implements AutoCloseable {
   private record Tokenized(Item item, TokenizedText tokens) {}
 
   private final LoadedModel model;
+  /** The encoder packs real tokens ({@link BertEncoder#computesPadding()} false): rounds of one pass. */
+  private final boolean packed;
   private final BatchSettings settings;
   private final Executor completer;
   private final WorkQueue<Item> queue = new WorkQueue<>();
@@ -53,6 +56,7 @@ final class EmbeddingBatcher implements AutoCloseable {
                    DistributionSummary passSizes) {
     this.passSizes = passSizes;
     this.model = model;
+    this.packed = !model.encoder().computesPadding();
     this.settings = settings;
     this.completer = completer;
     List<Thread> started = new ArrayList<>(threads);
@@ -105,29 +109,60 @@ final class EmbeddingBatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      List<Item> round = nextRound(first, previousRoundCalls);
+      List<Tokenized> round = nextRound(first, previousRoundCalls);
       previousRoundCalls = calls(round);
       embed(round);
     }
     failQueued();
   }
 
-  /** The next round's texts; close() ends the wait for more, and the texts already taken still run. */
-  private List<Item> nextRound(Item first, int previousRoundCalls) {
-    List<Item> round = new ArrayList<>();
+  /** The next round's texts, tokenized; close() ends the wait for more, and the texts already taken still run. */
+  private List<Tokenized> nextRound(Item first, int previousRoundCalls) {
+    Round round = new Round();
     try {
       collect(first, round, previousRoundCalls);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return round;
+    return round.texts;
   }
 
-  private void collect(Item first, List<Item> round, int previousRoundCalls) throws InterruptedException {
+  /**
+   * What one round takes. An encoder that computes padding gets a few batches' worth, to sort by length
+   * and split ({@link PassPlan#of}). One that packs tokens gets one pass's worth and leaves the rest to the
+   * next free batching thread: a round runs on one thread, so a round of several large passes would keep
+   * the others idle while its callers wait.
+   */
+  private final class Round {
+    final List<Tokenized> texts = new ArrayList<>();
+    private int tokens;
+
+    void add(Item item) {
+      try {
+        TokenizedText t = model.tokenizer().encode(item.text());
+        texts.add(new Tokenized(item, t));
+        tokens += t.length();
+      } catch (RuntimeException e) {
+        item.call().fail(new LlmException(ErrorKind.INTERNAL, "tokenizing input[" + item.index() + "] failed: "
+            + e.getMessage(), e));
+      }
+    }
+
+    boolean full() {
+      return packed ? texts.size() >= settings.maxBatchSize() || tokens >= settings.maxPassTokens()
+          : texts.size() >= settings.maxBatchSize() * ROUND_BATCHES;
+    }
+
+    /** Enough for a pass: no reason to wait for more, only to take what is already queued. */
+    boolean aPassWorth() {
+      return packed ? full() : texts.size() >= settings.maxBatchSize();
+    }
+  }
+
+  private void collect(Item first, Round round, int previousRoundCalls) throws InterruptedException {
     round.add(first);
-    int limit = settings.maxBatchSize() * ROUND_BATCHES;
     if (settings.maxWaitMs() == 0) {
-      while (round.size() < limit) {
+      while (!round.full()) {
         Item next = queue.pollIf(i -> i.call() == first.call()); // atomic: another batching thread may take too
         if (next == null) {
           return;
@@ -141,11 +176,9 @@ final class EmbeddingBatcher implements AutoCloseable {
       roundsThatWaited.incrementAndGet();
     }
     long deadline = company ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxWaitMs()) : 0;
-    while (round.size() < limit) {
+    while (!round.full()) {
       long left = deadline - System.nanoTime();
-      // Once a full batch is here there is no reason to wait: take only what is already queued.
-      Item next = !company || left <= 0 || round.size() >= settings.maxBatchSize() ? queue.poll()
-          : queue.poll(left, TimeUnit.NANOSECONDS);
+      Item next = !company || left <= 0 || round.aPassWorth() ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
       if (next == null) {
         break;
       }
@@ -153,37 +186,28 @@ final class EmbeddingBatcher implements AutoCloseable {
     }
   }
 
-  private static int calls(List<Item> round) {
+  private static int calls(List<Tokenized> round) {
     int calls = 0;
     PendingCall last = null;
-    for (Item item : round) {
-      if (item.call() != last) { // a call's texts are queued together, so they arrive next to each other
+    for (Tokenized t : round) {
+      if (t.item().call() != last) { // a call's texts are queued together, so they arrive next to each other
         calls++;
-        last = item.call();
+        last = t.item().call();
       }
     }
     return calls;
   }
 
-  private void embed(List<Item> round) {
-    List<Tokenized> tokenized = new ArrayList<>(round.size());
-    for (Item item : round) {
-      try {
-        tokenized.add(new Tokenized(item, model.tokenizer().encode(item.text())));
-      } catch (RuntimeException e) {
-        item.call().fail(new LlmException(ErrorKind.INTERNAL, "tokenizing input[" + item.index() + "] failed: "
-            + e.getMessage(), e));
-      }
-    }
+  private void embed(List<Tokenized> tokenized) {
     tokenized.sort(Comparator.comparingInt(t -> t.tokens().length()));
     int[] lengths = new int[tokenized.size()];
     for (int i = 0; i < lengths.length; i++) {
       lengths[i] = tokenized.get(i).tokens().length();
     }
+    PassPlan plan = packed
+        ? PassPlan.packed(lengths, settings.maxBatchSize(), settings.maxPassTokens())
+        : PassPlan.of(lengths, settings.maxBatchSize(), settings.passCostTokens());
     int from = 0;
-    PassPlan plan = model.encoder().computesPadding()
-        ? PassPlan.of(lengths, settings.maxBatchSize(), settings.passCostTokens())
-        : PassPlan.packed(lengths, settings.maxBatchSize(), settings.maxPassTokens());
     for (int to : plan.ends()) {
       forward(tokenized.subList(from, to));
       from = to;

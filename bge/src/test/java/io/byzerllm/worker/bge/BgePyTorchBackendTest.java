@@ -82,6 +82,26 @@ class BgePyTorchBackendTest {
   }
 
   @Test
+  void embed_maxPassTokensSmallerThanEachText_aRoundAndAPassPerText() throws Exception {
+    BgeBackend small = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "transformers",
+        Map.of("bge.max_pass_tokens", "1"))));
+    try {
+      List<String> texts = BgeFixture.SENTENCES.subList(0, 4);
+
+      EmbeddingResult result = embed(small, EmbeddingCall.of(texts));
+
+      assertThat(small.forwardPasses()).isEqualTo(4);
+      assertThat(small.describe()).containsEntry("max_pass_tokens", 1).doesNotContainKey("pass_cost_tokens");
+      EmbeddingResult together = embed(torch, EmbeddingCall.of(texts));
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(cosine(result.vectors().get(i), together.vectors().get(i))).isGreaterThanOrEqualTo(0.99999);
+      }
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
   void embed_truncatedInputOnPyTorch_agreesWithOnnxRuntime() throws Exception {
     EmbeddingCall call = EmbeddingCall.of(List.of("向量检索".repeat(150)));
 
