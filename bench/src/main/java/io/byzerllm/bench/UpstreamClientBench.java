@@ -159,7 +159,7 @@ public final class UpstreamClientBench {
       }
 
       public CompletionStage<Integer> chat() {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(uri) // no request timeout, as UpstreamTransport.post sends it
             .header("Content-Type", "application/json").header("Accept", "application/json")
             .header("Authorization", "Bearer sk-bench-key-000000")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
