@@ -100,6 +100,28 @@ class PlainHttpTransportTest {
   }
 
   @Test
+  void close_lastBackendOfTheOrigin_closesItsIdleConnection() throws Exception {
+    CountDownLatch clientHungUp = new CountDownLatch(1);
+    try (RawHttpServer server = RawHttpServer.start(c -> {
+      c.readRequest();
+      answer(c);
+      if (c.clientClosesWithin(20)) {
+        clientHungUp.countDown();
+      }
+    })) {
+      ModelBackend first = TestBackends.open(ModelType.SAAS_OPENAI, server.baseUrl());
+      ModelBackend second = TestBackends.open(ModelType.SAAS_OPENAI, server.baseUrl());
+      await(first.chat(userSays("hi")));
+
+      first.close();
+      assertThat(clientHungUp.getCount()).as("another backend still uses the origin").isEqualTo(1);
+      second.close();
+
+      assertThat(clientHungUp.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   void chat_byDefault_sentOnTheLeanClientWithTheUsersHeaders() throws Exception {
     try (RawHttpServer server = RawHttpServer.start(c -> {
       c.readRequest();
