@@ -52,6 +52,9 @@ import org.HdrHistogram.Recorder;
  * <p>{@code --ab "key=value;..."} compares two node configurations the same way: A as configured by
  * default, B with those settings (e.g. {@code pekko.io.tcp.worker-dispatcher=pekko.actor.internal-dispatcher}),
  * {@code --rounds} turns each; it prints both throughputs and the CPU per request of each by thread group.
+ * {@code --ab_infer "key=value;..."} does the same with B's deployment given those infer params
+ * (e.g. {@code saas.http_client=jdk}: the JDK client for whole answers, against the lean one); the two
+ * switches may be combined.
  */
 public final class GatewayOverheadBench {
   private static final String BENCH_KEY = "sk-bench-key-000000";
@@ -87,8 +90,9 @@ public final class GatewayOverheadBench {
           Integer.parseInt(opts.getOrDefault("words", "40")));
       System.exit(0);
     }
-    if (opts.containsKey("ab")) {
-      compareConfigs(opts.get("ab"), seconds, warmup, connections, Integer.parseInt(opts.getOrDefault("rounds", "2")));
+    if (opts.containsKey("ab") || opts.containsKey("ab_infer")) {
+      compareConfigs(opts.getOrDefault("ab", ""), opts.getOrDefault("ab_infer", ""), seconds, warmup, connections,
+          Integer.parseInt(opts.getOrDefault("rounds", "2")));
       System.exit(0);
     }
     if (Boolean.parseBoolean(opts.getOrDefault("ops_cost", "false"))) {
@@ -259,17 +263,14 @@ public final class GatewayOverheadBench {
    * in front of an upstream of its own (so each has its own upstream client), measured closed-loop in turns
    * (A, B, B, A, ...): throughput and CPU per request of each, by thread group.
    */
-  private static void compareConfigs(String settings, int seconds, int warmup, int connections, int rounds)
-      throws Exception {
+  private static void compareConfigs(String settings, String inferParams, int seconds, int warmup, int connections,
+                                     int rounds) throws Exception {
     NodeSettings a = NodeSettings.ephemeral(Files.createTempDirectory("llm-bench-a"))
         .withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     NodeSettings b = NodeSettings.ephemeral(Files.createTempDirectory("llm-bench-b"))
         .withConfig("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
-    for (String kv : settings.split(";")) {
-      if (!kv.isBlank()) {
-        int eq = kv.indexOf('=');
-        b = b.withConfig(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-      }
+    for (Map.Entry<String, String> kv : pairs(settings).entrySet()) {
+      b = b.withConfig(kv.getKey(), kv.getValue());
     }
     try (FakeOpenAiServer upA = FakeOpenAiServer.start(); FakeOpenAiServer upB = FakeOpenAiServer.start();
          Node nodeA = Node.start(a); Node nodeB = Node.start(b)) {
@@ -277,9 +278,9 @@ public final class GatewayOverheadBench {
       upB.recording(false);
       HttpClient http = client();
       deploy(http, nodeA, upA);
-      deploy(http, nodeB, upB);
+      deploy(http, nodeB, upB, pairs(inferParams));
       URI[] uris = {URI.create(nodeA.httpUrl() + "/v1/chat/completions"), URI.create(nodeB.httpUrl() + "/v1/chat/completions")};
-      System.out.printf("B: %s; load average %.2f%n", settings, java.lang.management.ManagementFactory
+      System.out.printf("B: %s; load average %.2f%n", (settings + " " + inferParams).trim(), java.lang.management.ManagementFactory
           .getOperatingSystemMXBean().getSystemLoadAverage());
       closedLoop(http, uris[0], "bench", connections, warmup);
       closedLoop(http, uris[1], "bench", connections, warmup);
@@ -314,6 +315,18 @@ public final class GatewayOverheadBench {
         System.out.printf("%-52s %10.1f %10.1f%n", g, perA.getOrDefault(g, 0.0), perB.getOrDefault(g, 0.0));
       }
     }
+  }
+
+  /** {@code "k=v;k2=v2"} as a map, in order. */
+  private static Map<String, String> pairs(String list) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String kv : list.split(";")) {
+      if (!kv.isBlank()) {
+        int eq = kv.indexOf('=');
+        out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
+    return out;
   }
 
   /** The benchmark's client: HTTP/1.1 (as most SDKs speak to a gateway), four threads. */
@@ -355,10 +368,17 @@ public final class GatewayOverheadBench {
   }
 
   private static void deploy(HttpClient http, Node node, FakeOpenAiServer upstream) throws Exception {
+    deploy(http, node, upstream, Map.of());
+  }
+
+  private static void deploy(HttpClient http, Node node, FakeOpenAiServer upstream, Map<String, String> extraParams)
+      throws Exception {
+    StringBuilder extra = new StringBuilder();
+    extraParams.forEach((k, v) -> extra.append(", \"").append(k).append("\": \"").append(v).append('"'));
     String spec = """
         {"model": "bench", "pretrained_model_type": "saas/openai", "num_workers": 2, "worker_concurrency": 128,
          "infer_params": {"saas.api_key": "sk-bench-key-000000", "saas.base_url": "%s", "saas.model": "up-model",
-                          "saas.max_retries": "0", "worker.queue_size": "4096"}}""".formatted(upstream.baseUrl());
+                          "saas.max_retries": "0", "worker.queue_size": "4096"%s}}""".formatted(upstream.baseUrl(), extra);
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/deployments"))
         .header("Content-Type", "application/json").header("Authorization", "Bearer " + BENCH_KEY).POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -2,6 +2,7 @@ package io.byzerllm.bench;
 
 import com.typesafe.config.ConfigFactory;
 import io.byzerllm.testkit.FakeOpenAiServer;
+import io.byzerllm.worker.saas.internal.PlainHttpClient;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,8 +43,9 @@ import org.apache.pekko.stream.Materializer;
  * flight, with (a) the JDK {@link HttpClient} set up as {@code UpstreamClients} sets it up (HTTP/1.1
  * on plain http, a bounded pool of one thread per core as its executor, {@code sendAsync}, the body
  * read whole) and (b) Pekko HTTP's client ({@code Http.singleRequest} through its host connection pool,
- * {@code --connections} connections, the entity read with {@code toStrict}). Measured in turns (jdk,
- * pekko, pekko, jdk, ...): requests/s, p50/p99 and CPU per request by thread group.
+ * {@code --connections} connections, the entity read with {@code toStrict}) and (c) the backends'
+ * {@link PlainHttpClient} (blocking keep-alive connections, one thread each). Measured in turns, the
+ * order reversed and rotated from round to round: requests/s, p50/p99 and CPU per request by thread group.
  *
  * <pre>
  * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.UpstreamClientBench \
@@ -82,25 +85,34 @@ public final class UpstreamClientBench {
             + "pekko.http.host-connection-pool.max-open-requests = " + Integer.highestOneBit(connections * 4))
         .withFallback(ConfigFactory.load()));
     ExecutorService jdkExecutor = upstreamExecutor();
+    AutoCloseable closeLater = null;
     try (FakeOpenAiServer upstream = FakeOpenAiServer.start()) {
       upstream.recording(false);
       URI uri = URI.create(upstream.baseUrl() + "/chat/completions");
-      List<Client> clients = List.of(jdk(uri, jdkExecutor), pekko(uri, system));
+      PlainHttpClient plainHttp = new PlainHttpClient(uri.getHost(), uri.getPort(), TIMEOUT, Duration.ofSeconds(30),
+          256, "plain-http-");
+      closeLater = plainHttp;
+      List<Client> clients = List.of(jdk(uri, jdkExecutor), pekko(uri, system), plain(uri, plainHttp));
+      int n = clients.size();
       for (Client c : clients) {
         run(c, connections, warmup);
       }
       System.out.printf("%n== closed loop, %d calls in flight, %d rounds of %ds ==%n", connections, rounds, seconds);
-      long[] ok = new long[2];
-      double[] secs = new double[2];
-      Histogram[] latency = {new Histogram(3), new Histogram(3)};
-      List<Map<String, Double>> cpu = List.of(new TreeMap<>(), new TreeMap<>());
+      long[] ok = new long[n];
+      double[] secs = new double[n];
+      List<Histogram> latency = new ArrayList<>();
+      List<Map<String, Double>> cpu = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        latency.add(new Histogram(3));
+        cpu.add(new TreeMap<>());
+      }
       for (int round = 0; round < rounds; round++) {
-        for (int turn = 0; turn < 2; turn++) {
-          int i = (turn + round) % 2;
+        for (int turn = 0; turn < n; turn++) {
+          int i = (round % 2 == 0 ? turn : n - 1 - turn + round / 2) % n; // each client early and late in turn
           Round r = run(clients.get(i), connections, seconds);
           ok[i] += r.ok();
           secs[i] += r.seconds();
-          latency[i].add(r.latency());
+          latency.get(i).add(r.latency());
           r.cpu().forEach((g, us) -> cpu.get(i).merge(g, us * r.ok(), Double::sum));
           System.out.printf(Locale.ROOT, "round %d %-6s %8.0f req/s  p50 %.3f ms  p99 %.3f ms  CPU %.1f us/request  errors %d%n",
               round + 1, clients.get(i).name(), r.ok() / r.seconds(), ms(r.latency(), 50), ms(r.latency(), 99),
@@ -108,20 +120,27 @@ public final class UpstreamClientBench {
         }
       }
       System.out.printf("%n%-8s %9s %9s %9s %12s%n", "", "req/s", "p50 ms", "p99 ms", "CPU us/req");
-      for (int i = 0; i < 2; i++) {
+      for (int i = 0; i < n; i++) {
         System.out.printf(Locale.ROOT, "%-8s %9.0f %9.3f %9.3f %12.1f%n", clients.get(i).name(), ok[i] / secs[i],
-            ms(latency[i], 50), ms(latency[i], 99), cpu.get(i).get("(process)") / ok[i]);
+            ms(latency.get(i), 50), ms(latency.get(i), 99), cpu.get(i).get("(process)") / ok[i]);
       }
-      System.out.printf("CPU per request (us), by thread group:%n%-52s %10s %10s%n", "", clients.get(0).name(),
-          clients.get(1).name());
-      TreeSet<String> groups = new TreeSet<>(cpu.get(0).keySet());
-      groups.addAll(cpu.get(1).keySet());
+      System.out.printf("CPU per request (us), by thread group:%n%-52s", "");
+      clients.forEach(c -> System.out.printf("%10s", c.name()));
+      System.out.println();
+      TreeSet<String> groups = new TreeSet<>();
+      cpu.forEach(m -> groups.addAll(m.keySet()));
       for (String g : groups) {
-        System.out.printf(Locale.ROOT, "%-52s %10.1f %10.1f%n", g, cpu.get(0).getOrDefault(g, 0.0) / ok[0],
-            cpu.get(1).getOrDefault(g, 0.0) / ok[1]);
+        System.out.printf(Locale.ROOT, "%-52s", g);
+        for (int i = 0; i < n; i++) {
+          System.out.printf(Locale.ROOT, "%10.1f", cpu.get(i).getOrDefault(g, 0.0) / ok[i]);
+        }
+        System.out.println();
       }
       System.out.printf(Locale.ROOT, "load average at the end %.2f%n", loadAverage());
     } finally {
+      if (closeLater != null) {
+        closeLater.close();
+      }
       jdkExecutor.shutdownNow();
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -140,11 +159,29 @@ public final class UpstreamClientBench {
       }
 
       public CompletionStage<Integer> chat() {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(uri) // no request timeout, as UpstreamTransport.post sends it
             .header("Content-Type", "application/json").header("Accept", "application/json")
             .header("Authorization", "Bearer sk-bench-key-000000")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(HttpResponse::statusCode);
+      }
+    };
+  }
+
+  /** The backends' own keep-alive client for plain-http origins: a blocking connection per thread, the answer read whole. */
+  private static Client plain(URI uri, PlainHttpClient http) {
+    byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+    return new Client() {
+      public String name() {
+        return "plain";
+      }
+
+      public CompletionStage<Integer> chat() {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json").header("Accept", "application/json")
+            .header("Authorization", "Bearer sk-bench-key-000000")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.post(request, body).thenApply(HttpResponse::statusCode);
       }
     };
   }

@@ -73,7 +73,8 @@ public final class SaasBackend implements ModelBackend {
     this.upstream = upstream;
     this.executor = upstream.executor();
     this.errors = new UpstreamErrors(wire);
-    this.transport = new UpstreamTransport(upstream.client(), wire, errors, executor);
+    this.transport = new UpstreamTransport(upstream.client(),
+        settings.httpClient() == UpstreamSettings.HttpClientChoice.AUTO ? upstream.plain() : null, wire, errors, executor);
     this.imageDownloads = new ImageDownloads(transport, errors);
   }
 
@@ -277,7 +278,7 @@ public final class SaasBackend implements ModelBackend {
     }
     CompletableFuture<T> result;
     try {
-      CompletableFuture<HttpResponse<byte[]>> sent = transport.send(transport.post(request.get()));
+      CompletableFuture<HttpResponse<byte[]>> sent = transport.send(request.get());
       result = sent.thenApply(read).exceptionallyCompose(e -> CompletableFuture.failedFuture(errors.fromFailure(e)));
       result.whenComplete((r, e) -> {
         if (result.isCancelled()) {

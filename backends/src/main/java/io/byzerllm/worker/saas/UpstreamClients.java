@@ -1,5 +1,6 @@
 package io.byzerllm.worker.saas;
 
+import io.byzerllm.worker.saas.internal.PlainHttpClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -25,9 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loads; we set it unless the user did): below the 60-75 s that load balancers and nginx give
  * idle connections, so we seldom send on a connection the provider is closing. Servers with a
  * shorter idle time (uvicorn's 5 s, as in vLLM) are covered by {@link RetryPolicy#staleConnection}.
+ *
+ * <p>A plain-http origin also gets a {@link PlainHttpClient} for whole answers, with the same
+ * keep-alive and at most {@value #MAX_PLAIN_CONNECTIONS} connections (calls past them queue); its
+ * threads start with the first call and the last lease's close closes its connections.
  */
 final class UpstreamClients {
   static final int KEEP_ALIVE_SECONDS = 30;
+  /** Connections (and threads) per plain-http origin: above what a node's workers of one local server hold at once. */
+  static final int MAX_PLAIN_CONNECTIONS = 256;
   private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   static {
@@ -61,6 +68,11 @@ final class UpstreamClients {
       return shared.client;
     }
 
+    /** The lean client for whole answers, or null for an https origin. */
+    PlainHttpClient plain() {
+      return shared.plain;
+    }
+
     /** Runs the client's callbacks, retries' and deadlines' tasks; never blocks on the network. */
     ExecutorService executor() {
       return shared.executor;
@@ -74,11 +86,13 @@ final class UpstreamClients {
 
   private static final class Shared {
     final HttpClient client;
+    final PlainHttpClient plain;
     final ExecutorService executor;
     int references;
 
-    Shared(HttpClient client, ExecutorService executor) {
+    Shared(HttpClient client, PlainHttpClient plain, ExecutorService executor) {
       this.client = client;
+      this.plain = plain;
       this.executor = executor;
     }
   }
@@ -108,6 +122,9 @@ final class UpstreamClients {
     if (--lease.shared.references == 0) {
       SHARED.remove(lease.key);
       lease.shared.executor.shutdownNow(); // the client's selector thread ends once the client is unreachable
+      if (lease.shared.plain != null) {
+        lease.shared.plain.close();
+      }
     }
   }
 
@@ -119,7 +136,13 @@ final class UpstreamClients {
         .connectTimeout(key.connectTimeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
-    return new Shared(client, executor);
+    PlainHttpClient plain = null;
+    if (key.origin().startsWith("http:")) {
+      URI u = URI.create(key.origin());
+      plain = new PlainHttpClient(u.getHost(), u.getPort(), key.connectTimeout(), Duration.ofSeconds(KEEP_ALIVE_SECONDS),
+          MAX_PLAIN_CONNECTIONS, "plain-http-" + key.origin().substring("http://".length()).replace(':', '-') + "-");
+    }
+    return new Shared(client, plain, executor);
   }
 
   /**

@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * How to reach any SaaS provider, parsed from the {@code saas.*} infer params every provider shares:
  * {@code saas.base_url}, {@code saas.api_key} (or {@code saas.api_key_file}), {@code saas.model},
- * {@code saas.timeout}, {@code saas.max_retries} and {@code saas.headers.<Name>}. {@code apiKey} is
+ * {@code saas.timeout}, {@code saas.max_retries}, {@code saas.headers.<Name>} and {@code saas.http_client}. {@code apiKey} is
  * null only for a loopback {@code baseUrl} (a local Ollama or vLLM). {@link #toString()} never shows
  * the key; {@link #redactor()} knows it and every other secret of the spec.
  */
@@ -32,7 +32,16 @@ record UpstreamSettings(
     Duration timeout,
     int maxRetries,
     Map<String, String> headers,
+    HttpClientChoice httpClient,
     Redactor redactor) {
+
+  /**
+   * Which client sends whole (non-stream) answers, {@code saas.http_client}: {@code auto} (the
+   * default) sends them to a plain-http provider (a local vLLM, Ollama) on our lean HTTP/1.1 client
+   * and to an https one on the JDK's (HTTP/2 where offered); {@code jdk} sends everything on the
+   * JDK's, for a server that our client does not get along with.
+   */
+  enum HttpClientChoice { AUTO, JDK }
 
   private static final String HEADER_PREFIX = "saas.headers.";
   // The JDK HttpClient refuses to let a caller set these; fail at deploy time, not on the first call.
@@ -59,7 +68,7 @@ record UpstreamSettings(
     }
     return new UpstreamSettings(baseUrl, key, spec.param("saas.model", defaultModel),
         Duration.ofMillis(Math.round(positiveNumber(spec, "saas.timeout", 120) * 1000)),
-        wholeNumber(spec, "saas.max_retries", 2), headers(spec), Redactor.of(secrets));
+        wholeNumber(spec, "saas.max_retries", 2), headers(spec), httpClient(spec), Redactor.of(secrets));
   }
 
   /** The host, for error messages. */
@@ -156,6 +165,16 @@ record UpstreamSettings(
     throw new InvalidSpecException(name + " must be a whole number >= 0 (got '" + raw + "')");
   }
 
+  private static HttpClientChoice httpClient(ModelSpec spec) {
+    String raw = spec.param("saas.http_client", "auto").trim().toLowerCase(Locale.ROOT);
+    return switch (raw) {
+      case "auto" -> HttpClientChoice.AUTO;
+      case "jdk" -> HttpClientChoice.JDK;
+      default -> throw new InvalidSpecException("saas.http_client must be auto or jdk (got '"
+          + spec.param("saas.http_client", "") + "')");
+    };
+  }
+
   private static Map<String, String> headers(ModelSpec spec) {
     Map<String, String> out = new LinkedHashMap<>();
     spec.inferParams().forEach((k, v) -> {
@@ -176,6 +195,7 @@ record UpstreamSettings(
     Map<String, String> shownHeaders = new LinkedHashMap<>();
     headers.forEach((k, v) -> shownHeaders.put(k, redactor.apply(v)));
     return "baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : Secrets.MASK) + ", model=" + model
-        + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", headers=" + shownHeaders;
+        + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", headers=" + shownHeaders
+        + ", httpClient=" + httpClient.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,6 +1,7 @@
 package io.byzerllm.worker.saas;
 
 import io.byzerllm.deploy.LlmException;
+import io.byzerllm.worker.saas.internal.PlainHttpClient;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,12 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends requests to the provider and retries where {@link RetryPolicy} says it is safe. Every
- * returned future completes: with a 2xx response, or with an {@link LlmException}.
+ * returned future completes: with a 2xx response, or with an {@link LlmException}. Whole answers
+ * from a plain-http provider go through {@link PlainHttpClient} when there is one (less than half
+ * the JDK client's CPU per call: docs/benchmarks.md); streams, https providers (HTTP/2 over ALPN)
+ * and downloads go through the JDK's client.
  */
 final class UpstreamTransport {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamTransport.class);
   private static final int MAX_ENDPOINTS = 16;
   private final HttpClient client;
+  private final PlainHttpClient plain;
   private final WireFormat wire;
   private final UpstreamSettings settings;
   private final UpstreamErrors errors;
@@ -33,8 +38,10 @@ final class UpstreamTransport {
   private final Executor executor;
   private final Map<String, URI> endpoints = new ConcurrentHashMap<>();
 
-  UpstreamTransport(HttpClient client, WireFormat wire, UpstreamErrors errors, Executor executor) {
+  /** {@code plain}: the client for whole answers from a plain-http provider, or null to send all through {@code client}. */
+  UpstreamTransport(HttpClient client, PlainHttpClient plain, WireFormat wire, UpstreamErrors errors, Executor executor) {
     this.client = client;
+    this.plain = plain;
     this.wire = wire;
     this.settings = wire.settings();
     this.errors = errors;
@@ -82,16 +89,26 @@ final class UpstreamTransport {
     return HttpRequest.newBuilder(url).timeout(settings.timeout()).header("Accept", "*/*").GET().build();
   }
 
+  /** {@link #send(HttpRequest)} for a wire's POST, on the plain-http client where there is one. */
+  CompletableFuture<HttpResponse<byte[]>> send(WireRequest r) {
+    return send(post(r), plain == null ? null : r.body());
+  }
+
   /**
    * Sends a request whose answer is read whole. Each attempt must finish, body included, within
    * {@code saas.timeout}: the JDK's request timeout alone stops at the response headers. Once the
    * returned future completes (a caller may complete or cancel it), the attempt under way is
-   * cancelled, which closes its exchange.
+   * cancelled, which closes its exchange (its connection, on the plain-http client).
    */
   CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
+    return send(request, null);
+  }
+
+  /** {@code plainBody}: the request's body, to send it on the plain-http client; null for the JDK's. */
+  private CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request, byte[] plainBody) {
     CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
     AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
-    attempt(new Attempts(request, info -> HttpResponse.BodySubscribers.ofByteArray(), a -> {
+    attempt(new Attempts(request, plainBody, info -> HttpResponse.BodySubscribers.ofByteArray(), a -> {
       current.set(a);
       abortAfterTimeout(a, result);
     }, () -> false, result), 0, false);
@@ -128,12 +145,12 @@ final class UpstreamTransport {
   CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
                                                Consumer<CompletableFuture<?>> onAttempt, BooleanSupplier stopped) {
     CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
-    attempt(new Attempts(request, handler, onAttempt, stopped, result), 0, false);
+    attempt(new Attempts(request, null, handler, onAttempt, stopped, result), 0, false);
     return result;
   }
 
-  /** What stays the same from one attempt of a request to the next. */
-  private record Attempts(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
+  /** What stays the same from one attempt of a request to the next; {@code plainBody} as in {@link #send(HttpRequest, byte[])}. */
+  private record Attempts(HttpRequest request, byte[] plainBody, HttpResponse.BodyHandler<byte[]> handler,
                           Consumer<CompletableFuture<?>> onAttempt, BooleanSupplier stopped,
                           CompletableFuture<HttpResponse<byte[]>> result) {}
 
@@ -145,7 +162,7 @@ final class UpstreamTransport {
     AtomicBoolean answerBegan = new AtomicBoolean();
     CompletableFuture<HttpResponse<byte[]>> call;
     try {
-      call = client.sendAsync(a.request(), info -> {
+      call = a.plainBody() != null ? plain.post(a.request(), a.plainBody()) : client.sendAsync(a.request(), info -> {
         answerBegan.set(true);
         return a.handler().apply(info);
       });
@@ -158,7 +175,8 @@ final class UpstreamTransport {
       try {
         if (failure == null && response.statusCode() / 100 == 2) {
           result.complete(response);
-        } else if (failure != null && RetryPolicy.staleConnection(UpstreamErrors.unwrap(failure), answerBegan.get(), staleRetried)) {
+        } else if (failure != null && RetryPolicy.staleConnection(UpstreamErrors.unwrap(failure),
+            answerBegan.get() || UpstreamErrors.unwrap(failure) instanceof PlainHttpClient.AnswerBrokeOff, staleRetried)) {
           LOG.debug("sending again to {}: the connection broke before an answer ({})", settings.host(), failure.toString());
           executor.execute(() -> attempt(a, retry, true));
         } else if (failure != null) {

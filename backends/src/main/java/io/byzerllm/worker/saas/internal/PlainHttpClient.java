@@ -1,0 +1,250 @@
+package io.byzerllm.worker.saas.internal;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A keep-alive HTTP/1.1 client for one plain-http origin, for POSTs whose answer is read whole:
+ * a pool of at most {@code maxConnections} blocking connections, each owned by a thread of its own
+ * that takes the next call from the origin's queue, writes it, reads the answer and completes the
+ * call's future, so that the caller's continuation runs on that thread: one hand-off per call
+ * (queue to connection thread), where the JDK's client makes three (selector, executor, common
+ * pool). A call that finds no idle connection opens one, up to the limit; past it, calls wait in
+ * the queue. A connection idle longer than {@code keepAlive} closes, and its thread ends.
+ *
+ * <p>No timeout of its own: the caller bounds each call and completes or cancels the returned
+ * future, which closes the connection if the call is under way (the server sees the caller go).
+ * Failures: {@link java.net.ConnectException} (refused), {@link java.net.http.HttpConnectTimeoutException},
+ * a plain {@link IOException} when the connection broke before the answer's first byte (a
+ * connection the server had closed while idle: the caller may send again), and
+ * {@link AnswerBrokeOff} after it. No retries here.
+ */
+public final class PlainHttpClient implements AutoCloseable {
+  private static final Object DONE = new Object();
+  private final String host;
+  private final int port;
+  private final Duration connectTimeout;
+  private final long keepAliveNanos;
+  private final int maxConnections;
+  private final String threadName;
+  private final LinkedBlockingQueue<Call> queue = new LinkedBlockingQueue<>();
+  /** Threads polling the queue minus the queued calls no thread was started for; below 0: calls wait for a thread. */
+  private final AtomicInteger idle = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger threadNumber = new AtomicInteger();
+  private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /** Thrown when the connection broke after the answer began: the server had the request. */
+  public static final class AnswerBrokeOff extends IOException {
+    AnswerBrokeOff(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * A client for {@code http://host:port}; its threads are daemons named {@code threadName + n}.
+   */
+  public PlainHttpClient(String host, int port, Duration connectTimeout, Duration keepAlive, int maxConnections,
+                         String threadName) {
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be >= 1 (got " + maxConnections + ")");
+    }
+    this.host = host;
+    this.port = port;
+    this.connectTimeout = connectTimeout;
+    this.keepAliveNanos = keepAlive.toNanos();
+    this.maxConnections = maxConnections;
+    this.threadName = threadName;
+  }
+
+  /**
+   * POSTs {@code body} to {@code request}'s URI (which must be on this client's origin) with
+   * {@code request}'s headers; the request's own body publisher is not read. The future completes
+   * on a connection thread, with the answer whatever its status.
+   */
+  public CompletableFuture<HttpResponse<byte[]>> post(HttpRequest request, byte[] body) {
+    Call call = new Call(request, body);
+    if (closed) {
+      call.future.completeExceptionally(new IOException("the client for " + host + ":" + port + " is closed"));
+      return call.future;
+    }
+    call.future.whenComplete((r, e) -> call.abandon()); // completed by the caller while under way: close its connection
+    queue.add(call);
+    if (idle.getAndDecrement() <= 0) {
+      startWorker(); // no thread was waiting; at the limit, the call waits for the first that comes back
+    }
+    if (closed) {
+      failQueued();
+    }
+    return call.future;
+  }
+
+  /** Connections open now (each with its thread). */
+  public int openConnections() {
+    return connections.get();
+  }
+
+  /** Closes every connection, idle or under way, and fails the calls still queued. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Worker w : workers) {
+      w.stop();
+    }
+    failQueued();
+  }
+
+  private void failQueued() {
+    for (Call c = queue.poll(); c != null; c = queue.poll()) {
+      c.future.completeExceptionally(new IOException("the client for " + host + ":" + port + " was closed"));
+    }
+  }
+
+  /** Starts a connection thread unless the limit is reached; the thread counts itself idle when it first polls. */
+  private void startWorker() {
+    for (int n = connections.get(); n < maxConnections; n = connections.get()) {
+      if (connections.compareAndSet(n, n + 1)) {
+        Worker w = new Worker();
+        Thread t = new Thread(w, threadName + threadNumber.incrementAndGet());
+        t.setDaemon(true);
+        w.thread = t;
+        workers.add(w);
+        t.start();
+        return;
+      }
+    }
+  }
+
+  /** One call: its future, and who holds it now (null: queued; a connection: under way; DONE). */
+  private static final class Call {
+    final HttpRequest request;
+    final byte[] body;
+    final CompletableFuture<HttpResponse<byte[]>> future = new CompletableFuture<>();
+    final AtomicReference<Object> holder = new AtomicReference<>();
+
+    Call(HttpRequest request, byte[] body) {
+      this.request = request;
+      this.body = body;
+    }
+
+    /** False when the call was completed (cancelled) before its connection took it. */
+    boolean take(Http1Connection c) {
+      return holder.compareAndSet(null, c);
+    }
+
+    /** False when the caller completed the call while under way (its connection is closed then). */
+    boolean release(Http1Connection c) {
+      return holder.compareAndSet(c, DONE);
+    }
+
+    void abandon() {
+      if (holder.getAndSet(DONE) instanceof Http1Connection c) {
+        c.close();
+      }
+    }
+  }
+
+  /** A connection's thread: takes calls while the connection lives, opening it again when it was closed. */
+  private final class Worker implements Runnable {
+    volatile Thread thread;
+    private volatile Http1Connection connection;
+
+    @Override
+    public void run() {
+      try {
+        for (Call call = next(); call != null && !closed; call = next()) { // null: idle past the keep-alive
+          serve(call);
+        }
+      } finally {
+        Http1Connection c = connection;
+        if (c != null) {
+          c.close();
+        }
+        workers.remove(this);
+        connections.decrementAndGet();
+        if (closed) {
+          failQueued();
+        } else if (!queue.isEmpty() && idle.get() < 0) {
+          startWorker(); // a call came while this thread ended and counted against the limit: replace it
+        }
+      }
+    }
+
+    /** The next call, or null once the connection has been idle for the keep-alive (or the client closed). */
+    private Call next() {
+      idle.incrementAndGet();
+      while (true) {
+        Call call;
+        try {
+          call = queue.poll(keepAliveNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          call = closed ? null : queue.poll();
+        }
+        if (call != null) {
+          return call;
+        }
+        int n = idle.get();
+        if (closed || (n > 0 && idle.compareAndSet(n, n - 1))) {
+          return null;
+        }
+        // every polling thread is spoken for by a call on its way into the queue: wait for it
+      }
+    }
+
+    private void serve(Call call) {
+      if (call.future.isDone()) {
+        return; // cancelled while it waited
+      }
+      Http1Connection c = connection;
+      if (c == null || !c.reusable()) {
+        try {
+          c = Http1Connection.open(host, port, connectTimeout);
+          connection = c;
+        } catch (IOException | RuntimeException e) {
+          connection = null;
+          call.future.completeExceptionally(e);
+          return;
+        }
+      }
+      if (!call.take(c)) {
+        return;
+      }
+      HttpResponse<byte[]> answer;
+      try {
+        answer = c.exchange(call.request, call.body);
+      } catch (IOException | RuntimeException e) {
+        c.close();
+        connection = null;
+        call.release(c);
+        call.future.completeExceptionally(e);
+        return;
+      }
+      if (!call.release(c) || !c.reusable()) {
+        c.close(); // the caller went (abandon closed it) or the server closes it
+        connection = null;
+      }
+      call.future.complete(answer); // the caller's continuation runs here, on this connection's thread
+    }
+
+    void stop() {
+      Http1Connection c = connection;
+      if (c != null) {
+        c.close();
+      }
+      Thread t = thread;
+      if (t != null) {
+        t.interrupt();
+      }
+    }
+  }
+}
