@@ -162,8 +162,9 @@ public final class PlainHttpClient implements AutoCloseable {
     @Override
     public void run() {
       try {
-        for (Call call = next(); call != null && !closed; call = next()) { // null: idle past the keep-alive
-          serve(call);
+        boolean counted = false;
+        for (Call call = next(counted); call != null && !closed; call = next(counted)) { // null: idle past the keep-alive
+          counted = serve(call);
         }
       } finally {
         Http1Connection c = connection;
@@ -180,9 +181,14 @@ public final class PlainHttpClient implements AutoCloseable {
       }
     }
 
-    /** The next call, or null once the connection has been idle for the keep-alive (or the client closed). */
-    private Call next() {
-      idle.incrementAndGet();
+    /**
+     * The next call, or null once the connection has been idle for the keep-alive (or the client closed).
+     * {@code counted}: this thread already counted itself idle (see {@link #serve}).
+     */
+    private Call next(boolean counted) {
+      if (!counted) {
+        idle.incrementAndGet();
+      }
       while (true) {
         Call call;
         try {
@@ -201,9 +207,14 @@ public final class PlainHttpClient implements AutoCloseable {
       }
     }
 
-    private void serve(Call call) {
+    /**
+     * Runs one call. True when it completed the call's future, having first counted this thread idle: the
+     * caller's continuation runs on this thread, and a call posted meanwhile (the next request of a
+     * sequential caller) waits the moment it takes instead of opening another connection.
+     */
+    private boolean serve(Call call) {
       if (call.future.isDone()) {
-        return; // cancelled while it waited
+        return false; // cancelled while it waited
       }
       Http1Connection c = connection;
       if (c == null || !c.reusable()) {
@@ -212,12 +223,13 @@ public final class PlainHttpClient implements AutoCloseable {
           connection = c;
         } catch (IOException | RuntimeException e) {
           connection = null;
+          idle.incrementAndGet();
           call.future.completeExceptionally(e);
-          return;
+          return true;
         }
       }
       if (!call.take(c)) {
-        return;
+        return false;
       }
       HttpResponse<byte[]> answer;
       try {
@@ -226,14 +238,17 @@ public final class PlainHttpClient implements AutoCloseable {
         c.close();
         connection = null;
         call.release(c);
+        idle.incrementAndGet();
         call.future.completeExceptionally(e);
-        return;
+        return true;
       }
       if (!call.release(c) || !c.reusable()) {
         c.close(); // the caller went (abandon closed it) or the server closes it
         connection = null;
       }
+      idle.incrementAndGet();
       call.future.complete(answer); // the caller's continuation runs here, on this connection's thread
+      return true;
     }
 
     void stop() {

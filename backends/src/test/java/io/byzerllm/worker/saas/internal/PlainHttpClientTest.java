@@ -178,21 +178,33 @@ class PlainHttpClientTest {
   }
 
   @Test
-  void post_pooledConnectionClosedByServer_failsBeforeAnyByteAsResendable() throws Exception {
+  void post_pooledConnectionClosedByServer_freshConnectionOrResendableFailure() throws Exception {
     CountDownLatch closedByServer = new CountDownLatch(1);
     RawHttpServer server = closing(RawHttpServer.start(c -> {
       c.readRequest();
       c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
       c.socket.close(); // as an idle timeout would, without saying so in the answer
       closedByServer.countDown();
+    }, c -> {
+      c.readRequest();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
     }));
     PlainHttpClient client = client(server.port(), Duration.ofSeconds(30), 4);
     await(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()));
     assertThat(closedByServer.await(WAIT, TimeUnit.SECONDS)).isTrue();
 
-    Throwable failure = failureOf(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()));
+    CompletableFuture<HttpResponse<byte[]>> second = client.post(post(server.baseUrl(), "/x"), CHAT.getBytes());
 
-    assertThat(failure).isInstanceOf(IOException.class).isNotInstanceOf(PlainHttpClient.AnswerBrokeOff.class);
+    // Whether the client saw the close before reusing the connection is a race: either it sent on a
+    // fresh connection, or the call fails as one the caller may send again (no byte of an answer came).
+    Throwable failure = catchThrowable(() -> second.get(WAIT, TimeUnit.SECONDS));
+    if (failure == null) {
+      assertThat(text(second.join())).isEqualTo("fresh");
+      assertThat(server.accepted()).isEqualTo(2);
+    } else {
+      assertThat(failure).isInstanceOf(ExecutionException.class);
+      assertThat(failure.getCause()).isInstanceOf(IOException.class).isNotInstanceOf(PlainHttpClient.AnswerBrokeOff.class);
+    }
   }
 
   @Test
