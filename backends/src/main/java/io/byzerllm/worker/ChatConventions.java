@@ -49,7 +49,8 @@ public final class ChatConventions {
       if (parts == null) {
         out.add(m);
       } else {
-        out.add(new ChatMessage(m.role(), openAiParts((ArrayNode) parts), m.name(), m.prefix(), m.toolCalls(), m.toolCallId()));
+        out.add(new ChatMessage(m.role(), openAiParts((ArrayNode) parts), m.name(), m.prefix(), m.toolCalls(), m.toolCallId(),
+            m.thinkingBlocks()));
         changed = true;
       }
     }

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,7 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It checks what it receives as Anthropic does and answers a 400 {@code invalid_request_error}
  * naming the problem: the version header, {@code model}, {@code max_tokens}, {@code messages} that
  * start with {@code user} and alternate, no {@code system} role inside them, known block types,
- * base64 images with a media type, tool results that answer a {@code tool_use} of the turn before.
+ * base64 images with a media type, tool results that answer a {@code tool_use} of the turn before,
+ * and, as extended thinking requires, thinking blocks sent back unchanged: each {@code signature} (and
+ * redacted block's {@code data}) must be one this server issued for that text, and with {@code thinking}
+ * enabled the last assistant turn that used tools must start with its thinking blocks.
+ *
+ * <p>With {@code thinking} enabled (or {@link #reasoning} set) an answer starts with a signed
+ * {@code thinking} block; with {@code thinking} enabled a {@code redacted_thinking} block follows it.
+ * Streams carry the signature as a {@code signature_delta} and the redacted block whole.
  *
  * <p>With nothing queued it answers {@code "echo: " + <last user text>}, plus {@code " [images: N]"}
  * when the last user turn held images; usage counts words. Scripting is {@link FakeUpstream}'s.
@@ -26,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeClaudeServer extends FakeUpstream<FakeClaudeServer> {
   private static final AtomicLong IDS = new AtomicLong();
   private static final Set<String> MEDIA_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
+  private static final String THINKING = "Let me work out what is asked.";
+  // what this server signed: signature -> the thinking text; redacted blocks' data
+  private final Map<String, String> signatures = new ConcurrentHashMap<>();
+  private final Set<String> redacted = ConcurrentHashMap.newKeySet();
 
   private FakeClaudeServer() {
     super("fake-claude");
@@ -104,7 +116,7 @@ public final class FakeClaudeServer extends FakeUpstream<FakeClaudeServer> {
 
   // ---- what Anthropic checks ----
 
-  private static String problem(FakeExchange ex, JsonNode req) {
+  private String problem(FakeExchange ex, JsonNode req) {
     if (ex.header("anthropic-version") == null) {
       return "anthropic-version: header is required";
     }
@@ -120,6 +132,10 @@ public final class FakeClaudeServer extends FakeUpstream<FakeClaudeServer> {
     JsonNode messages = req.path("messages");
     if (!messages.isArray() || messages.isEmpty()) {
       return "messages: at least one message is required";
+    }
+    String thinkingProblem = thinkingProblem(req);
+    if (thinkingProblem != null) {
+      return thinkingProblem;
     }
     Set<String> previousToolUses = Set.of();
     for (int i = 0; i < messages.size(); i++) {
@@ -151,8 +167,40 @@ public final class FakeClaudeServer extends FakeUpstream<FakeClaudeServer> {
     return null;
   }
 
-  private static String blocks(JsonNode content, String where, Set<String> previousToolUses, Set<String> toolUses,
-                               boolean prefill) {
+  /** Anthropic's rule for tool loops with thinking: the last assistant turn that used tools starts with its thinking. */
+  private static String thinkingProblem(JsonNode req) {
+    if (!thinkingEnabled(req)) {
+      return null;
+    }
+    JsonNode messages = req.path("messages");
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      JsonNode m = messages.get(i);
+      if (!m.path("role").asText().equals("assistant")) {
+        continue;
+      }
+      boolean usedTools = false;
+      for (JsonNode b : m.path("content")) {
+        usedTools |= b.path("type").asText().equals("tool_use");
+      }
+      String first = m.path("content").path(0).path("type").asText();
+      if (usedTools && !first.equals("thinking") && !first.equals("redacted_thinking")) {
+        return "messages." + i + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `" + first
+            + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block "
+            + "(preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking "
+            + "blocks from previous turns.";
+      }
+      return null;
+    }
+    return null;
+  }
+
+  private static boolean thinkingEnabled(JsonNode req) {
+    String type = req.path("thinking").path("type").asText();
+    return type.equals("enabled") || type.equals("adaptive");
+  }
+
+  private String blocks(JsonNode content, String where, Set<String> previousToolUses, Set<String> toolUses,
+                        boolean prefill) {
     if (content.isTextual()) {
       return prefill && !content.asText().equals(content.asText().stripTrailing())
           ? "final assistant content cannot end with trailing whitespace" : null;
@@ -186,6 +234,17 @@ public final class FakeClaudeServer extends FakeUpstream<FakeClaudeServer> {
             return at + ": tool_use needs id, name and an input object";
           }
           toolUses.add(b.get("id").asText());
+        }
+        case "thinking" -> {
+          String signed = signatures.get(b.path("signature").asText(""));
+          if (signed == null || !signed.equals(b.path("thinking").asText())) {
+            return at + ": Invalid `signature` in `thinking` block";
+          }
+        }
+        case "redacted_thinking" -> {
+          if (!redacted.contains(b.path("data").asText(""))) {
+            return at + ": Invalid `data` in `redacted_thinking` block";
+          }
         }
         case "tool_result" -> {
           if (!previousToolUses.contains(b.path("tool_use_id").asText())) {
@@ -234,8 +293,12 @@ public final class FakeClaudeServer extends FakeUpstream<FakeClaudeServer> {
   private ObjectNode message(JsonNode req, String content, Script.ToolCall tool) {
     ObjectNode root = envelope(req);
     var blocks = root.putArray("content");
-    if (reasoning() != null) {
-      blocks.addObject().put("type", "thinking").put("thinking", reasoning()).put("signature", "sig-fake");
+    String thinking = thinking(req);
+    if (thinking != null) {
+      blocks.addObject().put("type", "thinking").put("thinking", thinking).put("signature", sign(thinking));
+    }
+    if (thinkingEnabled(req)) {
+      blocks.addObject().put("type", "redacted_thinking").put("data", redactedData());
     }
     if (tool == null) {
       blocks.addObject().put("type", "text").put("text", content);
@@ -271,11 +334,18 @@ public final class FakeClaudeServer extends FakeUpstream<FakeClaudeServer> {
     ex.sendEvent("message_start", start, false);
     int block = 0;
     int sent = 0;
-    if (reasoning() != null) {
+    String thinking = thinking(req);
+    if (thinking != null) {
       blockStart(ex, block, FakeExchange.JSON.createObjectNode().put("type", "thinking").put("thinking", ""));
-      for (String piece : ChatAnswers.pieces(reasoning())) {
+      for (String piece : ChatAnswers.pieces(thinking)) {
         blockDelta(ex, block, FakeExchange.JSON.createObjectNode().put("type", "thinking_delta").put("thinking", piece));
       }
+      blockDelta(ex, block, FakeExchange.JSON.createObjectNode().put("type", "signature_delta")
+          .put("signature", sign(thinking)));
+      blockStop(ex, block++);
+    }
+    if (thinkingEnabled(req)) {
+      blockStart(ex, block, FakeExchange.JSON.createObjectNode().put("type", "redacted_thinking").put("data", redactedData()));
       blockStop(ex, block++);
     }
     ex.sendEvent("ping", FakeExchange.JSON.createObjectNode().put("type", "ping"), false);
@@ -310,6 +380,23 @@ public final class FakeClaudeServer extends FakeUpstream<FakeClaudeServer> {
     delta.putObject("usage").put("output_tokens", ChatAnswers.words(tool == null ? content : tool.arguments()));
     ex.sendEvent("message_delta", delta, false);
     ex.sendEvent("message_stop", FakeExchange.JSON.createObjectNode().put("type", "message_stop"), true);
+  }
+
+  /** The thinking an answer starts with: the scripted reasoning, else a fixed text when the request enabled thinking. */
+  private String thinking(JsonNode req) {
+    return reasoning() != null ? reasoning() : thinkingEnabled(req) ? THINKING : null;
+  }
+
+  private String sign(String thinking) {
+    String signature = "EqSigFake" + IDS.incrementAndGet() + "x" + Integer.toHexString(thinking.hashCode());
+    signatures.put(signature, thinking);
+    return signature;
+  }
+
+  private String redactedData() {
+    String data = "EmwKAhgBEgyRedactedFake" + IDS.incrementAndGet();
+    redacted.add(data);
+    return data;
   }
 
   private static void blockStart(FakeExchange ex, int index, ObjectNode block) throws IOException {

@@ -84,9 +84,14 @@ public record ChatRequest(String model, ChatCall call, boolean stream, boolean i
         throw new InvalidFieldException(where + ".tool_calls", where + ".tool_calls must be a list of tool calls");
       }
       JsonNode toolCallId = m.get("tool_call_id");
+      JsonNode thinkingBlocks = m.get("thinking_blocks");
+      if (thinkingBlocks != null && !thinkingBlocks.isNull() && !thinkingBlocks.isArray()) {
+        throw new InvalidFieldException(where + ".thinking_blocks",
+            where + ".thinking_blocks must be the list of thinking blocks an earlier answer carried");
+      }
       out.add(new ChatMessage(role.asText(), content == null || content.isNull() ? null : content,
           name == null || name.isNull() ? null : name.asText(), prefix, toolCalls,
-          toolCallId == null || toolCallId.isNull() ? null : toolCallId.asText()));
+          toolCallId == null || toolCallId.isNull() ? null : toolCallId.asText(), thinkingBlocks));
     }
     return out;
   }

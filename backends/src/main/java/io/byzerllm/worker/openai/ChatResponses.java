@@ -20,6 +20,9 @@ public final class ChatResponses {
     if (r.toolCalls() != null && !r.toolCalls().isNull()) {
       message.set("tool_calls", r.toolCalls());
     }
+    if (r.thinkingBlocks() != null) {
+      message.set("thinking_blocks", r.thinkingBlocks());
+    }
     ObjectNode choice = JsonTrees.MAPPER.createObjectNode();
     choice.put("index", 0);
     choice.set("message", message);
@@ -43,6 +46,9 @@ public final class ChatResponses {
     }
     if (d.toolCalls() != null && !d.toolCalls().isNull()) {
       delta.set("tool_calls", d.toolCalls());
+    }
+    if (d.thinkingBlocks() != null) {
+      delta.set("thinking_blocks", d.thinkingBlocks());
     }
     ObjectNode choice = JsonTrees.MAPPER.createObjectNode();
     choice.put("index", 0);

@@ -23,7 +23,9 @@ import java.util.Set;
  * {@code anthropic-version} headers). System messages are lifted to {@code system}; data-URL images
  * become image blocks; a trailing assistant message is a prefill Claude continues; OpenAI tools and
  * tool calls become {@code tool_use}/{@code tool_result} blocks and back; thinking blocks come out as
- * {@code reasoning_content}. {@code max_tokens} is required by Anthropic: {@code saas.max_tokens}
+ * {@code reasoning_content} and, signatures and redacted blocks included, as {@code thinking_blocks},
+ * which an assistant message sends back first, unchanged, as Anthropic requires in a tool loop with
+ * thinking enabled. {@code max_tokens} is required by Anthropic: {@code saas.max_tokens}
  * (default {@value #DEFAULT_MAX_TOKENS}) unless the call sets one.
  */
 final class ClaudeWire implements WireFormat {
@@ -139,6 +141,9 @@ final class ClaudeWire implements WireFormat {
       result.put("content", m.text());
       return out;
     }
+    if (m.thinkingBlocks() != null && m.role().equals("assistant")) {
+      m.thinkingBlocks().forEach(out::add); // signed by Anthropic: any change and it refuses the turn
+    }
     String where = "messages[" + index + "].content";
     if (m.content().isTextual()) {
       String text = prefill ? m.text().stripTrailing() : m.text(); // Anthropic refuses a prefill ending in whitespace
@@ -211,20 +216,26 @@ final class ClaudeWire implements WireFormat {
     StringBuilder text = new StringBuilder();
     StringBuilder thinking = new StringBuilder();
     ArrayNode calls = SaasJson.MAPPER.createArrayNode();
+    ArrayNode thinkingBlocks = SaasJson.MAPPER.createArrayNode();
     for (JsonNode block : root.get("content")) {
       switch (block.path("type").asText()) {
         case "text" -> text.append(block.path("text").asText());
-        case "thinking" -> thinking.append(block.path("thinking").asText());
+        case "thinking" -> {
+          thinking.append(block.path("thinking").asText());
+          thinkingBlocks.add(block);
+        }
+        case "redacted_thinking" -> thinkingBlocks.add(block);
         case "tool_use" -> calls.add(ChatTranslation.toolCall(null, block.path("id").asText(),
             block.path("name").asText(), ChatTranslation.text(block.path("input"))));
-        default -> { } // redacted_thinking and blocks we do not know carry nothing for the caller
+        default -> { } // blocks we do not know carry nothing for the caller
       }
     }
     JsonNode usage = root.path("usage");
     return new ChatResult(requestId, text.toString(), thinking.length() == 0 ? null : thinking.toString(),
         finishReason(root.path("stop_reason").asText(null)),
         new Usage(usage.path("input_tokens").asInt(0), usage.path("output_tokens").asInt(0)),
-        OpenAiResponses.textOrNull(root.path("model")), calls.isEmpty() ? null : calls, 0);
+        OpenAiResponses.textOrNull(root.path("model")), calls.isEmpty() ? null : calls, 0,
+        thinkingBlocks.isEmpty() ? null : thinkingBlocks);
   }
 
   /** Anthropic's {@code stop_reason} as OpenAI's {@code finish_reason}. */
@@ -302,20 +313,31 @@ final class ClaudeWire implements WireFormat {
       if (content.path("type").asText().equals("text") && !content.path("text").asText("").isEmpty()) {
         return new Chunk.Delta(ChatDelta.text(content.get("text").asText()), model);
       }
+      if (content.path("type").asText().equals("redacted_thinking")) {
+        return thinking(null, content); // it comes whole: no deltas follow
+      }
       return Chunk.NOTHING;
     }
 
     private Chunk blockDelta(int block, JsonNode delta) {
       return switch (delta.path("type").asText()) {
         case "text_delta" -> new Chunk.Delta(ChatDelta.text(delta.path("text").asText()), model);
-        case "thinking_delta" -> new Chunk.Delta(new ChatDelta(null, delta.path("thinking").asText(), null, null, null), model);
+        case "thinking_delta" -> thinking(delta.path("thinking").asText(), SaasJson.MAPPER.createObjectNode()
+            .put("type", "thinking").put("thinking", delta.path("thinking").asText()));
+        case "signature_delta" -> thinking(null, SaasJson.MAPPER.createObjectNode()
+            .put("type", "thinking").put("thinking", "").put("signature", delta.path("signature").asText()));
         case "input_json_delta" -> {
           Integer index = block < toolIndexOfBlock.size() ? toolIndexOfBlock.get(block) : null;
           yield index == null ? Chunk.NOTHING
               : tools(ChatTranslation.toolCall(index, null, null, delta.path("partial_json").asText()));
         }
-        default -> Chunk.NOTHING; // signature_delta, citations
+        default -> Chunk.NOTHING; // citations
       };
+    }
+
+    /** A thinking fragment as LiteLLM streams it: the text piece (or none) and the block fragment. */
+    private Chunk thinking(String reasoning, JsonNode fragment) {
+      return new Chunk.Delta(new ChatDelta(null, reasoning, null, null, null, ChatTranslation.array(fragment)), model);
     }
 
     private Chunk tools(ObjectNode fragment) {

@@ -11,13 +11,14 @@ import java.util.TreeMap;
 
 /**
  * A streamed answer put back together: text and reasoning concatenated, the last finish reason and
- * usage, and tool calls merged from their fragments (by {@code index}, arguments appended).
- * Used from one thread at a time.
+ * usage, tool calls merged from their fragments (by {@code index}, arguments appended), and thinking
+ * blocks rebuilt from theirs ({@link ThinkingBlocks}). Used from one thread at a time.
  */
 final class StreamedAnswer {
   private final StringBuilder content = new StringBuilder();
   private final StringBuilder reasoning = new StringBuilder();
   private final Map<Integer, ObjectNode> toolCalls = new TreeMap<>();
+  private final ThinkingBlocks thinkingBlocks = new ThinkingBlocks();
   private String finishReason;
   private Usage usage;
   private String model;
@@ -42,11 +43,14 @@ final class StreamedAnswer {
     if (delta.toolCalls() != null) {
       delta.toolCalls().forEach(this::mergeToolCall);
     }
+    if (delta.thinkingBlocks() != null) {
+      delta.thinkingBlocks().forEach(thinkingBlocks::add);
+    }
   }
 
   static boolean isEmpty(ChatDelta d) {
     return d.content() == null && d.reasoningContent() == null && d.finishReason() == null && d.usage() == null
-        && d.toolCalls() == null;
+        && d.toolCalls() == null && d.thinkingBlocks() == null;
   }
 
   boolean finished() {
@@ -80,6 +84,6 @@ final class StreamedAnswer {
       calls.addAll(toolCalls.values());
     }
     return new ChatResult(requestId, content.toString(), reasoning.length() == 0 ? null : reasoning.toString(),
-        finishReason, usage, model, calls, firstTokenMillis);
+        finishReason, usage, model, calls, firstTokenMillis, thinkingBlocks.blocks());
   }
 }

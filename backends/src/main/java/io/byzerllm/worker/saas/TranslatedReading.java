@@ -37,7 +37,7 @@ final class TranslatedReading implements StreamReading {
   public Step.Deliver whole(byte[] body) {
     ChatResult whole = wire.readChat(call.requestId(), body);
     return deliver(new ChatDelta(whole.content().isEmpty() ? null : whole.content(), whole.reasoningContent(),
-        whole.finishReason(), whole.usage(), whole.toolCalls()), whole.upstreamModel());
+        whole.finishReason(), whole.usage(), whole.toolCalls(), whole.thinkingBlocks()), whole.upstreamModel());
   }
 
   private Step.Deliver deliver(ChatDelta delta, String model) {
