@@ -3,6 +3,9 @@ package io.byzerllm.server;
 import static io.byzerllm.server.NodeCalls.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.byzerllm.testkit.FakeClaudeServer;
 import io.byzerllm.testkit.FakeUpstream;
 import java.util.Map;
@@ -58,6 +61,105 @@ class ClaudeNodeIT extends ProviderNodeContract {
     assertThat(sent().json().at("/messages/1/role").asText()).isEqualTo("assistant");
     assertThat(sent().json().at("/messages/1/content/0/text").asText()).isEqualTo("{");
     assertThat(sent().header("x-api-key")).isEqualTo(KEY);
+  }
+
+  @Test
+  void chat_toolLoopWithThinking_secondTurnSendsThinkingBlocksBackAndIsAccepted() throws Exception {
+    fake().replyToolCall("mul", "{\"a\":6,\"b\":7}");
+    ObjectNode request = toolLoopWithThinking(false);
+    HttpResponse<String> first = NODE.calls().post("/v1/chat/completions", request.toString());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    JsonNode assistant = json(first).at("/choices/0/message");
+
+    HttpResponse<String> second = NODE.calls().post("/v1/chat/completions", withToolAnswer(request, assistant).toString());
+
+    assertThat(assistant.at("/thinking_blocks/0/signature").asText()).isNotEmpty();
+    assertThat(assistant.at("/thinking_blocks/1/type").asText()).isEqualTo("redacted_thinking");
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(NodeCalls.content(second)).isEqualTo("echo: result 42");
+    assertThat(sent().json().at("/messages/1/content/0")).isEqualTo(assistant.at("/thinking_blocks/0"));
+  }
+
+  @Test
+  void stream_toolLoopWithThinking_streamedThinkingBlocksRebuiltAndSecondTurnAccepted() throws Exception {
+    fake().replyToolCall("mul", "{\"a\":6,\"b\":7}");
+    ObjectNode request = toolLoopWithThinking(true);
+    HttpResponse<String> first = NODE.calls().post("/v1/chat/completions", request.toString());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    ObjectNode assistant = assistantOf(first);
+
+    HttpResponse<String> second = NODE.calls().post("/v1/chat/completions", withToolAnswer(request, assistant).toString());
+
+    assertThat(assistant.at("/thinking_blocks/0/signature").asText()).isNotEmpty();
+    assertThat(assistant.at("/thinking_blocks/1/type").asText()).isEqualTo("redacted_thinking");
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(NodeCalls.content(second)).isEqualTo("echo: result 42");
+    assertThat(sent().json().at("/messages/1/content/0/signature").asText())
+        .isEqualTo(assistant.at("/thinking_blocks/0/signature").asText());
+  }
+
+  private static ObjectNode toolLoopWithThinking(boolean stream) {
+    ObjectNode request = (ObjectNode) NodeCalls.JSON.valueToTree(Map.of("model", MODEL, "stream", stream));
+    request.putArray("messages").addObject().put("role", "user").put("content", "6*7?");
+    ObjectNode fn = request.putArray("tools").addObject().put("type", "function").putObject("function")
+        .put("name", "mul");
+    fn.putObject("parameters").put("type", "object").putObject("properties");
+    request.putObject("thinking").put("type", "enabled").put("budget_tokens", 1024);
+    return request;
+  }
+
+  /** The request again, with the assistant's answer as it came and the tool's result after it. */
+  private static ObjectNode withToolAnswer(ObjectNode request, JsonNode assistant) {
+    ObjectNode next = request.deepCopy();
+    ArrayNode messages = (ArrayNode) next.get("messages");
+    messages.add(assistant);
+    messages.addObject().put("role", "tool").put("tool_call_id", assistant.at("/tool_calls/0/id").asText())
+        .put("content", "42");
+    return next;
+  }
+
+  /**
+   * The assistant message a streaming caller rebuilds from the chunks, as LiteLLM's callers do: tool
+   * call fragments joined by index; thinking pieces joined until a fragment brings the block's signature.
+   */
+  private static ObjectNode assistantOf(HttpResponse<String> sse) throws Exception {
+    ObjectNode message = NodeCalls.JSON.createObjectNode().put("role", "assistant").put("content", "");
+    ArrayNode calls = message.putArray("tool_calls");
+    ArrayNode thinking = message.putArray("thinking_blocks");
+    ObjectNode open = null;
+    for (String data : NodeCalls.sseData(sse.body())) {
+      JsonNode delta = data.equals("[DONE]") ? NodeCalls.JSON.nullNode() : NodeCalls.JSON.readTree(data).at("/choices/0/delta");
+      for (JsonNode f : delta.path("tool_calls")) {
+        while (calls.size() <= f.path("index").asInt()) {
+          calls.addObject().put("type", "function").putObject("function").put("arguments", "");
+        }
+        ObjectNode call = (ObjectNode) calls.get(f.path("index").asInt());
+        if (f.has("id")) {
+          call.put("id", f.get("id").asText());
+        }
+        ObjectNode fn = (ObjectNode) call.get("function");
+        if (f.at("/function/name").isTextual()) {
+          fn.put("name", f.at("/function/name").asText());
+        }
+        fn.put("arguments", fn.path("arguments").asText() + f.at("/function/arguments").asText(""));
+      }
+      for (JsonNode b : delta.path("thinking_blocks")) {
+        if (!b.path("type").asText().equals("thinking")) {
+          thinking.add(b);
+          open = null;
+          continue;
+        }
+        if (open == null) {
+          open = thinking.addObject().put("type", "thinking").put("thinking", "");
+        }
+        open.put("thinking", open.path("thinking").asText() + b.path("thinking").asText());
+        if (b.path("signature").isTextual()) {
+          open.put("signature", b.get("signature").asText());
+          open = null;
+        }
+      }
+    }
+    return message;
   }
 
   @Test
