@@ -39,6 +39,18 @@ class ClusterMessagesTest {
   }
 
   @Test
+  void streamEvent_deltaAndDoneWithThinkingBlocks_roundTrip() {
+    var blocks = JsonNodeFactory.instance.arrayNode().add(JsonNodeFactory.instance.objectNode().put("type", "thinking")
+        .put("thinking", "").put("signature", "EqSig1"));
+    StreamEvent delta = StreamEvent.delta(new ChatDelta(null, null, null, null, null, blocks));
+    StreamEvent done = StreamEvent.done(new io.byzerllm.worker.ChatResult("req-1", "42", "hmm", "stop", new Usage(3, 4),
+        "claude", null, 0, blocks), 1_000);
+
+    assertThat(SERIALIZATION.verifySerialization(delta, true)).isEqualTo(delta);
+    assertThat(SERIALIZATION.verifySerialization(done, true)).isEqualTo(done);
+  }
+
+  @Test
   void streamEvent_frameOfProviderBytes_roundTripsByteForByte() {
     byte[] sse = "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"delta\":{\"content\":\"你好\"},\"logprobs\":null}]}\n\n"
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -70,7 +82,8 @@ class ClusterMessagesTest {
         .put("type", "function").set("function", JsonNodeFactory.instance.objectNode().put("name", "mul")
             .put("arguments", "{\"a\":6}")));
     ChatCall chat = new ChatCall("req-1", List.of(ChatMessage.of("user", "6*7?"),
-        new ChatMessage("assistant", null, null, false, calls, null),
+        new ChatMessage("assistant", null, null, false, calls, null, JsonNodeFactory.instance.arrayNode()
+            .add(JsonNodeFactory.instance.objectNode().put("type", "redacted_thinking").put("data", "EmwK"))),
         new ChatMessage("tool", TextNode.valueOf("42"), null, false, null, "call_1")), ChatOptions.DEFAULTS);
     WorkerActor.Call call = new WorkerActor.Call(1, new Work.Chat(chat), KIT.<WorkerReply>createTestProbe().ref());
 
@@ -79,6 +92,8 @@ class ClusterMessagesTest {
     assertThat(((Work.Chat) back.work()).call().messages().get(1).toolCalls().at("/0/function/name").asText())
         .isEqualTo("mul");
     assertThat(((Work.Chat) back.work()).call().messages().get(2).toolCallId()).isEqualTo("call_1");
+    assertThat(((Work.Chat) back.work()).call().messages().get(1).thinkingBlocks().at("/0/data").asText()).isEqualTo("EmwK");
+    assertThat(((Work.Chat) back.work()).call().messages().get(2).thinkingBlocks()).isNull();
   }
 
   @Test
