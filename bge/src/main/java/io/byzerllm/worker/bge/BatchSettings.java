@@ -11,19 +11,23 @@ import io.byzerllm.deploy.ModelSpec;
  * its texts ({@link PassPlan}; {@code 0}: only texts of one length share a pass), or, on an encoder that
  * packs real tokens and computes no padding, into passes of at most about {@code maxPassTokens} tokens, on
  * {@code batchingThreads} threads that each form and run rounds ({@code 0}: chosen by the worker).
+ * {@code lonePasses}: a text that comes alone to an idle worker may run on an encoder of its own that spreads
+ * one pass over all the worker's threads ({@code bge.lone_pass=auto}, the default; {@code off}: every pass on
+ * the one encoder).
  */
 public record BatchSettings(int maxBatchSize, int maxWaitMs, int passCostTokens, int maxPassTokens,
-                            int batchingThreads) {
+                            int batchingThreads, boolean lonePasses) {
   public static final String MAX_BATCH_SIZE = "bge.max_batch_size";
   public static final String MAX_WAIT_MS = "bge.max_wait_ms";
   public static final String PASS_COST_TOKENS = "bge.pass_cost_tokens";
   public static final String MAX_PASS_TOKENS = "bge.max_pass_tokens";
   public static final String BATCHING_THREADS = "bge.batching_threads";
+  public static final String LONE_PASS = "bge.lone_pass";
   /**
    * 14 tokens: the fixed cost of a bge-small pass on ONNX Runtime; 256 tokens: packed bf16 passes of
    * 140 to 250 tokens cost least per sentence on PyTorch (both measured, docs/benchmarks.md).
    */
-  public static final BatchSettings DEFAULTS = new BatchSettings(32, 2, 14, 256, 0);
+  public static final BatchSettings DEFAULTS = new BatchSettings(32, 2, 14, 256, 0, true);
 
   public BatchSettings {
     if (maxBatchSize < 1 || maxBatchSize > 4096) {
@@ -48,7 +52,7 @@ public record BatchSettings(int maxBatchSize, int maxWaitMs, int passCostTokens,
 
   /**
    * Reads {@code bge.max_batch_size}, {@code bge.max_wait_ms}, {@code bge.pass_cost_tokens},
-   * {@code bge.max_pass_tokens}, {@code bge.batching_threads}.
+   * {@code bge.max_pass_tokens}, {@code bge.batching_threads}, {@code bge.lone_pass}.
    */
   public static BatchSettings from(ModelSpec spec) {
     return new BatchSettings(
@@ -56,7 +60,18 @@ public record BatchSettings(int maxBatchSize, int maxWaitMs, int passCostTokens,
         intParam(spec, MAX_WAIT_MS, DEFAULTS.maxWaitMs()),
         intParam(spec, PASS_COST_TOKENS, DEFAULTS.passCostTokens()),
         intParam(spec, MAX_PASS_TOKENS, DEFAULTS.maxPassTokens()),
-        intParam(spec, BATCHING_THREADS, DEFAULTS.batchingThreads()));
+        intParam(spec, BATCHING_THREADS, DEFAULTS.batchingThreads()),
+        lonePasses(spec));
+  }
+
+  private static boolean lonePasses(ModelSpec spec) {
+    String raw = spec.param(LONE_PASS, "auto").trim();
+    return switch (raw) {
+      case "auto" -> true;
+      case "off" -> false;
+      default -> throw new InvalidSpecException("--infer_params " + LONE_PASS + " must be auto or off (got '" + raw
+          + "')");
+    };
   }
 
   private static int intParam(ModelSpec spec, String name, int fallback) {

@@ -87,10 +87,10 @@ public final class BgeBackend implements ModelBackend {
       EngineChoice choice = EngineChoice.choose(files, requested, spec.gpusPerWorker() > 0, precision, CpuFlags.detect());
       DjlRuntime.prepare(context.cacheDir());
       Device device = DjlRuntime.device(choice.engine(), spec.gpusPerWorker(), context.gpuIndices());
-      LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString() + choice.precision().fileSuffix(),
-          choice.engine(), device.toString(), context.cpuThreads());
+      LoadedModels.Key key = new LoadedModels.Key(choice.weightsFile(files).toString() + choice.precision().fileSuffix()
+          + (settings.lonePasses() ? "" : "#no-lone-pass"), choice.engine(), device.toString(), context.cpuThreads());
       LoadedModel model = LoadedModels.acquire(key,
-          () -> BgeLoader.load(files, choice, device, context.cpuThreads(), context.cacheDir()));
+          () -> BgeLoader.load(files, choice, device, context.cpuThreads(), context.cacheDir(), settings.lonePasses()));
       try {
         return new BgeBackend(context, key, model, settings, device);
       } catch (RuntimeException e) {
@@ -194,6 +194,10 @@ public final class BgeBackend implements ModelBackend {
     d.put("forward_passes", batcher.forwardPasses());
     d.put("texts_embedded", batcher.textsEmbedded());
     d.put("rounds_that_waited", batcher.roundsThatWaited());
+    model.lonePass().ifPresent(lone -> {
+      d.put("lone_pass_engine", lone.engineDescription());
+      d.put("lone_passes", batcher.lonePasses());
+    });
     return d;
   }
 

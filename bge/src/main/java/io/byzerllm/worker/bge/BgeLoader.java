@@ -2,22 +2,26 @@ package io.byzerllm.worker.bge;
 
 import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads the model an {@link EngineChoice} names: its encoder (ONNX Runtime fp32 or int8, TorchScript, or
  * the PyTorch forward pass in fp32 or bf16) and its tokenizer. For {@code bge.precision=auto} it loads
- * both candidates, races them and keeps the faster. Blocks; the caller holds {@link LoadedModels}' lock.
+ * both candidates, races them and keeps the faster; when bf16 wins on a worker of two or more threads and
+ * {@code lonePasses} holds, it keeps fp32 too, for texts that come alone ({@link LoadedModel#lonePass()}).
+ * Blocks; the caller holds {@link LoadedModels}' lock.
  */
 final class BgeLoader {
   private static final Logger LOG = LoggerFactory.getLogger(BgeLoader.class);
 
   private BgeLoader() {}
 
-  static LoadedModel load(BgeModelFiles files, EngineChoice choice, Device device, int threads, Path cache) {
+  static LoadedModel load(BgeModelFiles files, EngineChoice choice, Device device, int threads, Path cache,
+                          boolean lonePasses) {
     if (choice.precision() == Precision.AUTO) {
-      return race(files, choice, device, threads, cache);
+      return race(files, choice, device, threads, cache, lonePasses && threads >= 2);
     }
     BertEncoder encoder = encoder(files, choice, device, threads, cache);
     return kept(choice, files, encoder, encoder instanceof TorchBertEncoder t
@@ -37,10 +41,12 @@ final class BgeLoader {
 
   /**
    * {@code bge.precision=auto} on a CPU with bf16 instructions: loads both candidates, times them
-   * ({@link EncoderRace}) and keeps the faster, closing the other. Should bf16 fail to load, fp32 stays,
-   * and the reason says why.
+   * ({@link EncoderRace}) and keeps the faster, closing the other, unless bf16 won and {@code lonePasses}:
+   * bf16 runs each pass on one thread, which for a text alone on an idle worker is slower than fp32 on all
+   * of them (docs/benchmarks.md). Should bf16 fail to load, fp32 stays, and the reason says why.
    */
-  private static LoadedModel race(BgeModelFiles files, EngineChoice auto, Device device, int threads, Path cache) {
+  private static LoadedModel race(BgeModelFiles files, EngineChoice auto, Device device, int threads, Path cache,
+                                  boolean lonePasses) {
     BertEncoder fp32 = OnnxBertEncoder.load(files.onnx(), device, threads, "fp32");
     TorchBertEncoder bf16;
     try {
@@ -61,16 +67,26 @@ final class BgeLoader {
       throw e;
     }
     boolean bf16Won = choice.precision() == Precision.BF16;
+    if (bf16Won && lonePasses) {
+      return kept(choice.withReason(choice.reason() + "; a text alone on an idle worker: fp32 OnnxRuntime on "
+          + threads + " threads"), files, bf16, Optional.of(fp32), maxTokens);
+    }
     (bf16Won ? fp32 : bf16).close();
     return kept(choice, files, bf16Won ? bf16 : fp32, maxTokens);
   }
 
   private static LoadedModel kept(EngineChoice choice, BgeModelFiles files, BertEncoder encoder, int maxTokens) {
+    return kept(choice, files, encoder, Optional.empty(), maxTokens);
+  }
+
+  private static LoadedModel kept(EngineChoice choice, BgeModelFiles files, BertEncoder encoder,
+                                  Optional<BertEncoder> lonePass, int maxTokens) {
     try {
       return new LoadedModel(files, choice.engine(), choice.precision(), choice.reason(),
-          BgeTokenizer.open(files.tokenizer(), maxTokens), encoder);
+          BgeTokenizer.open(files.tokenizer(), maxTokens), encoder, lonePass);
     } catch (RuntimeException e) {
       encoder.close();
+      lonePass.ifPresent(BertEncoder::close);
       throw e;
     }
   }

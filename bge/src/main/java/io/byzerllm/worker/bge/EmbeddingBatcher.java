@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Several batching threads may share the queue ({@code threads}): each takes a round and runs its
  * passes, so that under load passes run side by side, each on the thread that formed it, instead of one
  * pass at a time spread over the engine's intra-op threads (which wake and sleep at every operator).
+ *
+ * <p>A text that comes alone, with nothing queued behind it and no other pass running, runs on the model's
+ * lone-pass encoder where it has one ({@link LoadedModel#lonePass()}): one pass over all the worker's
+ * threads, the least latency for a caller alone, where passes side by side on one thread each cost least
+ * CPU under load.
  */
 final class EmbeddingBatcher implements AutoCloseable {
   /** How many batches' worth of queued texts one round may sort together. */
@@ -47,6 +53,9 @@ final class EmbeddingBatcher implements AutoCloseable {
   private final AtomicLong forwardPasses = new AtomicLong();
   private final AtomicLong textsEmbedded = new AtomicLong();
   private final AtomicLong roundsThatWaited = new AtomicLong();
+  private final AtomicLong lonePasses = new AtomicLong();
+  /** Batching threads between taking a round's first text and the end of its passes. */
+  private final AtomicInteger busyThreads = new AtomicInteger();
   private final List<Thread> threads;
   /** Texts per forward pass, on the node's {@code /metrics}. */
   private final DistributionSummary passSizes;
@@ -95,6 +104,11 @@ final class EmbeddingBatcher implements AutoCloseable {
     return textsEmbedded.get();
   }
 
+  /** Passes of a text alone run on the lone-pass encoder. */
+  long lonePasses() {
+    return lonePasses.get();
+  }
+
   /** Rounds that waited for company (the others ran what was queued at once). */
   long roundsThatWaited() {
     return roundsThatWaited.get();
@@ -109,9 +123,14 @@ final class EmbeddingBatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      List<Tokenized> round = nextRound(first, previousRoundCalls);
-      previousRoundCalls = calls(round);
-      embed(round);
+      busyThreads.incrementAndGet();
+      try {
+        List<Tokenized> round = nextRound(first, previousRoundCalls);
+        previousRoundCalls = calls(round);
+        embed(round);
+      } finally {
+        busyThreads.decrementAndGet();
+      }
     }
     failQueued();
   }
@@ -199,6 +218,11 @@ final class EmbeddingBatcher implements AutoCloseable {
   }
 
   private void embed(List<Tokenized> tokenized) {
+    if (tokenized.size() == 1 && model.lonePass().isPresent() && busyThreads.get() == 1 && queue.peek() == null) {
+      lonePasses.incrementAndGet();
+      forward(tokenized, model.lonePass().get(), true);
+      return;
+    }
     tokenized.sort(Comparator.comparingInt(t -> t.tokens().length()));
     int[] lengths = new int[tokenized.size()];
     for (int i = 0; i < lengths.length; i++) {
@@ -209,24 +233,29 @@ final class EmbeddingBatcher implements AutoCloseable {
         : PassPlan.of(lengths, settings.maxBatchSize(), settings.passCostTokens());
     int from = 0;
     for (int to : plan.ends()) {
-      forward(tokenized.subList(from, to));
+      forward(tokenized.subList(from, to), model.encoder(), false);
       from = to;
     }
   }
 
-  private void forward(List<Tokenized> batch) {
+  /** {@code completeHere}: the callers' continuations run on this thread (a lone pass: nobody waits for it). */
+  private void forward(List<Tokenized> batch, BertEncoder encoder, boolean completeHere) {
     try {
-      float[][] states = model.encoder().clsStates(TokenBatch.of(batch.stream().map(Tokenized::tokens).toList()));
+      float[][] states = encoder.clsStates(TokenBatch.of(batch.stream().map(Tokenized::tokens).toList()));
       forwardPasses.incrementAndGet();
       textsEmbedded.addAndGet(batch.size());
       passSizes.record(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         Tokenized t = batch.get(i);
-        t.item().call().deliver(t.item().index(), normalized(states[i]), t.tokens());
+        if (completeHere) {
+          t.item().call().deliverHere(t.item().index(), normalized(states[i]), t.tokens());
+        } else {
+          t.item().call().deliver(t.item().index(), normalized(states[i]), t.tokens());
+        }
       }
     } catch (RuntimeException e) {
       LlmException error = e instanceof LlmException l ? l
-          : new LlmException(ErrorKind.INTERNAL, "the " + model.engine().djlName() + " forward pass failed: "
+          : new LlmException(ErrorKind.INTERNAL, "the forward pass (" + encoder.engineDescription() + ") failed: "
               + e.getMessage(), e);
       batch.forEach(t -> t.item().call().fail(error));
     }

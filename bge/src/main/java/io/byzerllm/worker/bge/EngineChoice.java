@@ -102,6 +102,10 @@ record EngineChoice(InferEngine engine, Weights weights, Precision precision, St
         : "auto: PyTorch, the only engine for this model's weights") + why);
   }
 
+  EngineChoice withReason(String newReason) {
+    return new EngineChoice(engine, weights, precision, newReason);
+  }
+
   /** The file the engine loads: what makes two workers' models the same model. */
   Path weightsFile(BgeModelFiles files) {
     return switch (weights) {

@@ -41,7 +41,11 @@ final class OnnxBertEncoder implements BertEncoder {
   }
 
   static OnnxBertEncoder load(Path onnxFile, Device device, int threads, String precision) {
-    OrtSession.SessionOptions options = sessionOptions();
+    return load(onnxFile, device, threads, precision, false);
+  }
+
+  static OnnxBertEncoder load(Path onnxFile, Device device, int threads, String precision, boolean spinning) {
+    OrtSession.SessionOptions options = sessionOptions(spinning);
     Model model = Model.newInstance("bge", device, InferEngine.ONNX.djlName());
     try {
       return DjlModelLoading.load(model, "ONNX", onnxFile, m -> {
@@ -54,7 +58,7 @@ final class OnnxBertEncoder implements BertEncoder {
               + " is not a BERT encoder (inputs " + names + "; expected input_ids, attention_mask[, token_type_ids])");
         }
         return new OnnxBertEncoder(m, options, names, Files.size(onnxFile), "OnnxRuntime on " + device + ", "
-            + threads + " intra-op threads (no spinning), " + precision);
+            + threads + " intra-op threads (" + (spinning ? "spinning" : "no spinning") + "), " + precision);
       });
     } catch (RuntimeException e) {
       options.close();
@@ -68,10 +72,10 @@ final class OnnxBertEncoder implements BertEncoder {
    * on 2 busy cores with 2 intra-op threads (docs/benchmarks.md), spinning doubled the CPU per sentence
    * and cut the throughput to a third.
    */
-  private static OrtSession.SessionOptions sessionOptions() {
+  private static OrtSession.SessionOptions sessionOptions(boolean spinning) {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
       return options;
     } catch (OrtException e) {
       options.close();

@@ -99,7 +99,7 @@ class BgeBatchingThreadsTest {
   @Test
   void batchingThreads_notAsked_onePerCpuThreadElseAsAsked() {
     BatchSettings auto = BatchSettings.DEFAULTS;
-    BatchSettings three = new BatchSettings(32, 2, 14, 256, 3);
+    BatchSettings three = new BatchSettings(32, 2, 14, 256, 3, true);
 
     assertThat(BgeBackend.batchingThreads(auto, 4)).isEqualTo(4);
     assertThat(BgeBackend.batchingThreads(auto, 0)).isEqualTo(1);

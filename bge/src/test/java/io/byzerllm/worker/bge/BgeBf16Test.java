@@ -37,14 +37,7 @@ class BgeBf16Test {
 
   @AfterAll
   static void close() {
-    for (BgeBackend b : new BgeBackend[] {fp32, bf16}) {
-      if (b != null) {
-        b.close();
-      }
-    }
-    if (fixture != null) {
-      fixture.close();
-    }
+    BgeFixture.closeAll(fixture, fp32, bf16);
   }
 
   @Test

@@ -77,6 +77,18 @@ final class BgeFixture implements AutoCloseable {
     return backend.embed(call).toCompletableFuture().get(120, SECONDS);
   }
 
+  /** Closes the backends that were opened (a skipped or failed set-up leaves some null), then the fixture. */
+  static void closeAll(BgeFixture fixture, BgeBackend... backends) {
+    for (BgeBackend b : backends) {
+      if (b != null) {
+        b.close();
+      }
+    }
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
   static float[] embedOne(ModelBackend backend, String text) throws Exception {
     return embed(backend, EmbeddingCall.of(List.of(text))).vectors().get(0);
   }

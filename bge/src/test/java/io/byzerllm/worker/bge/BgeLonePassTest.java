@@ -1,0 +1,112 @@
+package io.byzerllm.worker.bge;
+
+import static io.byzerllm.worker.bge.BgeFixture.cosine;
+import static io.byzerllm.worker.bge.BgeFixture.embed;
+import static io.byzerllm.worker.bge.BgeFixture.embedOne;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.byzerllm.deploy.InvalidSpecException;
+import io.byzerllm.worker.EmbeddingCall;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A text alone on an idle {@code bge.precision=auto} worker of two threads, whose race bf16 won: it runs on fp32
+ * OnnxRuntime over both threads ({@code bge.lone_pass}), everything else on bf16. Needs a CPU with bf16 instructions.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class BgeLonePassTest {
+  private static BgeFixture fixture;
+  private static BgeBackend auto;
+  private static BgeBackend fp32;
+  private static BgeBackend bf16;
+
+  @BeforeAll
+  static void load() {
+    assumeTrue(CpuFlags.detect().hasBf16(), "this CPU has neither avx512_bf16 nor amx_bf16");
+    fixture = new BgeFixture();
+    auto = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "", Map.of()), 2));
+    assumeTrue(auto.describe().get("precision").equals("bf16"), "the race at load kept fp32 on this machine");
+    fp32 = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "onnx", Map.of())));
+    bf16 = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "", Map.of("bge.precision", "bf16")), 2));
+  }
+
+  @AfterAll
+  static void close() {
+    BgeFixture.closeAll(fixture, auto, fp32, bf16);
+  }
+
+  @Test
+  void open_autoOnTwoThreads_describesTheLonePassEncoder() {
+    Map<String, Object> d = auto.describe();
+    assertThat((String) d.get("lone_pass_engine")).contains("OnnxRuntime").contains("2 intra-op threads").endsWith("fp32");
+    assertThat((String) d.get("engine_choice")).contains("a text alone on an idle worker: fp32 OnnxRuntime on 2 threads");
+    assertThat(bf16.describe()).as("bge.precision=bf16 asked for bf16 numbers only").doesNotContainKey("lone_pass_engine");
+  }
+
+  @Test
+  void embed_textAloneOnIdleWorker_runsOnFp32AcrossBothThreads() throws Exception {
+    String text = "向量数据库支持全文检索和向量检索。";
+    long before = (Long) auto.describe().get("lone_passes");
+
+    float[] alone = embedOne(auto, text);
+
+    assertThat((Long) auto.describe().get("lone_passes")).isEqualTo(before + 1);
+    assertThat(cosine(alone, embedOne(fp32, text))).as("fp32 OnnxRuntime's vector").isGreaterThan(0.999999);
+    assertThat(cosine(alone, embedOne(bf16, text))).as("bf16's vector").isGreaterThan(0.9999);
+  }
+
+  @Test
+  void embed_severalTextsInOneCall_runOnBf16InOnePass() throws Exception {
+    long lone = (Long) auto.describe().get("lone_passes");
+    long passes = (Long) auto.describe().get("forward_passes");
+    List<String> texts = BgeFixture.SENTENCES.subList(0, 3);
+
+    List<float[]> vectors = embed(auto, EmbeddingCall.of(texts)).vectors();
+
+    assertThat((Long) auto.describe().get("lone_passes")).isEqualTo(lone);
+    assertThat((Long) auto.describe().get("forward_passes")).isEqualTo(passes + 1);
+    List<float[]> half = embed(bf16, EmbeddingCall.of(texts)).vectors();
+    for (int i = 0; i < texts.size(); i++) {
+      assertThat(cosine(vectors.get(i), half.get(i))).as(texts.get(i)).isGreaterThan(0.99999);
+    }
+  }
+
+  @Test
+  void open_lonePassOff_everyPassOnBf16() throws Exception {
+    BgeBackend off = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "",
+        Map.of(BatchSettings.LONE_PASS, "off")), 2));
+    try {
+      assertThat(off.describe()).doesNotContainKey("lone_pass_engine").doesNotContainKey("lone_passes");
+      float[] alone = embedOne(off, "短");
+      assertThat(cosine(alone, embedOne(bf16, "短"))).isGreaterThan(0.99999);
+    } finally {
+      off.close();
+    }
+  }
+
+  @Test
+  void open_autoOnOneThread_noLonePassEncoder() {
+    BgeBackend one = (BgeBackend) BgeBackend.open(fixture.context(BgeFixture.spec("", "", Map.of()), 1));
+    try {
+      assertThat(one.describe()).doesNotContainKey("lone_pass_engine");
+    } finally {
+      one.close();
+    }
+  }
+
+  @Test
+  void open_lonePassUnknownWord_refusedNamingTheParamAndItsWords() {
+    assertThatThrownBy(() -> BgeBackend.open(fixture.context(BgeFixture.spec("", "",
+        Map.of(BatchSettings.LONE_PASS, "always")), 2)))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessage("--infer_params bge.lone_pass must be auto or off (got 'always')");
+  }
+}
