@@ -200,14 +200,21 @@ class PlainHttpClientTest {
 
     // Whether the client saw the close before reusing the connection is a race: either it sent on a
     // fresh connection, or the call fails as one the caller may send again (no byte of an answer came).
-    Throwable failure = catchThrowable(() -> second.get(WAIT, TimeUnit.SECONDS));
-    if (failure == null) {
-      assertThat(text(second.join())).isEqualTo("fresh");
+    if (answeredOrResendable(second, "fresh")) {
       assertThat(server.accepted()).isEqualTo(2);
-    } else {
-      assertThat(failure).isInstanceOf(ExecutionException.class);
-      assertThat(failure.getCause()).isInstanceOf(IOException.class).isNotInstanceOf(PlainHttpClient.AnswerBrokeOff.class);
     }
+  }
+
+  /** True when {@code call} answered {@code expected}; else asserts it failed as one the caller may send again. */
+  private static boolean answeredOrResendable(CompletableFuture<HttpResponse<byte[]>> call, String expected) {
+    Throwable failure = catchThrowable(() -> call.get(WAIT, TimeUnit.SECONDS));
+    if (failure == null) {
+      assertThat(text(call.join())).isEqualTo(expected);
+      return true;
+    }
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause()).isInstanceOf(IOException.class).isNotInstanceOf(PlainHttpClient.AnswerBrokeOff.class);
+    return false;
   }
 
   @Test
@@ -346,14 +353,8 @@ class PlainHttpClientTest {
     int answered = 0;
 
     for (int i = 0; i < 200; i++) {
-      CompletableFuture<HttpResponse<byte[]>> call = client.post(post(server.baseUrl(), "/x"), CHAT.getBytes());
-      Throwable failure = catchThrowable(() -> call.get(WAIT, TimeUnit.SECONDS));
-      if (failure == null) {
-        assertThat(text(call.join())).isEqualTo("ok");
+      if (answeredOrResendable(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()), "ok")) {
         answered++;
-      } else {
-        assertThat(failure).isInstanceOf(ExecutionException.class);
-        assertThat(failure.getCause()).isInstanceOf(IOException.class).isNotInstanceOf(PlainHttpClient.AnswerBrokeOff.class);
       }
     }
 
