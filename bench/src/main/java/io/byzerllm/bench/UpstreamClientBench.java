@@ -3,6 +3,7 @@ package io.byzerllm.bench;
 import com.typesafe.config.ConfigFactory;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import io.byzerllm.worker.saas.internal.PlainHttpClient;
+import io.byzerllm.worker.saas.internal.QueuedPlainHttpClient;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +45,9 @@ import org.apache.pekko.stream.Materializer;
  * on plain http, a bounded pool of one thread per core as its executor, {@code sendAsync}, the body
  * read whole) and (b) Pekko HTTP's client ({@code Http.singleRequest} through its host connection pool,
  * {@code --connections} connections, the entity read with {@code toStrict}) and (c) the backends'
- * {@link PlainHttpClient} (blocking keep-alive connections, one thread each). Measured in turns, the
+ * {@link PlainHttpClient} (blocking keep-alive connections, one thread each, the caller writing the request
+ * on an idle connection whose thread waits in a read on its socket) and (d) {@link QueuedPlainHttpClient}, its
+ * design before (calls handed to the connection threads through a queue). Measured in turns, the
  * order reversed and rotated from round to round: requests/s, p50/p99 and CPU per request by thread group.
  *
  * <pre>
@@ -91,8 +94,14 @@ public final class UpstreamClientBench {
       URI uri = URI.create(upstream.baseUrl() + "/chat/completions");
       PlainHttpClient plainHttp = new PlainHttpClient(uri.getHost(), uri.getPort(), TIMEOUT, Duration.ofSeconds(30),
           256, "plain-http-");
-      closeLater = plainHttp;
-      List<Client> clients = List.of(jdk(uri, jdkExecutor), pekko(uri, system), plain(uri, plainHttp));
+      QueuedPlainHttpClient queuedHttp = new QueuedPlainHttpClient(uri.getHost(), uri.getPort(), TIMEOUT,
+          Duration.ofSeconds(30), 256, "plain-queued-");
+      closeLater = () -> {
+        plainHttp.close();
+        queuedHttp.close();
+      };
+      List<Client> clients = List.of(jdk(uri, jdkExecutor), pekko(uri, system), plain(uri, "plain", plainHttp::post),
+          plain(uri, "queued", queuedHttp::post));
       int n = clients.size();
       for (Client c : clients) {
         run(c, connections, warmup);
@@ -168,12 +177,17 @@ public final class UpstreamClientBench {
     };
   }
 
+  /** The POST of the backends' own keep-alive clients for plain-http origins, the new design's or the old's. */
+  private interface PlainPost {
+    CompletableFuture<HttpResponse<byte[]>> post(HttpRequest request, byte[] body);
+  }
+
   /** The backends' own keep-alive client for plain-http origins: a blocking connection per thread, the answer read whole. */
-  private static Client plain(URI uri, PlainHttpClient http) {
+  private static Client plain(URI uri, String name, PlainPost http) {
     byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
     return new Client() {
       public String name() {
-        return "plain";
+        return name;
       }
 
       public CompletionStage<Integer> chat() {
