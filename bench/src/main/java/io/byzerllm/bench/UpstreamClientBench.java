@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -52,13 +53,18 @@ import org.apache.pekko.stream.Materializer;
  *
  * <pre>
  * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.UpstreamClientBench \
- *     [--seconds 8] [--warmup 15] [--rounds 4] [--connections 16]
+ *     [--seconds 8] [--warmup 15] [--rounds 4] [--connections 16] [--clients jdk,pekko,plain,queued]
+ *     [--caller answer|dispatcher]
  * </pre>
+ * {@code --caller dispatcher} sends each next call from the ActorSystem's default dispatcher, as a node's
+ * HTTP path does, instead of on the thread that completed the last answer.
  */
 public final class UpstreamClientBench {
   private static final String BODY =
       "{\"model\":\"up-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hello gateway\"}]}";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Where each next call is sent from: the answering thread, or the node's dispatcher ({@code --caller}). */
+  private static Executor caller = Runnable::run;
 
   /** One client under test: sends one chat and completes with the answer's status once its body is read. */
   private interface Client {
@@ -79,6 +85,8 @@ public final class UpstreamClientBench {
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "15"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "4"));
     int connections = Integer.parseInt(opts.getOrDefault("connections", "16"));
+    List<String> names = List.of(opts.getOrDefault("clients", "jdk,pekko,plain,queued").split(","));
+    boolean fromDispatcher = opts.getOrDefault("caller", "answer").equals("dispatcher");
     System.out.printf("UpstreamClientBench %s%njava %s, %d cores, load average %.2f%n", String.join(" ", args),
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), loadAverage());
 
@@ -101,7 +109,8 @@ public final class UpstreamClientBench {
         queuedHttp.close();
       };
       List<Client> clients = List.of(jdk(uri, jdkExecutor), pekko(uri, system), plain(uri, "plain", plainHttp::post),
-          plain(uri, "queued", queuedHttp::post));
+          plain(uri, "queued", queuedHttp::post)).stream().filter(c -> names.contains(c.name())).toList();
+      caller = fromDispatcher ? system.executionContext() : Runnable::run;
       int n = clients.size();
       for (Client c : clients) {
         run(c, connections, warmup);
@@ -274,7 +283,7 @@ public final class UpstreamClientBench {
       } else {
         errors.increment();
       }
-      loop(call, recorder, ok, errors, end, done);
+      caller.execute(() -> loop(call, recorder, ok, errors, end, done));
     });
   }
 
