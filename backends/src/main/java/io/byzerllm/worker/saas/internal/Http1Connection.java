@@ -89,21 +89,16 @@ final class Http1Connection implements AutoCloseable {
 
   /**
    * Waits for the next byte from the server without taking it: -1 when the server closed the
-   * connection. With {@code timeout} above zero, a wait longer than that throws
-   * {@link SocketTimeoutException} and leaves the connection as it was (the wait may start again).
+   * connection. A blocking read with no timeout (a timed read would switch the socket to
+   * non-blocking reads and a poll: two more system calls per answer); {@link #close()} ends it.
    */
-  int awaitByte(Duration timeout) throws IOException {
-    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())); // a field of the socket: no system call
-    try {
-      in.mark(1);
-      int b = in.read();
-      if (b >= 0) {
-        in.reset();
-      }
-      return b;
-    } finally {
-      socket.setSoTimeout(0); // an answer once begun is read without a timeout: its caller bounds the call
+  int awaitByte() throws IOException {
+    in.mark(1);
+    int b = in.read();
+    if (b >= 0) {
+      in.reset();
     }
+    return b;
   }
 
   /** Reads the answer to {@code request} (sent before) whole; failures as in {@link #exchange}. */
