@@ -301,14 +301,27 @@ class PlainHttpClientTest {
 
   @Test
   void post_answered_continuationRunsOnTheConnectionThread() throws Exception {
-    FakeOpenAiServer upstream = closing(FakeOpenAiServer.start());
-    PlainHttpClient client = client(URI.create(upstream.baseUrl()).getPort(), Duration.ofSeconds(30), 4);
+    CountDownLatch continuationAttached = new CountDownLatch(1);
+    RawHttpServer server = closing(RawHttpServer.start(c -> {
+      c.readRequest();
+      try { // answer only once the continuation is attached: else it may run on the caller, the future already done
+        if (!continuationAttached.await(WAIT, TimeUnit.SECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    }));
+    PlainHttpClient client = client(server.port(), Duration.ofSeconds(30), 4);
     AtomicReference<String> thread = new AtomicReference<>();
 
-    client.post(post(upstream.baseUrl(), "/chat/completions"), CHAT.getBytes())
-        .thenAccept(r -> thread.set(Thread.currentThread().getName())).get(WAIT, TimeUnit.SECONDS);
+    CompletableFuture<Void> continuation = client.post(post(server.baseUrl(), "/x"), CHAT.getBytes())
+        .thenAccept(r -> thread.set(Thread.currentThread().getName()));
+    continuationAttached.countDown();
+    continuation.get(WAIT, TimeUnit.SECONDS);
 
-    assertThat(thread.get()).startsWith("plain-http-test-");
+    assertThat(thread.get()).startsWith("plain-http-test-").doesNotContain("writer");
   }
 
   @Test
