@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>A connection's state ({@code slot}), and who moves it:
  * <pre>
- *   IDLE ──caller or a finishing connection: CAS, arms it with a call──► a Call (busy)
- *   a Call ──its thread: the answer read, the connection still good──► IDLE (pushed on the idle stack once
+ *   IDLE ──caller or a finishing connection: CAS, arms it with a call──► a call (busy)
+ *   a call ──its thread: the answer read, the connection still good──► IDLE (pushed on the idle stack once
  *            the request's write has ended too: whichever of the write and the answer ends last pushes it)
  *   IDLE ──its thread: the server closed it; or the keep-alive sweep: idle past the keep-alive──► CLOSED
  *            (CAS: a caller that armed it first wins, and its call then fails as one never answered, which the
@@ -65,14 +65,13 @@ public final class PlainHttpClient implements AutoCloseable {
   static final int CALLER_WRITES_UP_TO = 8 * 1024;
   private static final Object IDLE = new Object();
   private static final Object CLOSED = new Object();
-  private static final Object DONE = new Object();
   private final String host;
   private final int port;
   private final Duration connectTimeout;
   private final Duration keepAlive;
   private final int maxConnections;
   private final String threadName;
-  private final ConcurrentLinkedDeque<Call> queue = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<PlainCall> queue = new ConcurrentLinkedDeque<>();
   private final ConcurrentLinkedDeque<PooledConnection> idle = new ConcurrentLinkedDeque<>(); // a stack: push, poll
   private final Set<PooledConnection> all = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
@@ -150,12 +149,11 @@ public final class PlainHttpClient implements AutoCloseable {
    * on a connection thread, with the answer whatever its status.
    */
   public CompletableFuture<HttpResponse<byte[]>> post(HttpRequest request, byte[] body) {
-    Call call = new Call(request, body);
+    PlainCall call = new PlainCall(request, body);
     if (closed) {
       call.future.completeExceptionally(closedFailure());
       return call.future;
     }
-    call.future.whenComplete((r, e) -> call.abandon()); // completed by the caller while under way: close its connection
     for (PooledConnection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
       if (offer(c, call)) {
         return call.future;
@@ -192,7 +190,7 @@ public final class PlainHttpClient implements AutoCloseable {
   }
 
   private void failQueued() {
-    for (Call c = queue.pollFirst(); c != null; c = queue.pollFirst()) {
+    for (PlainCall c = queue.pollFirst(); c != null; c = queue.pollFirst()) {
       c.future.completeExceptionally(closedFailure());
     }
   }
@@ -207,7 +205,7 @@ public final class PlainHttpClient implements AutoCloseable {
   }
 
   /** Starts a connection thread (a connection reserved) whose first call is {@code first}. */
-  private void start(Call first) {
+  private void start(PlainCall first) {
     PooledConnection c = new PooledConnection(first);
     Thread t = new Thread(c, threadName + threadNumber.incrementAndGet());
     t.setDaemon(true);
@@ -229,7 +227,7 @@ public final class PlainHttpClient implements AutoCloseable {
       if (c == null && !reserveConnection()) {
         return; // every connection is busy: the first to finish drains again
       }
-      Call next = queue.pollFirst();
+      PlainCall next = queue.pollFirst();
       if (next == null) { // another thread took it: give back what we took
         if (c != null) {
           idle.addFirst(c);
@@ -255,11 +253,11 @@ public final class PlainHttpClient implements AutoCloseable {
    * false when {@code c} had closed (the call untouched); true when the call is on its way, or was
    * cancelled before (then {@code c} goes back on the stack, and the caller drains the queue).
    */
-  private boolean offer(PooledConnection c, Call call) {
+  private boolean offer(PooledConnection c, PlainCall call) {
     if (!c.slot.compareAndSet(IDLE, call)) {
       return false;
     }
-    if (!call.take(c)) { // completed (cancelled) before it was armed
+    if (!call.take(c.connection)) { // completed (cancelled) before it was armed
       if (c.slot.compareAndSet(call, IDLE)) {
         idle.addFirst(c);
       }
@@ -270,7 +268,7 @@ public final class PlainHttpClient implements AutoCloseable {
   }
 
   /** Writes the armed call's request on {@code c}: here when small or on {@code c}'s own thread, else on a writer. */
-  private void write(PooledConnection c, Call call) {
+  private void write(PooledConnection c, PlainCall call) {
     if (Thread.currentThread() == c.thread || call.requestBytes() <= CALLER_WRITES_UP_TO) {
       c.send(call);
       return;
@@ -282,59 +280,19 @@ public final class PlainHttpClient implements AutoCloseable {
     }
   }
 
-  /** One call: its future, and who holds it now (null: not yet armed; a connection: under way; DONE). */
-  private static final class Call {
-    final HttpRequest request;
-    final byte[] body;
-    final CompletableFuture<HttpResponse<byte[]>> future = new CompletableFuture<>();
-    final AtomicReference<Object> holder = new AtomicReference<>();
-    /** The request's write and the answer's read: whichever ends second makes the connection idle. */
-    private final AtomicInteger ends = new AtomicInteger(2);
-
-    Call(HttpRequest request, byte[] body) {
-      this.request = request;
-      this.body = body;
-    }
-
-    /** A bound on the request's size: the body and a generous allowance for its head. */
-    int requestBytes() {
-      return body.length + 1024;
-    }
-
-    /** False when the call was completed (cancelled) before a connection took it. */
-    boolean take(PooledConnection c) {
-      return holder.compareAndSet(null, c);
-    }
-
-    /** False when the caller completed the call while under way (its connection is closed then). */
-    boolean release(PooledConnection c) {
-      return holder.compareAndSet(c, DONE);
-    }
-
-    boolean lastToEnd() {
-      return ends.decrementAndGet() == 0;
-    }
-
-    void abandon() {
-      if (holder.getAndSet(DONE) instanceof PooledConnection c) {
-        c.closeSocket();
-      }
-    }
-  }
-
   /** A connection and its thread: connects, then answers the calls it is armed with until it closes. */
   private final class PooledConnection implements Runnable {
-    /** IDLE, the Call it is armed with, or CLOSED; see the class comment. */
+    /** IDLE, the PlainCall it is armed with, or CLOSED; see the class comment. */
     final AtomicReference<Object> slot = new AtomicReference<>(IDLE);
     volatile Thread thread;
-    private Call first;
+    private PlainCall first;
     private volatile Http1Connection connection;
     /** When it last became idle ({@link System#nanoTime()}), for the keep-alive sweep. */
     volatile long idleSince = System.nanoTime();
     /** Set once by this connection's thread when it leaves the pool. */
     private boolean ended;
 
-    PooledConnection(Call first) {
+    PooledConnection(PlainCall first) {
       this.first = first;
     }
 
@@ -356,7 +314,7 @@ public final class PlainHttpClient implements AutoCloseable {
           return;
         }
         all.add(this);
-        Call call = first;
+        PlainCall call = first;
         first = null;
         if (closed) {
           call.future.completeExceptionally(closedFailure());
@@ -386,7 +344,7 @@ public final class PlainHttpClient implements AutoCloseable {
           return; // the server closed it while idle (or sent what nobody asked for)
         }
         s = slot.get();
-        if (!(s instanceof Call call)) {
+        if (!(s instanceof PlainCall call)) {
           return; // closed
         }
         if (firstByte < 0) { // no byte of an answer: the request may never have reached the server
@@ -401,7 +359,7 @@ public final class PlainHttpClient implements AutoCloseable {
     }
 
     /** Reads {@code call}'s answer and completes it; true when the connection stays for the next call. */
-    private boolean answer(Call call) {
+    private boolean answer(PlainCall call) {
       HttpResponse<byte[]> answer;
       try {
         answer = connection.readAnswer(call.request);
@@ -409,7 +367,7 @@ public final class PlainHttpClient implements AutoCloseable {
         call.future.completeExceptionally(e);
         return false;
       }
-      boolean keep = call.release(this) && connection.reusable() && !closed; // else the caller went, or the server closes
+      boolean keep = call.release(connection) && connection.reusable() && !closed; // else the caller went, or the server closes
       if (!keep) {
         slot.set(CLOSED);
         end(); // before the continuation, so that a call it sends may open a connection in this one's place
@@ -426,7 +384,7 @@ public final class PlainHttpClient implements AutoCloseable {
     }
 
     /** Writes the armed call's request, on whichever thread {@link #write} chose. */
-    void send(Call call) {
+    void send(PlainCall call) {
       try {
         connection.send(call.request, call.body);
       } catch (IOException | RuntimeException e) {
@@ -445,7 +403,7 @@ public final class PlainHttpClient implements AutoCloseable {
         return;
       }
       ended = true;
-      if (slot.getAndSet(CLOSED) instanceof Call call) {
+      if (slot.getAndSet(CLOSED) instanceof PlainCall call) {
         call.future.completeExceptionally(closed ? closedFailure()
             : new IOException("the connection to " + host + ":" + port + " closed before an answer"));
       }
