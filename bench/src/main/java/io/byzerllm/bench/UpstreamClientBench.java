@@ -3,6 +3,7 @@ package io.byzerllm.bench;
 import com.typesafe.config.ConfigFactory;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import io.byzerllm.worker.saas.internal.PlainHttpClient;
+import io.byzerllm.worker.saas.internal.QueuedPlainHttpClient;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,18 +46,25 @@ import org.apache.pekko.stream.Materializer;
  * on plain http, a bounded pool of one thread per core as its executor, {@code sendAsync}, the body
  * read whole) and (b) Pekko HTTP's client ({@code Http.singleRequest} through its host connection pool,
  * {@code --connections} connections, the entity read with {@code toStrict}) and (c) the backends'
- * {@link PlainHttpClient} (blocking keep-alive connections, one thread each). Measured in turns, the
+ * {@link PlainHttpClient} (blocking keep-alive connections, one thread each, the caller writing the request
+ * on an idle connection whose thread waits in a read on its socket) and (d) {@link QueuedPlainHttpClient}, its
+ * design before (calls handed to the connection threads through a queue). Measured in turns, the
  * order reversed and rotated from round to round: requests/s, p50/p99 and CPU per request by thread group.
  *
  * <pre>
  * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.byzerllm.bench.UpstreamClientBench \
- *     [--seconds 8] [--warmup 15] [--rounds 4] [--connections 16]
+ *     [--seconds 8] [--warmup 15] [--rounds 4] [--connections 16] [--clients jdk,pekko,plain,queued]
+ *     [--caller answer|dispatcher]
  * </pre>
+ * {@code --caller dispatcher} sends each next call from the ActorSystem's default dispatcher, as a node's
+ * HTTP path does, instead of on the thread that completed the last answer.
  */
 public final class UpstreamClientBench {
   private static final String BODY =
       "{\"model\":\"up-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hello gateway\"}]}";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Where each next call is sent from: the answering thread, or the node's dispatcher ({@code --caller}). */
+  private static Executor caller = Runnable::run;
 
   /** One client under test: sends one chat and completes with the answer's status once its body is read. */
   private interface Client {
@@ -76,6 +85,8 @@ public final class UpstreamClientBench {
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "15"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "4"));
     int connections = Integer.parseInt(opts.getOrDefault("connections", "16"));
+    List<String> names = List.of(opts.getOrDefault("clients", "jdk,pekko,plain,queued").split(","));
+    boolean fromDispatcher = opts.getOrDefault("caller", "answer").equals("dispatcher");
     System.out.printf("UpstreamClientBench %s%njava %s, %d cores, load average %.2f%n", String.join(" ", args),
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), loadAverage());
 
@@ -91,8 +102,15 @@ public final class UpstreamClientBench {
       URI uri = URI.create(upstream.baseUrl() + "/chat/completions");
       PlainHttpClient plainHttp = new PlainHttpClient(uri.getHost(), uri.getPort(), TIMEOUT, Duration.ofSeconds(30),
           256, "plain-http-");
-      closeLater = plainHttp;
-      List<Client> clients = List.of(jdk(uri, jdkExecutor), pekko(uri, system), plain(uri, plainHttp));
+      QueuedPlainHttpClient queuedHttp = new QueuedPlainHttpClient(uri.getHost(), uri.getPort(), TIMEOUT,
+          Duration.ofSeconds(30), 256, "plain-queued-");
+      closeLater = () -> {
+        plainHttp.close();
+        queuedHttp.close();
+      };
+      List<Client> clients = List.of(jdk(uri, jdkExecutor), pekko(uri, system), plain(uri, "plain", plainHttp::post),
+          plain(uri, "queued", queuedHttp::post)).stream().filter(c -> names.contains(c.name())).toList();
+      caller = fromDispatcher ? system.executionContext() : Runnable::run;
       int n = clients.size();
       for (Client c : clients) {
         run(c, connections, warmup);
@@ -168,12 +186,17 @@ public final class UpstreamClientBench {
     };
   }
 
+  /** The POST of the backends' own keep-alive clients for plain-http origins, the new design's or the old's. */
+  private interface PlainPost {
+    CompletableFuture<HttpResponse<byte[]>> post(HttpRequest request, byte[] body);
+  }
+
   /** The backends' own keep-alive client for plain-http origins: a blocking connection per thread, the answer read whole. */
-  private static Client plain(URI uri, PlainHttpClient http) {
+  private static Client plain(URI uri, String name, PlainPost http) {
     byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
     return new Client() {
       public String name() {
-        return "plain";
+        return name;
       }
 
       public CompletionStage<Integer> chat() {
@@ -260,7 +283,7 @@ public final class UpstreamClientBench {
       } else {
         errors.increment();
       }
-      loop(call, recorder, ok, errors, end, done);
+      caller.execute(() -> loop(call, recorder, ok, errors, end, done));
     });
   }
 

@@ -25,8 +25,9 @@ import java.util.TreeMap;
 /**
  * One blocking HTTP/1.1 connection: writes a POST (request line, headers and a Content-Length body
  * in one write) and reads its answer whole (Content-Length, chunked, or up to the connection's
- * end). Used by one thread at a time; {@link #close()} may come from any thread and makes a read
- * under way fail at once.
+ * end). One thread writes and one reads at a time (they may be two threads: a request is written by
+ * whoever sends it while the connection's own thread waits for the answer); {@link #close()} may come
+ * from any thread and makes a read or write under way fail at once.
  */
 final class Http1Connection implements AutoCloseable {
   private static final int MAX_HEAD_BYTES = 64 * 1024; // status line and headers: more is not an HTTP answer we read
@@ -35,7 +36,7 @@ final class Http1Connection implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
   private final String hostHeader;
-  private boolean reusable = true;
+  private volatile boolean reusable = true;
 
   private Http1Connection(Socket socket, String hostHeader) throws IOException {
     this.socket = socket;
@@ -71,9 +72,38 @@ final class Http1Connection implements AutoCloseable {
    * is {@link PlainHttpClient.AnswerBrokeOff}. Either way the connection is not reusable after.
    */
   HttpResponse<byte[]> exchange(HttpRequest request, byte[] body) throws IOException {
+    send(request, body);
+    return readAnswer(request);
+  }
+
+  /** Writes {@code request} with {@code body} in one write; a failure leaves the connection not reusable. */
+  void send(HttpRequest request, byte[] body) throws IOException {
     try {
       out.write(head(request, body));
       out.flush();
+    } catch (IOException | RuntimeException e) {
+      reusable = false;
+      throw e;
+    }
+  }
+
+  /**
+   * Waits for the next byte from the server without taking it: -1 when the server closed the
+   * connection. A blocking read with no timeout (a timed read would switch the socket to
+   * non-blocking reads and a poll: two more system calls per answer); {@link #close()} ends it.
+   */
+  int awaitByte() throws IOException {
+    in.mark(1);
+    int b = in.read();
+    if (b >= 0) {
+      in.reset();
+    }
+    return b;
+  }
+
+  /** Reads the answer to {@code request} (sent before) whole; failures as in {@link #exchange}. */
+  HttpResponse<byte[]> readAnswer(HttpRequest request) throws IOException {
+    try {
       return read(request);
     } catch (IOException | RuntimeException e) {
       reusable = false;

@@ -1,5 +1,6 @@
 package io.byzerllm.worker.saas.internal;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -7,19 +8,50 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A keep-alive HTTP/1.1 client for one plain-http origin, for POSTs whose answer is read whole:
- * a pool of at most {@code maxConnections} blocking connections, each owned by a thread of its own
- * that takes the next call from the origin's queue, writes it, reads the answer and completes the
- * call's future, so that the caller's continuation runs on that thread: one hand-off per call
- * (queue to connection thread), where the JDK's client makes three (selector, executor, common
- * pool). A call that finds no idle connection opens one, up to the limit; past it, calls wait in
- * the queue. A connection idle longer than {@code keepAlive} closes, and its thread ends.
+ * at most {@code maxConnections} blocking connections, each owned by a thread of its own that waits
+ * in a read on its socket, so that one sleep and wake of one thread serves a call: the caller takes
+ * an idle connection and writes the request itself (when request line, headers and body fit
+ * {@value #CALLER_WRITES_UP_TO} bytes: an idle connection's send buffer is empty, so the write does
+ * not block), and the kernel wakes the connection's thread with the answer, which it reads and
+ * completes the call's future with; the caller's continuation runs on that thread. (A queue between
+ * caller and connection thread, as before, cost a second sleep and wake per call.) Larger requests
+ * are written by a small pool of writer threads, never by the caller.
+ *
+ * <p>A connection's state ({@code slot}), and who moves it:
+ * <pre>
+ *   IDLE ──caller or a finishing connection: CAS, arms it with a call──► a call (busy)
+ *   a call ──its thread: the answer read, the connection still good──► IDLE (pushed on the idle stack once
+ *            the request's write has ended too: whichever of the write and the answer ends last pushes it)
+ *   IDLE ──its thread: the server closed it; or the keep-alive sweep: idle past the keep-alive──► CLOSED
+ *            (CAS: a caller that armed it first wins, and its call then fails as one never answered, which the
+ *            caller may send again; the sweep closes the socket, which ends the thread's read)
+ *   any ──its thread, on a failure, {@code Connection: close}, or the client's close──► CLOSED (the thread ends)
+ * </pre>
+ * Idle connections wait on a LIFO stack: the hot ones stay hot and the rest reach their keep-alive.
+ * No idle connection and below the limit: a new connection thread connects (connecting blocks, so
+ * never on the caller) and writes the call. At the limit, the call waits in a queue, and a connection
+ * that finishes takes the next queued call itself before going idle. Whoever adds to the queue or to
+ * the idle stack then pairs the two ({@link #drainQueue}), so that neither waits while the other has
+ * something.
+ *
+ * <p>Idle connections are closed by a sweep every quarter of the keep-alive, on one timer thread for
+ * all clients, rather than by a read timeout: a timed read costs two more system calls per answer. So a
+ * connection closes between one and one and a quarter keep-alives after its last answer.
+ *
+ * <p>A server that closes an idle connection is seen at once (its thread's read meets the end): the
+ * connection leaves the pool and its thread ends, so the next call does not meet a stale connection.
  *
  * <p>No timeout of its own: the caller bounds each call and completes or cancels the returned
  * future, which closes the connection if the call is under way (the server sees the caller go).
@@ -29,19 +61,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link AnswerBrokeOff} after it. No retries here.
  */
 public final class PlainHttpClient implements AutoCloseable {
-  private static final Object DONE = new Object();
+  /** Requests up to this many bytes (head and body) are written by the caller's thread. */
+  static final int CALLER_WRITES_UP_TO = 8 * 1024;
+  private static final Object IDLE = new Object();
+  private static final Object CLOSED = new Object();
   private final String host;
   private final int port;
   private final Duration connectTimeout;
-  private final long keepAliveNanos;
+  private final Duration keepAlive;
   private final int maxConnections;
   private final String threadName;
-  private final LinkedBlockingQueue<Call> queue = new LinkedBlockingQueue<>();
-  /** Threads polling the queue minus the queued calls no thread was started for; below 0: calls wait for a thread. */
-  private final AtomicInteger idle = new AtomicInteger();
+  private final ConcurrentLinkedDeque<PlainCall> queue = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<PooledConnection> idle = new ConcurrentLinkedDeque<>(); // a stack: push, poll
+  private final Set<PooledConnection> all = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger threadNumber = new AtomicInteger();
-  private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
+  private final ThreadPoolExecutor writers;
+  private final ScheduledFuture<?> sweep;
   private volatile boolean closed;
 
   /** Thrown when the connection broke after the answer began: the server had the request. */
@@ -52,19 +88,59 @@ public final class PlainHttpClient implements AutoCloseable {
   }
 
   /**
-   * A client for {@code http://host:port}; its threads are daemons named {@code threadName + n}.
+   * A client for {@code http://host:port}; its threads are daemons named {@code threadName + n}
+   * (connections) and {@code threadName + "writer-" + n} (writers of large requests).
    */
   public PlainHttpClient(String host, int port, Duration connectTimeout, Duration keepAlive, int maxConnections,
                          String threadName) {
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be >= 1 (got " + maxConnections + ")");
     }
+    if (keepAlive.toMillis() < 1) {
+      throw new IllegalArgumentException("keepAlive must be at least 1 ms (got " + keepAlive + ")");
+    }
     this.host = host;
     this.port = port;
     this.connectTimeout = connectTimeout;
-    this.keepAliveNanos = keepAlive.toNanos();
+    this.keepAlive = keepAlive;
     this.maxConnections = maxConnections;
     this.threadName = threadName;
+    // Few threads, started on demand and let go when idle: large requests are rare on this path; a write
+    // that a slow server holds up ends at the latest when its caller gives up and closes the connection.
+    int n = Math.min(4, maxConnections);
+    AtomicInteger writerNumber = new AtomicInteger();
+    this.writers = new ThreadPoolExecutor(n, n, keepAlive.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, threadName + "writer-" + writerNumber.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    writers.allowCoreThreadTimeOut(true);
+    long period = Math.max(1, keepAlive.toMillis() / 4);
+    this.sweep = KeepAliveTimer.TIMER.scheduleAtFixedRate(this::closeIdleTooLong, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** One daemon thread for every client's keep-alive sweep; started with the first client. */
+  private static final class KeepAliveTimer {
+    static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "plain-http-keepalive");
+      t.setDaemon(true);
+      return t;
+    });
+
+    static {
+      TIMER.setRemoveOnCancelPolicy(true); // a closed client's sweep goes with it
+    }
+  }
+
+  /** The sweep: closes the connections idle longer than the keep-alive (their threads then end). */
+  private void closeIdleTooLong() {
+    long now = System.nanoTime();
+    for (PooledConnection c : all) {
+      if (c.slot.get() == IDLE && now - c.idleSince > keepAlive.toNanos() && c.slot.compareAndSet(IDLE, CLOSED)) {
+        c.closeSocket();
+      }
+    }
   }
 
   /**
@@ -73,18 +149,21 @@ public final class PlainHttpClient implements AutoCloseable {
    * on a connection thread, with the answer whatever its status.
    */
   public CompletableFuture<HttpResponse<byte[]>> post(HttpRequest request, byte[] body) {
-    Call call = new Call(request, body);
+    PlainCall call = new PlainCall(request, body);
     if (closed) {
-      call.future.completeExceptionally(new IOException("the client for " + host + ":" + port + " is closed"));
+      call.future.completeExceptionally(closedFailure());
       return call.future;
     }
-    call.future.whenComplete((r, e) -> call.abandon()); // completed by the caller while under way: close its connection
-    queue.add(call);
-    if (idle.getAndDecrement() <= 0) {
-      startWorker(); // no thread was waiting; at the limit, the call waits for the first that comes back
+    for (PooledConnection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+      if (offer(c, call)) {
+        return call.future;
+      }
     }
-    if (closed) {
-      failQueued();
+    if (reserveConnection()) {
+      start(call);
+    } else {
+      queue.addLast(call);
+      drainQueue(); // a connection may have gone idle or ended since we looked
     }
     return call.future;
   }
@@ -98,168 +177,241 @@ public final class PlainHttpClient implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (Worker w : workers) {
-      w.stop();
+    sweep.cancel(false);
+    for (PooledConnection c : all) {
+      c.closeSocket(); // its thread sees the read fail, fails the call it holds and ends
     }
+    writers.shutdownNow();
     failQueued();
   }
 
+  private IOException closedFailure() {
+    return new IOException("the client for " + host + ":" + port + " is closed");
+  }
+
   private void failQueued() {
-    for (Call c = queue.poll(); c != null; c = queue.poll()) {
-      c.future.completeExceptionally(new IOException("the client for " + host + ":" + port + " was closed"));
+    for (PlainCall c = queue.pollFirst(); c != null; c = queue.pollFirst()) {
+      c.future.completeExceptionally(closedFailure());
     }
   }
 
-  /** Starts a connection thread unless the limit is reached; the thread counts itself idle when it first polls. */
-  private void startWorker() {
+  private boolean reserveConnection() {
     for (int n = connections.get(); n < maxConnections; n = connections.get()) {
       if (connections.compareAndSet(n, n + 1)) {
-        Worker w = new Worker();
-        Thread t = new Thread(w, threadName + threadNumber.incrementAndGet());
-        t.setDaemon(true);
-        w.thread = t;
-        workers.add(w);
-        t.start();
-        return;
-      }
-    }
-  }
-
-  /** One call: its future, and who holds it now (null: queued; a connection: under way; DONE). */
-  private static final class Call {
-    final HttpRequest request;
-    final byte[] body;
-    final CompletableFuture<HttpResponse<byte[]>> future = new CompletableFuture<>();
-    final AtomicReference<Object> holder = new AtomicReference<>();
-
-    Call(HttpRequest request, byte[] body) {
-      this.request = request;
-      this.body = body;
-    }
-
-    /** False when the call was completed (cancelled) before its connection took it. */
-    boolean take(Http1Connection c) {
-      return holder.compareAndSet(null, c);
-    }
-
-    /** False when the caller completed the call while under way (its connection is closed then). */
-    boolean release(Http1Connection c) {
-      return holder.compareAndSet(c, DONE);
-    }
-
-    void abandon() {
-      if (holder.getAndSet(DONE) instanceof Http1Connection c) {
-        c.close();
-      }
-    }
-  }
-
-  /** A connection's thread: takes calls while the connection lives, opening it again when it was closed. */
-  private final class Worker implements Runnable {
-    volatile Thread thread;
-    private volatile Http1Connection connection;
-
-    @Override
-    public void run() {
-      try {
-        boolean counted = false;
-        for (Call call = next(counted); call != null && !closed; call = next(counted)) { // null: idle past the keep-alive
-          counted = serve(call);
-        }
-      } finally {
-        Http1Connection c = connection;
-        if (c != null) {
-          c.close();
-        }
-        workers.remove(this);
-        connections.decrementAndGet();
-        if (closed) {
-          failQueued();
-        } else if (!queue.isEmpty() && idle.get() < 0) {
-          startWorker(); // a call came while this thread ended and counted against the limit: replace it
-        }
-      }
-    }
-
-    /**
-     * The next call, or null once the connection has been idle for the keep-alive (or the client closed).
-     * {@code counted}: this thread already counted itself idle (see {@link #serve}).
-     */
-    private Call next(boolean counted) {
-      if (!counted) {
-        idle.incrementAndGet();
-      }
-      while (true) {
-        Call call;
-        try {
-          call = queue.poll(keepAliveNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-          call = closed ? null : queue.poll();
-        }
-        if (call != null) {
-          return call;
-        }
-        int n = idle.get();
-        if (closed || (n > 0 && idle.compareAndSet(n, n - 1))) {
-          return null;
-        }
-        // every polling thread is spoken for by a call on its way into the queue: wait for it
-      }
-    }
-
-    /**
-     * Runs one call. True when it completed the call's future, having first counted this thread idle: the
-     * caller's continuation runs on this thread, and a call posted meanwhile (the next request of a
-     * sequential caller) waits the moment it takes instead of opening another connection.
-     */
-    private boolean serve(Call call) {
-      if (call.future.isDone()) {
-        return false; // cancelled while it waited
-      }
-      Http1Connection c = connection;
-      if (c == null || !c.reusable()) {
-        try {
-          c = Http1Connection.open(host, port, connectTimeout);
-          connection = c;
-        } catch (IOException | RuntimeException e) {
-          connection = null;
-          idle.incrementAndGet();
-          call.future.completeExceptionally(e);
-          return true;
-        }
-      }
-      if (!call.take(c)) {
-        return false;
-      }
-      HttpResponse<byte[]> answer;
-      try {
-        answer = c.exchange(call.request, call.body);
-      } catch (IOException | RuntimeException e) {
-        c.close();
-        connection = null;
-        call.release(c);
-        idle.incrementAndGet();
-        call.future.completeExceptionally(e);
         return true;
       }
-      if (!call.release(c) || !c.reusable()) {
-        c.close(); // the caller went (abandon closed it) or the server closes it
-        connection = null;
+    }
+    return false;
+  }
+
+  /** Starts a connection thread (a connection reserved) whose first call is {@code first}. */
+  private void start(PlainCall first) {
+    PooledConnection c = new PooledConnection(first);
+    Thread t = new Thread(c, threadName + threadNumber.incrementAndGet());
+    t.setDaemon(true);
+    c.thread = t;
+    t.start();
+  }
+
+  /**
+   * Pairs queued calls with idle connections, or with new ones below the limit, until either runs out;
+   * run by whoever has just queued a call, pushed an idle connection or ended one.
+   */
+  private void drainQueue() {
+    while (!queue.isEmpty()) {
+      if (closed) {
+        failQueued();
+        return;
       }
-      idle.incrementAndGet();
-      call.future.complete(answer); // the caller's continuation runs here, on this connection's thread
+      PooledConnection c = idle.pollFirst();
+      if (c == null && !reserveConnection()) {
+        return; // every connection is busy: the first to finish drains again
+      }
+      PlainCall next = queue.pollFirst();
+      if (next == null) { // another thread took it: give back what we took
+        if (c != null) {
+          idle.addFirst(c);
+        } else {
+          connections.decrementAndGet();
+        }
+      } else if (c == null) {
+        start(next);
+      } else if (!offer(c, next)) {
+        queue.addFirst(next); // c had closed: try the next connection
+      }
+    }
+  }
+
+  /** Makes {@code c} idle for the next caller, and pairs it with a queued call if one came meanwhile. */
+  private void pushIdle(PooledConnection c) {
+    idle.addFirst(c);
+    drainQueue();
+  }
+
+  /**
+   * Arms idle connection {@code c} (taken off the stack) with {@code call} and has the request written:
+   * false when {@code c} had closed (the call untouched); true when the call is on its way, or was
+   * cancelled before (then {@code c} goes back on the stack, and the caller drains the queue).
+   */
+  private boolean offer(PooledConnection c, PlainCall call) {
+    if (!c.slot.compareAndSet(IDLE, call)) {
+      return false;
+    }
+    if (!call.take(c.connection)) { // completed (cancelled) before it was armed
+      if (c.slot.compareAndSet(call, IDLE)) {
+        idle.addFirst(c);
+      }
       return true;
     }
+    write(c, call);
+    return true;
+  }
 
-    void stop() {
+  /** Writes the armed call's request on {@code c}: here when small or on {@code c}'s own thread, else on a writer. */
+  private void write(PooledConnection c, PlainCall call) {
+    if (Thread.currentThread() == c.thread || call.requestBytes() <= CALLER_WRITES_UP_TO) {
+      c.send(call);
+      return;
+    }
+    try {
+      writers.execute(() -> c.send(call));
+    } catch (RejectedExecutionException e) { // the client is closing
+      call.future.completeExceptionally(closedFailure());
+    }
+  }
+
+  /** A connection and its thread: connects, then answers the calls it is armed with until it closes. */
+  private final class PooledConnection implements Runnable {
+    /** IDLE, the PlainCall it is armed with, or CLOSED; see the class comment. */
+    final AtomicReference<Object> slot = new AtomicReference<>(IDLE);
+    volatile Thread thread;
+    private PlainCall first;
+    private volatile Http1Connection connection;
+    /** When it last became idle ({@link System#nanoTime()}), for the keep-alive sweep. */
+    volatile long idleSince = System.nanoTime();
+    /** Set once by this connection's thread when it leaves the pool. */
+    private boolean ended;
+
+    PooledConnection(PlainCall first) {
+      this.first = first;
+    }
+
+    /** From any thread: makes a read or write under way fail, and so ends the connection's thread. */
+    void closeSocket() {
       Http1Connection c = connection;
       if (c != null) {
         c.close();
       }
-      Thread t = thread;
-      if (t != null) {
-        t.interrupt();
+    }
+
+    @Override
+    public void run() {
+      try {
+        try {
+          connection = Http1Connection.open(host, port, connectTimeout);
+        } catch (IOException | RuntimeException e) {
+          first.future.completeExceptionally(e);
+          return;
+        }
+        all.add(this);
+        PlainCall call = first;
+        first = null;
+        if (closed) {
+          call.future.completeExceptionally(closedFailure());
+          return;
+        }
+        offer(this, call); // a fresh connection is idle: this arms it, or makes it idle if the call was cancelled
+        drainQueue();
+        answerCalls();
+      } finally {
+        end();
       }
+    }
+
+    /** Waits on the socket for an answer or the server's close, reads the answer and completes the call armed. */
+    private void answerCalls() {
+      while (true) {
+        int firstByte;
+        IOException broke = null;
+        try {
+          firstByte = connection.awaitByte();
+        } catch (IOException e) {
+          firstByte = -1;
+          broke = e;
+        }
+        Object s = slot.get();
+        if (s == IDLE && slot.compareAndSet(IDLE, CLOSED)) {
+          return; // the server closed it while idle (or sent what nobody asked for)
+        }
+        s = slot.get();
+        if (!(s instanceof PlainCall call)) {
+          return; // closed
+        }
+        if (firstByte < 0) { // no byte of an answer: the request may never have reached the server
+          call.future.completeExceptionally(broke != null ? broke
+              : new EOFException("the connection closed before an answer"));
+          return;
+        }
+        if (!answer(call)) {
+          return;
+        }
+      }
+    }
+
+    /** Reads {@code call}'s answer and completes it; true when the connection stays for the next call. */
+    private boolean answer(PlainCall call) {
+      HttpResponse<byte[]> answer;
+      try {
+        answer = connection.readAnswer(call.request);
+      } catch (IOException | RuntimeException e) {
+        call.future.completeExceptionally(e);
+        return false;
+      }
+      boolean keep = call.release(connection) && connection.reusable() && !closed; // else the caller went, or the server closes
+      if (!keep) {
+        slot.set(CLOSED);
+        end(); // before the continuation, so that a call it sends may open a connection in this one's place
+        call.future.complete(answer);
+        return false;
+      }
+      idleSince = System.nanoTime();
+      slot.set(IDLE);
+      if (call.lastToEnd()) {
+        pushIdle(this); // takes the next queued call first, if any
+      }
+      call.future.complete(answer); // the caller's continuation runs here, and may arm this connection again
+      return true;
+    }
+
+    /** Writes the armed call's request, on whichever thread {@link #write} chose. */
+    void send(PlainCall call) {
+      try {
+        connection.send(call.request, call.body);
+      } catch (IOException | RuntimeException e) {
+        call.future.completeExceptionally(e); // never answered: the caller may send it again
+        connection.close();
+        return;
+      }
+      if (call.lastToEnd()) {
+        pushIdle(this); // the answer came before the write ended (a server answering early)
+      }
+    }
+
+    /** On this connection's thread, once (from {@link #answer}, which then returns, or as the thread ends). */
+    private void end() {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      if (slot.getAndSet(CLOSED) instanceof PlainCall call) {
+        call.future.completeExceptionally(closed ? closedFailure()
+            : new IOException("the connection to " + host + ":" + port + " closed before an answer"));
+      }
+      closeSocket();
+      idle.remove(this);
+      all.remove(this);
+      connections.decrementAndGet();
+      drainQueue(); // a call queued at the limit may now open a connection
     }
   }
 }

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -197,14 +200,21 @@ class PlainHttpClientTest {
 
     // Whether the client saw the close before reusing the connection is a race: either it sent on a
     // fresh connection, or the call fails as one the caller may send again (no byte of an answer came).
-    Throwable failure = catchThrowable(() -> second.get(WAIT, TimeUnit.SECONDS));
-    if (failure == null) {
-      assertThat(text(second.join())).isEqualTo("fresh");
+    if (answeredOrResendable(second, "fresh")) {
       assertThat(server.accepted()).isEqualTo(2);
-    } else {
-      assertThat(failure).isInstanceOf(ExecutionException.class);
-      assertThat(failure.getCause()).isInstanceOf(IOException.class).isNotInstanceOf(PlainHttpClient.AnswerBrokeOff.class);
     }
+  }
+
+  /** True when {@code call} answered {@code expected}; else asserts it failed as one the caller may send again. */
+  private static boolean answeredOrResendable(CompletableFuture<HttpResponse<byte[]>> call, String expected) {
+    Throwable failure = catchThrowable(() -> call.get(WAIT, TimeUnit.SECONDS));
+    if (failure == null) {
+      assertThat(text(call.join())).isEqualTo(expected);
+      return true;
+    }
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause()).isInstanceOf(IOException.class).isNotInstanceOf(PlainHttpClient.AnswerBrokeOff.class);
+    return false;
   }
 
   @Test
@@ -291,14 +301,27 @@ class PlainHttpClientTest {
 
   @Test
   void post_answered_continuationRunsOnTheConnectionThread() throws Exception {
-    FakeOpenAiServer upstream = closing(FakeOpenAiServer.start());
-    PlainHttpClient client = client(URI.create(upstream.baseUrl()).getPort(), Duration.ofSeconds(30), 4);
+    CountDownLatch continuationAttached = new CountDownLatch(1);
+    RawHttpServer server = closing(RawHttpServer.start(c -> {
+      c.readRequest();
+      try { // answer only once the continuation is attached: else it may run on the caller, the future already done
+        if (!continuationAttached.await(WAIT, TimeUnit.SECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    }));
+    PlainHttpClient client = client(server.port(), Duration.ofSeconds(30), 4);
     AtomicReference<String> thread = new AtomicReference<>();
 
-    client.post(post(upstream.baseUrl(), "/chat/completions"), CHAT.getBytes())
-        .thenAccept(r -> thread.set(Thread.currentThread().getName())).get(WAIT, TimeUnit.SECONDS);
+    CompletableFuture<Void> continuation = client.post(post(server.baseUrl(), "/x"), CHAT.getBytes())
+        .thenAccept(r -> thread.set(Thread.currentThread().getName()));
+    continuationAttached.countDown();
+    continuation.get(WAIT, TimeUnit.SECONDS);
 
-    assertThat(thread.get()).startsWith("plain-http-test-");
+    assertThat(thread.get()).startsWith("plain-http-test-").doesNotContain("writer");
   }
 
   @Test
@@ -310,5 +333,147 @@ class PlainHttpClientTest {
     Throwable failure = failureOf(client.post(post(upstream.baseUrl(), "/chat/completions"), CHAT.getBytes()));
 
     assertThat(failure).isInstanceOf(IOException.class).hasMessageContaining("closed");
+  }
+  @Test
+  void idleConnection_closedByServer_leavesThePoolAndTheNextCallSucceedsWithoutAResend() throws Exception {
+    RawHttpServer server = closing(RawHttpServer.start(c -> {
+      c.readRequest();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      // then closes, as an idle timeout would, without saying so in the answer
+    }, c -> {
+      c.readRequest();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+      c.clientClosesWithin((int) WAIT);
+    }));
+    PlainHttpClient client = client(server.port(), Duration.ofSeconds(30), 4);
+    await(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()));
+
+    assertThat(within((int) WAIT, () -> client.openConnections() == 0)).as("the closed connection left the pool").isTrue();
+    HttpResponse<byte[]> next = await(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()));
+
+    assertThat(text(next)).isEqualTo("fresh");
+    assertThat(server.requests()).as("each call sent once: no resend").hasSize(2);
+    assertThat(server.accepted()).isEqualTo(2);
+  }
+
+  @Test
+  void post_rightAfterTheServerClosesEachConnection_answersOrFailsResendablyNeverHangs() throws Exception {
+    RawHttpServer server = closing(RawHttpServer.start(c -> {
+      c.readRequest();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"); // keep-alive said, then the close: the race
+    }));
+    PlainHttpClient client = client(server.port(), Duration.ofSeconds(30), 4);
+    int answered = 0;
+
+    for (int i = 0; i < 200; i++) {
+      if (answeredOrResendable(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()), "ok")) {
+        answered++;
+      }
+    }
+
+    assertThat(answered).isPositive();
+    assertThat(within((int) WAIT, () -> client.openConnections() == 0)).isTrue();
+  }
+
+  @Test
+  void post_largeBodyToASlowReader_completesWrittenByAWriterNotTheCaller() throws Exception {
+    CountDownLatch mayRead = new CountDownLatch(1);
+    RawHttpServer server = closing(RawHttpServer.start(c -> {
+      c.readRequest();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      try {
+        if (!mayRead.await(WAIT, TimeUnit.SECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      String head = c.readRequest();
+      String length = head.substring(head.indexOf("Content-Length: ") + 16, head.indexOf("\r\n", head.indexOf("Content-Length: ")));
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: " + ("got " + length).length() + "\r\n\r\ngot " + length);
+    }));
+    PlainHttpClient client = client(server.port(), Duration.ofSeconds(30), 4);
+    await(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes())); // an idle connection for the large call to take
+    byte[] large = new byte[1024 * 1024];
+    java.util.Arrays.fill(large, (byte) 'a');
+
+    CompletableFuture<HttpResponse<byte[]>> call = client.post(post(server.baseUrl(), "/x"), large); // returns unread
+    assertThat(within((int) WAIT, () -> Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().startsWith("plain-http-test-writer-")))).as("a writer thread writes it").isTrue();
+    mayRead.countDown();
+
+    assertThat(text(await(call))).isEqualTo("got " + large.length);
+    assertThat(server.accepted()).isEqualTo(1);
+  }
+
+  @Test
+  void post_200ConcurrentCallsOnALimitOf4_allAnsweredOnAtMost4Connections() throws Exception {
+    FakeOpenAiServer upstream = closing(FakeOpenAiServer.start());
+    upstream.latency(Duration.ofMillis(2));
+    PlainHttpClient client = client(URI.create(upstream.baseUrl()).getPort(), Duration.ofSeconds(30), 4);
+    ExecutorService callers = Executors.newFixedThreadPool(8);
+    toClose.add(callers::shutdownNow);
+    List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      calls.add(CompletableFuture.supplyAsync(() -> client.post(post(upstream.baseUrl(), "/chat/completions"),
+          CHAT.getBytes()), callers).thenCompose(f -> f));
+    }
+
+    for (CompletableFuture<HttpResponse<byte[]>> c : calls) {
+      assertThat(text(await(c))).contains("echo: hi there");
+    }
+    assertThat(upstream.maxInFlight()).isLessThanOrEqualTo(4);
+    assertThat(client.openConnections()).isBetween(1, 4);
+  }
+
+  @Test
+  void cancel_callOnAPooledConnection_closesItsSocket() throws Exception {
+    CountDownLatch secondRequestRead = new CountDownLatch(1);
+    CountDownLatch clientHungUp = new CountDownLatch(1);
+    RawHttpServer server = closing(RawHttpServer.start(c -> {
+      c.readRequest();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      c.readRequest();
+      secondRequestRead.countDown();
+      if (c.clientClosesWithin((int) WAIT)) { // never answers: only the client can end this
+        clientHungUp.countDown();
+      }
+    }));
+    PlainHttpClient client = client(server.port(), Duration.ofSeconds(30), 4);
+    await(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()));
+    CompletableFuture<HttpResponse<byte[]>> call = client.post(post(server.baseUrl(), "/x"), CHAT.getBytes());
+    assertThat(secondRequestRead.await(WAIT, TimeUnit.SECONDS)).isTrue();
+
+    call.cancel(true);
+
+    assertThat(clientHungUp.await(WAIT, TimeUnit.SECONDS)).isTrue();
+    assertThat(within((int) WAIT, () -> client.openConnections() == 0)).isTrue();
+  }
+
+  @Test
+  void close_whileCallsAreUnderWayAndQueued_failsThemAllAndClosesEveryConnection() throws Exception {
+    CountDownLatch underWay = new CountDownLatch(4);
+    AtomicInteger hungUp = new AtomicInteger();
+    RawHttpServer server = closing(RawHttpServer.start(c -> {
+      c.readRequest();
+      underWay.countDown();
+      if (c.clientClosesWithin((int) WAIT)) { // never answers
+        hungUp.incrementAndGet();
+      }
+    }));
+    PlainHttpClient client = client(server.port(), Duration.ofSeconds(30), 4);
+    List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()));
+    }
+    assertThat(underWay.await(WAIT, TimeUnit.SECONDS)).isTrue();
+
+    client.close();
+
+    for (CompletableFuture<HttpResponse<byte[]>> c : calls) {
+      assertThat(failureOf(c)).isInstanceOf(IOException.class);
+    }
+    assertThat(within((int) WAIT, () -> client.openConnections() == 0 && hungUp.get() == 4)).isTrue();
+    assertThat(failureOf(client.post(post(server.baseUrl(), "/x"), CHAT.getBytes()))).hasMessageContaining("closed");
   }
 }
