@@ -67,11 +67,21 @@ final class BgeLoader {
       throw e;
     }
     boolean bf16Won = choice.precision() == Precision.BF16;
-    if (bf16Won && lonePasses) {
-      return kept(choice.withReason(choice.reason() + "; a text alone on an idle worker: fp32 OnnxRuntime on "
-          + threads + " threads"), files, bf16, Optional.of(fp32), maxTokens);
-    }
     (bf16Won ? fp32 : bf16).close();
+    if (bf16Won && lonePasses) {
+      // A session of its own: its intra-op threads spin between operators, which a worker's main session must not
+      // (they would take the cores that passes side by side need under load), but a pass alone gains by it
+      // (docs/benchmarks.md).
+      BertEncoder lone;
+      try {
+        lone = OnnxBertEncoder.load(files.onnx(), device, threads, "fp32", true);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: fp32 for lone passes did not load; every pass runs on bf16", files.name(), e);
+        return kept(choice, files, bf16, maxTokens);
+      }
+      return kept(choice.withReason(choice.reason() + "; a text alone on an idle worker: fp32 OnnxRuntime on "
+          + threads + " threads"), files, bf16, Optional.of(lone), maxTokens);
+    }
     return kept(choice, files, bf16Won ? bf16 : fp32, maxTokens);
   }
 

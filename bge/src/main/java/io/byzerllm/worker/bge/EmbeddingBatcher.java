@@ -220,7 +220,7 @@ final class EmbeddingBatcher implements AutoCloseable {
   private void embed(List<Tokenized> tokenized) {
     if (tokenized.size() == 1 && model.lonePass().isPresent() && busyThreads.get() == 1 && queue.peek() == null) {
       lonePasses.incrementAndGet();
-      forward(tokenized, model.lonePass().get(), true);
+      forward(tokenized, model.lonePass().get());
       return;
     }
     tokenized.sort(Comparator.comparingInt(t -> t.tokens().length()));
@@ -233,13 +233,12 @@ final class EmbeddingBatcher implements AutoCloseable {
         : PassPlan.of(lengths, settings.maxBatchSize(), settings.passCostTokens());
     int from = 0;
     for (int to : plan.ends()) {
-      forward(tokenized.subList(from, to), model.encoder(), false);
+      forward(tokenized.subList(from, to), model.encoder());
       from = to;
     }
   }
 
-  /** {@code completeHere}: the callers' continuations run on this thread (a lone pass: nobody waits for it). */
-  private void forward(List<Tokenized> batch, BertEncoder encoder, boolean completeHere) {
+  private void forward(List<Tokenized> batch, BertEncoder encoder) {
     try {
       float[][] states = encoder.clsStates(TokenBatch.of(batch.stream().map(Tokenized::tokens).toList()));
       forwardPasses.incrementAndGet();
@@ -247,11 +246,7 @@ final class EmbeddingBatcher implements AutoCloseable {
       passSizes.record(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         Tokenized t = batch.get(i);
-        if (completeHere) {
-          t.item().call().deliverHere(t.item().index(), normalized(states[i]), t.tokens());
-        } else {
-          t.item().call().deliver(t.item().index(), normalized(states[i]), t.tokens());
-        }
+        t.item().call().deliver(t.item().index(), normalized(states[i]), t.tokens());
       }
     } catch (RuntimeException e) {
       LlmException error = e instanceof LlmException l ? l
