@@ -31,10 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * passes, so that under load passes run side by side, each on the thread that formed it, instead of one
  * pass at a time spread over the engine's intra-op threads (which wake and sleep at every operator).
  *
- * <p>A text that comes alone, with nothing queued behind it and no other pass running, runs on the model's
- * lone-pass encoder where it has one ({@link LoadedModel#lonePass()}): one pass over all the worker's
- * threads, the least latency for a caller alone, where passes side by side on one thread each cost least
- * CPU under load.
+ * <p>A text that comes alone, with nothing queued behind it and no other pass running, after a round that also
+ * ended alone, runs on the model's lone-pass encoder where it has one ({@link LoadedModel#lonePass()}): one pass
+ * over all the worker's threads, the least latency for a caller alone, where passes side by side on one thread
+ * each cost least CPU under load. (A round that ended with other calls about says that callers come
+ * several at a time: a pass over all threads would then only make the next ones wait.)
  */
 final class EmbeddingBatcher implements AutoCloseable {
   /** How many batches' worth of queued texts one round may sort together. */
@@ -56,6 +57,8 @@ final class EmbeddingBatcher implements AutoCloseable {
   private final AtomicLong lonePasses = new AtomicLong();
   /** Batching threads between taking a round's first text and the end of its passes. */
   private final AtomicInteger busyThreads = new AtomicInteger();
+  /** The last round to end found no other pass running and nothing queued. */
+  private volatile boolean lastRoundEndedAlone = true;
   private final List<Thread> threads;
   /** Texts per forward pass, on the node's {@code /metrics}. */
   private final DistributionSummary passSizes;
@@ -128,6 +131,7 @@ final class EmbeddingBatcher implements AutoCloseable {
         List<Tokenized> round = nextRound(first, previousRoundCalls);
         previousRoundCalls = calls(round);
         embed(round);
+        lastRoundEndedAlone = busyThreads.get() == 1 && queue.peek() == null;
       } finally {
         busyThreads.decrementAndGet();
       }
@@ -218,7 +222,8 @@ final class EmbeddingBatcher implements AutoCloseable {
   }
 
   private void embed(List<Tokenized> tokenized) {
-    if (tokenized.size() == 1 && model.lonePass().isPresent() && busyThreads.get() == 1 && queue.peek() == null) {
+    if (tokenized.size() == 1 && model.lonePass().isPresent() && lastRoundEndedAlone && busyThreads.get() == 1
+        && queue.peek() == null) {
       lonePasses.incrementAndGet();
       forward(tokenized, model.lonePass().get());
       return;
