@@ -29,7 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FallbackIT {
   @RegisterExtension
   static final SaasNode NODE = SaasNode.deploying("backup", 1, 4)
-      .config("byzerllm.worker.breaker.failures", "0"); // breaker off: each test scripts its own failures
+      .config("byzerllm.worker.breaker.failures", "0") // breaker off: each test scripts its own failures
+      // The routing table learns of deployments this late: a call right after a deploy comes before it.
+      .config("pekko.cluster.distributed-data.notify-subscribers-interval", "3s");
   static FakeOpenAiServer primaryUpstream;
 
   @BeforeAll
@@ -55,6 +57,25 @@ class FallbackIT {
   void clear() {
     primaryUpstream.clearRequests();
     NODE.upstream().clearRequests();
+  }
+
+  @Test
+  void chat_rightAfterItsDeploy_primaryUpstreamFails_backupAnswers() throws Exception {
+    FakeOpenAiServer freshUpstream = FakeOpenAiServer.start();
+    try {
+      ObjectNode body = (ObjectNode) NodeCalls.JSON.readTree(saasDeployment("fresh", freshUpstream.baseUrl(), 1, 4,
+          Map.of("saas.max_retries", "0")));
+      body.putArray("fallbacks").add("backup");
+      NODE.calls().deploy(body.toString());
+      freshUpstream.failNext(500, "fresh is down");
+
+      HttpResponse<String> r = NODE.calls().post("/v1/chat/completions", chat("fresh", "hello", false));
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(content(r)).isEqualTo("echo: hello");
+    } finally {
+      freshUpstream.close();
+    }
   }
 
   @Test

@@ -86,7 +86,7 @@ public final class RequestRouter {
    * before answering ({@link FallbackChain}); cancelling the future withdraws or cancels the call.
    */
   public CompletableFuture<Reply> call(String model, Work work) {
-    List<String> fallbacks = routing.table().fallbacks(model);
+    List<String> fallbacks = fallbacks(model);
     if (fallbacks.isEmpty()) {
       return attempt(model, work);
     }
@@ -96,6 +96,20 @@ public final class RequestRouter {
     // A body forwarded as it is can only go to a fallback that also takes OpenAI's chat bodies.
     return new FallbackChain<Reply>(chain, m -> attempt(m, work),
         m -> !(work instanceof Work.Forward || work instanceof Work.ForwardStream) || forwardsChat(m)).start();
+  }
+
+  /** A model deployed a moment ago is known here by its local workers before the table catches up (as in forwardsChat). */
+  private List<String> fallbacks(String model) {
+    List<String> known = routing.table().fallbacks(model);
+    if (!known.isEmpty()) {
+      return known;
+    }
+    for (LocalWorker w : local.of(model)) {
+      if (!w.fallbacks().isEmpty()) {
+        return w.fallbacks();
+      }
+    }
+    return List.of();
   }
 
   private CompletableFuture<Reply> attempt(String model, Work work) {

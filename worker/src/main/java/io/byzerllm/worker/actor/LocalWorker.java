@@ -9,6 +9,7 @@ import io.byzerllm.worker.admission.Admission;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.byzerllm.worker.admission.CircuitBreaker;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -55,10 +56,12 @@ public final class LocalWorker {
   private final CircuitBreaker breaker;
   private final WorkerMetrics metrics = new WorkerMetrics();
   private final WorkerMeters meters;
+  private final List<String> fallbacks;
 
   LocalWorker(WorkerId id, ModelBackend backend, WorkerSettings settings, StreamRunner streams, LongSupplier nanoClock,
-              MeterRegistry registry) {
+              MeterRegistry registry, List<String> fallbacks) {
     this.id = id;
+    this.fallbacks = List.copyOf(fallbacks);
     this.backend = backend;
     this.settings = settings;
     this.streams = streams;
@@ -76,6 +79,11 @@ public final class LocalWorker {
   /** Calls in flight plus calls queued: what a router compares between workers. */
   public int load() {
     return admission.inFlight() + admission.queued();
+  }
+
+  /** The deployments its deployment falls back to, in order (its spec's {@code --fallback}). */
+  public List<String> fallbacks() {
+    return fallbacks;
   }
 
   /** Whether the backend takes OpenAI-shaped chat bodies as they are ({@link Work.Forward}, {@link Work.ForwardStream}). */

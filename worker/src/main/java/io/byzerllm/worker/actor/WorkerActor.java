@@ -116,7 +116,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       backend = new CachedEmbeddings(backend,
           localWorkers.embeddingCache(id, settings.embeddingCacheSize(), backendContext.meters()));
     }
-    worker = new LocalWorker(id, backend, settings, new StreamRunner(buffer), System::nanoTime, backendContext.meters());
+    worker = new LocalWorker(id, backend, settings, new StreamRunner(buffer), System::nanoTime, backendContext.meters(),
+        backendContext.spec().fallbacks());
     localWorkers.add(worker);
     getContext().getSystem().receptionist().tell(Receptionist.register(WorkerKeys.forModel(id.model()), getContext().getSelf()));
     registered = true;
