@@ -10,8 +10,7 @@ import java.util.concurrent.Executor;
  * One embed() call while its texts go through forward passes, perhaps several and shared with
  * other calls. Touched by the batching threads (a call of many texts may span rounds that two threads
  * run), hence synchronized; the result is delivered on {@code completer} so that callers'
- * continuations never run on (and stall) a batching thread, except after a lone pass ({@link #deliverHere}),
- * when no other call waits for that thread.
+ * continuations never run on (and stall) a batching thread.
  */
 final class PendingCall {
   private final CompletableFuture<EmbeddingResult> result = new CompletableFuture<>();
@@ -34,31 +33,17 @@ final class PendingCall {
     return result;
   }
 
-  void deliver(int index, float[] vector, TokenizedText text) {
-    EmbeddingResult done = record(index, vector, text);
-    if (done != null) {
-      completer.execute(() -> result.complete(done));
-    }
-  }
-
-  /** {@link #deliver}, completing on the calling thread: its continuation runs here, saving a thread's wake-up. */
-  void deliverHere(int index, float[] vector, TokenizedText text) {
-    EmbeddingResult done = record(index, vector, text);
-    if (done != null) {
-      result.complete(done);
-    }
-  }
-
-  /** Keeps a text's vector; the call's result once it was the last text, else null. */
-  private synchronized EmbeddingResult record(int index, float[] vector, TokenizedText text) {
+  synchronized void deliver(int index, float[] vector, TokenizedText text) {
     if (failed) {
-      return null;
+      return;
     }
     vectors[index] = vector;
     tokens += text.length();
     truncated += text.truncated() ? 1 : 0;
-    return --remaining == 0
-        ? new EmbeddingResult(Arrays.asList(vectors), new Usage(tokens, 0), truncated, modelName) : null;
+    if (--remaining == 0) {
+      EmbeddingResult done = new EmbeddingResult(Arrays.asList(vectors), new Usage(tokens, 0), truncated, modelName);
+      completer.execute(() -> result.complete(done));
+    }
   }
 
   synchronized void fail(Throwable error) {
