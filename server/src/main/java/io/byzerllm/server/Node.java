@@ -26,6 +26,9 @@ import io.byzerllm.server.ops.KeyIds;
 import io.byzerllm.server.ops.NodeMetrics;
 import io.byzerllm.server.ops.OpsRoutes;
 import io.byzerllm.server.ops.RecentErrors;
+import io.byzerllm.server.link.LinkFrames;
+import io.byzerllm.server.link.NodeLinkServer;
+import io.byzerllm.server.link.NodeLinks;
 import io.byzerllm.server.routing.RemoteCalls;
 import io.byzerllm.server.routing.RequestRouter;
 import io.byzerllm.server.routing.Routing;
@@ -37,10 +40,15 @@ import io.byzerllm.server.storage.NodeStores;
 import io.byzerllm.server.storage.StorageRoutes;
 import io.byzerllm.server.storage.StoreForwarding;
 import io.byzerllm.worker.actor.NodeName;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +62,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.Join;
@@ -87,11 +96,13 @@ public final class Node implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final String httpUrl;
+  private final NodeLinkServer link;
   /** Completes when the actor system has stopped and no backend of this node is loading or freeing a model. */
   private final CompletableFuture<Void> stopped;
 
-  private Node(ActorSystem<Void> system, ServerBinding binding, String httpUrl, BackendGate gate) {
+  private Node(ActorSystem<Void> system, ServerBinding binding, String httpUrl, BackendGate gate, NodeLinkServer link) {
     this.system = system;
+    this.link = link;
     this.binding = binding;
     this.httpUrl = httpUrl;
     Duration bound = system.settings().config().getDuration("byzerllm.server.backend-release-timeout");
@@ -103,22 +114,39 @@ public final class Node implements AutoCloseable {
   /** Starts a node and waits until it serves; fails with a clear message (e.g. port in use). */
   public static Node start(NodeSettings settings) {
     CommonPool.warnIfThreadPerTask();
+    Config config = config(settings);
+    // Under Artery's TLS the calls stay on the cluster's own (encrypted, authenticated) connections.
+    boolean linked = config.getBoolean("byzerllm.server.link.enabled")
+        && !"tls-tcp".equals(config.getString("pekko.remote.artery.transport"));
+    NodeLinkServer link = linked ? NodeLinkServer.bind(settings.host(), config.getInt("byzerllm.server.link.port")) : null;
     ActorSystem<Void> system;
     try {
-      system = ActorSystem.create(Behaviors.empty(), "byzerllm", config(settings));
+      system = ActorSystem.create(Behaviors.empty(), "byzerllm", link == null ? config : withRole(config, NodeLinks.role(link.port())));
     } catch (RuntimeException e) {
+      if (link != null) {
+        link.close();
+      }
       throw new LlmException(ErrorKind.INVALID_REQUEST, "cannot open the cluster port " + settings.host() + ":"
           + settings.clusterPort() + " (" + rootMessage(e) + "); choose another --cluster_port or stop what uses it", e);
     }
+    if (link != null) {
+      system.getWhenTerminated().whenComplete((done, error) -> link.close());
+    }
     try {
-      return boot(system, settings);
+      return boot(system, settings, link);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
     }
   }
 
-  private static Node boot(ActorSystem<Void> system, NodeSettings settings) {
+  private static Config withRole(Config config, String role) {
+    List<String> roles = new ArrayList<>(config.getStringList("pekko.cluster.roles"));
+    roles.add(role);
+    return ConfigFactory.parseMap(Map.of("pekko.cluster.roles", roles)).withFallback(config);
+  }
+
+  private static Node boot(ActorSystem<Void> system, NodeSettings settings, NodeLinkServer link) {
     Config config = system.settings().config();
     Cluster cluster = Cluster.get(system);
     join(cluster, settings);
@@ -136,7 +164,9 @@ public final class Node implements AutoCloseable {
       gate.shut();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
-    ModelGateway gateway = new ModelGateway(requestRouter(system, config, controller, routing, localWorkers));
+    NodeMetrics metrics = config.getBoolean("byzerllm.ops.metrics") ? new NodeMetrics() : null;
+    ModelGateway gateway = new ModelGateway(requestRouter(system, config, controller, routing, localWorkers, link,
+        metrics == null ? null : metrics.registry()));
     ClusterView view = new ClusterView(controller, system.scheduler(), config.getDuration("byzerllm.server.view-timeout"));
     String nodeName = NodeName.of(system);
     AtomicReference<String> selfUrl = new AtomicReference<>();
@@ -149,7 +179,6 @@ public final class Node implements AutoCloseable {
     EmbeddingRoutes embeddings = new EmbeddingRoutes(gateway);
     Route v1 = Directives.concat(chat.route(), embeddings.route(),
         new AudioRoutes(gateway).route(), new ImageRoutes(gateway).route(), new ModelRoutes(view).route());
-    NodeMetrics metrics = config.getBoolean("byzerllm.ops.metrics") ? new NodeMetrics() : null;
     AccessLog accessLog = accessLog(config, nodeDir(settings));
     RecentErrors recentErrors = new RecentErrors(config.getInt("byzerllm.ops.recent-errors"));
     system.getWhenTerminated().whenComplete((done, error) -> {
@@ -191,7 +220,7 @@ public final class Node implements AutoCloseable {
     logCrashReports(system, nodeDir(settings));
     awaitControllerKnows(view, nodeName);
     system.log().info("node {} up: HTTP {}", nodeName, httpUrl);
-    return new Node(system, binding, httpUrl, gate);
+    return new Node(system, binding, httpUrl, gate, link);
   }
 
   /** The node's access log, {@code access.log} in its directory, or null when byzerllm.ops.access-log is off. */
@@ -204,11 +233,15 @@ public final class Node implements AutoCloseable {
         c.getInt("queue-size"), c.getDuration("flush-interval"));
   }
 
-  /** The request path: a directory actor publishes the routing table; requests read it and call workers directly. */
+  /**
+   * The request path: a directory actor publishes the routing table; requests read it and call
+   * workers directly, on other nodes over their links where they have one.
+   */
   private static RequestRouter requestRouter(ActorSystem<Void> system, Config config,
                                              ActorRef<DeploymentController.Command> controller, Routing routing,
-                                             LocalWorkers localWorkers) {
-    RemoteCalls remoteCalls = new RemoteCalls(system.scheduler(), system.executionContext());
+                                             LocalWorkers localWorkers, NodeLinkServer link, MeterRegistry registry) {
+    NodeLinks links = link == null ? null : nodeLinks(system, config.getConfig("byzerllm.server.link"), localWorkers, link);
+    RemoteCalls remoteCalls = new RemoteCalls(system.scheduler(), system.executionContext(), links, registry);
     remoteCalls.receiveAt(system.systemActorOf(remoteCalls.receiver(), "remote-replies", Props.empty()));
     Duration queueTimeout = config.getDuration("byzerllm.worker.queue-timeout");
     system.systemActorOf(WorkerDirectory.create(routing, remoteCalls, controller, new WorkerDirectory.Settings(
@@ -218,6 +251,43 @@ public final class Node implements AutoCloseable {
     return new RequestRouter(routing, localWorkers, remoteCalls, system.scheduler(), system.executionContext(),
         system.executionContext(), Materializer.matFromSystem(system), new RequestRouter.Settings(
         config.getDuration("byzerllm.server.listing-grace"), config.getDuration("byzerllm.server.call-deadline-fallback")));
+  }
+
+  /** Serves this node's workers on its link and opens links to the other nodes' as calls need them. */
+  private static NodeLinks nodeLinks(ActorSystem<Void> system, Config c, LocalWorkers localWorkers, NodeLinkServer link) {
+    LinkFrames frames = LinkFrames.of(system, (int) Math.min(Integer.MAX_VALUE - 8, c.getBytes("max-frame-size")));
+    Cluster cluster = Cluster.get(system);
+    link.serve(localWorkers, frames, peer -> isMemberHost(cluster, peer));
+    Duration idle = c.getDuration("idle-timeout");
+    NodeLinks links = new NodeLinks(address -> rolesOf(cluster, address), frames,
+        new NodeLinks.Settings(c.getInt("max-connections-per-node"), idle));
+    system.scheduler().scheduleWithFixedDelay(idle, idle.dividedBy(2), links::closeIdle, system.executionContext());
+    system.getWhenTerminated().whenComplete((done, error) -> links.close());
+    return links;
+  }
+
+  private static Optional<Set<String>> rolesOf(Cluster cluster, Address node) {
+    for (Member m : cluster.state().getMembers()) {
+      if (m.address().equals(node)) {
+        return Optional.of(m.getRoles());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isMemberHost(Cluster cluster, InetAddress peer) {
+    for (Member m : cluster.state().getMembers()) {
+      if (m.address().getHost().isPresent()) {
+        try {
+          if (InetAddress.getByName(m.address().getHost().get()).equals(peer)) {
+            return true;
+          }
+        } catch (java.net.UnknownHostException ignored) {
+          // a member whose name does not resolve here cannot be this peer
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -370,6 +440,11 @@ public final class Node implements AutoCloseable {
       e = e.getCause();
     }
     return e.getMessage();
+  }
+
+  /** The port other nodes call this node's workers on (byzerllm.server.link), or -1 when it has no link. */
+  public int linkPort() {
+    return link == null ? -1 : link.port();
   }
 
   /** The bound HTTP port (the real one when the settings asked for 0). */

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class TwoNodes implements BeforeAllCallback, AfterAllCallback {
   private String apiKey;
+  private boolean workersOnAOnly;
+  private final java.util.Map<String, String> configA = new java.util.HashMap<>();
   private Path homeA;
   private Path homeB;
   private FakeOpenAiServer upstream;
@@ -31,6 +33,18 @@ final class TwoNodes implements BeforeAllCallback, AfterAllCallback {
   /** Both nodes' --api_key; {@link #callsA()} and {@link #callsB()} send it. */
   TwoNodes apiKey(String key) {
     this.apiKey = key;
+    return this;
+  }
+
+  /** B offers no CPUs: every worker runs on A, and every call through B crosses to A. */
+  TwoNodes workersOnAOnly() {
+    this.workersOnAOnly = true;
+    return this;
+  }
+
+  /** A setting of A's that overrides reference.conf. */
+  TwoNodes configA(String path, String value) {
+    configA.put(path, value);
     return this;
   }
 
@@ -64,8 +78,13 @@ final class TwoNodes implements BeforeAllCallback, AfterAllCallback {
     homeA = Files.createTempDirectory("llm-it-a");
     homeB = Files.createTempDirectory("llm-it-b");
     upstream = FakeOpenAiServer.start();
-    a = Node.start(NodeSettings.ephemeral(homeA).withApiKey(apiKey));
-    b = Node.start(NodeSettings.ephemeral(homeB).withApiKey(apiKey).withJoin(List.of(a.clusterAddress())));
+    NodeSettings settingsA = NodeSettings.ephemeral(homeA).withApiKey(apiKey);
+    for (java.util.Map.Entry<String, String> e : configA.entrySet()) {
+      settingsA = settingsA.withConfig(e.getKey(), e.getValue());
+    }
+    a = Node.start(workersOnAOnly ? settingsA.withResources(4, 0) : settingsA);
+    NodeSettings settingsB = NodeSettings.ephemeral(homeB).withApiKey(apiKey).withJoin(List.of(a.clusterAddress()));
+    b = Node.start(workersOnAOnly ? settingsB.withResources(0, 0) : settingsB);
   }
 
   @Override

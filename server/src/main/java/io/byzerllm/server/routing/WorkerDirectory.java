@@ -244,6 +244,7 @@ public final class WorkerDirectory extends AbstractBehavior<WorkerDirectory.Comm
     } else if (msg.event() instanceof ClusterEvent.MemberRemoved) {
       leaving.remove(node);
       unreachable.remove(node);
+      remoteCalls.nodeRemoved(node);
     } else if (msg.event() instanceof ClusterEvent.MemberLeft || msg.event() instanceof ClusterEvent.MemberExited
         || msg.event() instanceof ClusterEvent.MemberDowned) {
       leaving.add(node);

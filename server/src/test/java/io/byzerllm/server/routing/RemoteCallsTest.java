@@ -29,7 +29,7 @@ class RemoteCallsTest {
   }
 
   private static RemoteCalls calls() {
-    RemoteCalls calls = new RemoteCalls(KIT.system().scheduler(), KIT.system().executionContext());
+    RemoteCalls calls = new RemoteCalls(KIT.system().scheduler(), KIT.system().executionContext(), null, null);
     calls.receiveAt(KIT.spawn(calls.receiver()));
     return calls;
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalWorkers {
   private final Map<String, List<LocalWorker>> byModel = new ConcurrentHashMap<>();
+  private final Map<String, LocalWorker> byActorName = new ConcurrentHashMap<>();
   /** By model and generation: a redeployed model may embed differently, so it starts with an empty cache. */
   private final Map<String, EmbeddingCache> embeddingCaches = new ConcurrentHashMap<>();
   private final Runnable onChange;
@@ -27,12 +28,18 @@ public final class LocalWorkers {
     return byModel.getOrDefault(model, List.of());
   }
 
+  /** The ready worker here whose actor is named {@code actorName} ({@link WorkerId#actorName}), or null. */
+  public LocalWorker byActorName(String actorName) {
+    return byActorName.get(actorName);
+  }
+
   void add(LocalWorker worker) {
     byModel.compute(worker.id().model(), (m, list) -> {
       List<LocalWorker> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
       next.add(worker);
       return List.copyOf(next);
     });
+    byActorName.put(worker.id().actorName(), worker);
     onChange.run();
   }
 
@@ -42,6 +49,7 @@ public final class LocalWorkers {
       next.remove(worker);
       return next.isEmpty() ? null : List.copyOf(next);
     });
+    byActorName.remove(worker.id().actorName(), worker);
     WorkerId id = worker.id();
     boolean generationLeft = of(id.model()).stream().anyMatch(w -> w.id().generation() == id.generation());
     if (!generationLeft) {

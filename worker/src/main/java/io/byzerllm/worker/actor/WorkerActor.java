@@ -131,28 +131,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           "worker " + id.index() + " of '" + id.model() + "' is " + (draining ? "draining" : "starting") + "; retry"), false));
       return this;
     }
-    ActorRef<WorkerReply> replyTo = call.replyTo();
-    worker.call(call.work(), new LocalWorker.Progress() {
-      @Override
-      public void queued() {
-        replyTo.tell(WorkerReply.progress(call.id(), WorkerReply.Progress.QUEUED));
-      }
-
-      @Override
-      public void started() {
-        replyTo.tell(WorkerReply.progress(call.id(), WorkerReply.Progress.STARTED));
-      }
-    }).whenComplete((result, error) -> {
-      if (error != null) {
-        boolean notStarted = Failure.unwrap(error) instanceof NotStartedException;
-        replyTo.tell(WorkerReply.failed(call.id(), Failure.of(error), !notStarted));
-      } else if (result.value() instanceof LocalWorker.LocalStream s) {
-        replyTo.tell(WorkerReply.ok(call.id(), new StreamOpened(s.events().runWith(StreamRefs.sourceRef(), materializer)), 0,
-            result.queueNanos()));
-      } else {
-        replyTo.tell(WorkerReply.ok(call.id(), result.value(), result.backendNanos(), result.queueNanos()));
-      }
-    });
+    RemoteAnswer.answer(worker, call.id(), call.work(), call.replyTo()::tell,
+        s -> new StreamOpened(s.events().runWith(StreamRefs.sourceRef(), materializer)));
     return this;
   }
 

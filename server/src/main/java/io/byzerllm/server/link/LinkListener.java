@@ -1,0 +1,18 @@
+package io.byzerllm.server.link;
+
+import io.byzerllm.worker.actor.WorkerReply;
+
+/** What a node link reports of the call it carries, from its reading thread (or a writer's, for a failed write). */
+public interface LinkListener {
+  /** News of the call's place in the worker's queue ({@link WorkerReply#isProgress()}). */
+  void progress(WorkerReply news);
+
+  /** The call's final reply; the connection is free for the next call once the listener {@link LinkConnection#release releases} it. */
+  void replied(LinkConnection connection, WorkerReply reply);
+
+  /**
+   * The connection broke with call {@code id} on it: {@code sent} false when the call never left this
+   * node whole (it may go another way), true when the other node may have it.
+   */
+  void broken(long id, boolean sent, String why);
+}

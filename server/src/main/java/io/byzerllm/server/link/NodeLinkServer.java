@@ -1,0 +1,175 @@
+package io.byzerllm.server.link;
+
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import io.byzerllm.worker.actor.Failure;
+import io.byzerllm.worker.actor.LocalWorker;
+import io.byzerllm.worker.actor.LocalWorkers;
+import io.byzerllm.worker.actor.RemoteAnswer;
+import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.actor.WorkerReply;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving end of node links: other nodes of the cluster call this node's workers over plain
+ * TCP ({@link LinkConnection} is the calling end), one call at a time per connection. Each
+ * connection's thread waits in a blocking read, takes a call, hands it to the worker under its
+ * atomic permit and reads on (seeing at once when the caller closes, which cancels the call); the
+ * answer is written by whichever thread has it. Only the cluster's members may connect.
+ */
+public final class NodeLinkServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLinkServer.class);
+
+  private final ServerSocket server;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger sequence = new AtomicInteger();
+  private volatile boolean closed;
+
+  private NodeLinkServer(ServerSocket server) {
+    this.server = server;
+  }
+
+  /** Listens on {@code host:port} (0: any free port; {@link #port} tells which). */
+  public static NodeLinkServer bind(String host, int port) {
+    try {
+      ServerSocket s = new ServerSocket();
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(host, port), 128);
+      return new NodeLinkServer(s);
+    } catch (IOException e) {
+      throw new LlmException(ErrorKind.INVALID_REQUEST, "cannot open the node link port " + host + ":" + port + " ("
+          + e.getMessage() + "); set byzerllm.server.link.port to a free port, or 0 for any");
+    }
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** Starts taking calls for {@code workers} from peers {@code member} accepts. */
+  public void serve(LocalWorkers workers, LinkFrames frames, Predicate<InetAddress> member) {
+    Thread acceptor = new Thread(() -> accept(workers, frames, member), "link-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  private void accept(LocalWorkers workers, LinkFrames frames, Predicate<InetAddress> member) {
+    while (!closed) {
+      Socket s;
+      try {
+        s = server.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.warn("the node link stopped accepting: {}", e.getMessage());
+        }
+        return;
+      }
+      if (!member.test(s.getInetAddress())) {
+        LOG.warn("refused a node link connection from {}: not a member of this cluster", s.getInetAddress());
+        closeQuietly(s);
+        continue;
+      }
+      open.add(s);
+      if (closed) {
+        closeQuietly(s);
+        return;
+      }
+      Thread t = new Thread(() -> new Session(s, workers, frames).run(), "link-in-" + sequence.incrementAndGet());
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    closeQuietly(server);
+    open.forEach(NodeLinkServer::closeQuietly);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // closing is all that is left to do
+    }
+  }
+
+  /** One connection: calls one after another, each answered from the thread that has its answer. */
+  private final class Session {
+    private final Socket socket;
+    private final LocalWorkers workers;
+    private final LinkFrames frames;
+    private OutputStream out;
+    private volatile CompletableFuture<?> current = CompletableFuture.completedFuture(null);
+
+    Session(Socket socket, LocalWorkers workers, LinkFrames frames) {
+      this.socket = socket;
+      this.workers = workers;
+      this.frames = frames;
+    }
+
+    void run() {
+      try {
+        socket.setTcpNoDelay(true);
+        out = socket.getOutputStream();
+        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+        byte[] body;
+        while ((body = frames.read(in)) != null) {
+          take(frames.call(body));
+        }
+      } catch (IOException e) {
+        // the caller went away or sent what is no call: end the connection
+      } finally {
+        current.cancel(true); // a call whose caller went away is withdrawn or cancelled here too
+        open.remove(socket);
+        closeQuietly(socket);
+      }
+    }
+
+    private void take(LinkCall call) {
+      LocalWorker worker = workers.byActorName(call.worker());
+      if (worker == null) {
+        reply(WorkerReply.failed(call.id(), Failure.of(ErrorKind.UNAVAILABLE, "the worker " + call.worker()
+            + " no longer serves on this node (draining or stopped); retry"), false));
+      } else if (call.work() instanceof Work.Stream || call.work() instanceof Work.ForwardStream) {
+        reply(WorkerReply.failed(call.id(), Failure.of(ErrorKind.INTERNAL,
+            "a stream crosses nodes as a stream ref, not over the node link"), false));
+      } else {
+        current = RemoteAnswer.answer(worker, call.id(), call.work(), this::reply, stream -> {
+          throw new IllegalStateException("a call that is no stream answered with one");
+        });
+      }
+    }
+
+    private void reply(WorkerReply reply) {
+      byte[] frame;
+      try {
+        frame = frames.frame(reply);
+      } catch (IllegalArgumentException tooLarge) {
+        frame = frames.frame(WorkerReply.failed(reply.id(), Failure.of(ErrorKind.INTERNAL, tooLarge.getMessage()), true));
+      }
+      try {
+        synchronized (this) {
+          LinkFrames.write(out, frame);
+        }
+      } catch (IOException e) {
+        closeQuietly(socket); // the caller is gone; the read loop ends and cleans up
+      }
+    }
+  }
+}
