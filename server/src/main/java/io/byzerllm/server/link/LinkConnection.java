@@ -78,6 +78,10 @@ public final class LinkConnection {
     close();
   }
 
+  boolean isClosed() {
+    return closed.get();
+  }
+
   long idleSince() {
     return idleSince;
   }

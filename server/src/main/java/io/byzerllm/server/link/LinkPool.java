@@ -15,7 +15,7 @@ final class LinkPool {
   final String nodeName;
   final LinkFrames frames;
   final Executor io;
-  /** Run when a connect fails: the node's link is looked up again for the next call. */
+  /** Run when a connect fails: the node's workers are called through the cluster's messages from then on. */
   final Runnable unreachable;
   private final int max;
   private final ArrayDeque<LinkConnection> idle = new ArrayDeque<>();
@@ -45,7 +45,7 @@ final class LinkPool {
   synchronized void release(LinkConnection c) {
     if (closed) {
       c.abandon();
-    } else {
+    } else if (!c.isClosed()) {
       idle.addLast(c);
     }
   }

@@ -11,13 +11,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.actor.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's links to the other nodes, for calls to their workers: plain TCP to the port each node
  * advertises in a cluster role ({@link #role}), bypassing the actors on both ends. A node without
- * one (or whose connections are all busy) is called through the cluster's messages instead.
+ * one (or whose connections are all busy, or whose link cannot be reached from here) is called
+ * through the cluster's messages instead.
  */
 public final class NodeLinks implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLinks.class);
   private static final String ROLE_PREFIX = "byzerllm-link-port-";
 
   /** Per other node: at most this many connections (calls in flight over the link); idle ones close after {@code idleTimeout}. */
@@ -80,13 +84,27 @@ public final class NodeLinks implements AutoCloseable {
     OptionalInt port = portIn(roles.get());
     Optional<LinkPool> pool = port.isPresent() && node.getHost().isPresent()
         ? Optional.of(new LinkPool(node.getHost().get(), port.getAsInt(), NodeName.of(node), frames, io,
-            settings.maxConnectionsPerNode(), () -> forget(node)))
+            settings.maxConnectionsPerNode(), () -> unreachable(node)))
         : Optional.empty();
     Optional<LinkPool> raced = pools.putIfAbsent(node, pool);
     return raced != null ? raced : pool;
   }
 
-  /** {@code node} left (or its link did not answer): close its connections, look it up again if it comes back. */
+  /**
+   * A connect to {@code node}'s link failed (a firewall, a link port not reachable from here): its
+   * workers are called through the cluster's messages until it leaves the cluster.
+   */
+  private void unreachable(Address node) {
+    Optional<LinkPool> before = pools.put(node, Optional.empty());
+    if (before != null && before.isPresent()) {
+      LOG.warn("cannot connect to the node link of {} at {}:{}; calls to its workers go as the cluster's messages"
+          + " (check that byzerllm.server.link.port is reachable between the nodes)", NodeName.of(node),
+          before.get().host, before.get().port);
+      before.get().close();
+    }
+  }
+
+  /** {@code node} left the cluster: close its connections, look it up again if it comes back. */
   public void forget(Address node) {
     Optional<LinkPool> pool = pools.remove(node);
     if (pool != null) {
