@@ -38,11 +38,24 @@ public final class ClusterBench {
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   public static void main(String[] args) throws Exception {
-    int requests = args.length > 1 && args[0].equals("--requests") ? Integer.parseInt(args[1]) : 2000;
-    System.out.printf("ClusterBench %s%njava %s, %d cores, 3 node JVMs, %d requests per hop measurement%n",
-        String.join(" ", args), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), requests);
+    int requests = 2000;
+    boolean link = true;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--requests" -> requests = Integer.parseInt(args[i + 1]);
+        case "--link" -> link = !args[i + 1].equals("off");
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --requests N, --link on|off");
+      }
+    }
+    System.out.printf("ClusterBench %s%njava %s, %d cores, 3 node JVMs, %d requests per hop measurement, node link %s%n",
+        String.join(" ", args), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), requests,
+        link ? "on" : "off (calls to other nodes go as the cluster's messages)");
+    List<String> jvmOptions = new ArrayList<>(Node.JVM_OPTIONS);
+    if (!link) {
+      jvmOptions.add("-Dbyzerllm.server.link.enabled=false");
+    }
     Path dir = Files.createTempDirectory("llm-cluster-bench");
-    try (FakeOpenAiServer upstream = FakeOpenAiServer.start(); NodeProcesses nodes = new NodeProcesses(Node.JVM_OPTIONS)) {
+    try (FakeOpenAiServer upstream = FakeOpenAiServer.start(); NodeProcesses nodes = new NodeProcesses(jvmOptions)) {
       upstream.recording(false);
       List<NodeProcesses.Spec> specs = new ArrayList<>();
       List<Process> processes = new ArrayList<>();
