@@ -44,8 +44,10 @@ final class ChatCalls {
     meta.put("speed", seconds > 0 ? generated / seconds : 0.0);
     meta.put("finish_reason", choice.path("finish_reason").asText(""));
     meta.put("reasoning_content", message.path("reasoning_content").asText(""));
-    if (message.path("tool_calls").isArray() && !message.path("tool_calls").isEmpty()) {
-      meta.put("tool_calls", Json.MAPPER.convertValue(message.path("tool_calls"), List.class));
+    for (String listed : List.of("tool_calls", "thinking_blocks")) {
+      if (message.path(listed).isArray() && !message.path(listed).isEmpty()) {
+        meta.put(listed, Json.MAPPER.convertValue(message.path(listed), List.class));
+      }
     }
     return new LLMResponse(message.path("content").asText(""), body, meta);
   }

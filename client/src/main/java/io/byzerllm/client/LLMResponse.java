@@ -18,8 +18,13 @@ import java.util.Map;
  *   <li>{@code speed} (Double): generated tokens per second;</li>
  *   <li>{@code finish_reason} (String): {@code stop}, {@code length}, {@code tool_calls}, ...;</li>
  *   <li>{@code reasoning_content} (String): a reasoning model's thinking, empty when none;</li>
- *   <li>{@code tool_calls} (List of maps, only when the model called tools): the raw OpenAI tool calls.</li>
+ *   <li>{@code tool_calls} (List of maps, only when the model called tools): the raw OpenAI tool calls;</li>
+ *   <li>{@code thinking_blocks} (List of maps, only when the provider sent them, e.g. Claude with
+ *       thinking on): signed thinking and redacted blocks, in LiteLLM's shape.</li>
  * </ul>
+ *
+ * <p>A tool loop goes on with {@link #toAssistantMessage()} and the tools' results as {@code tool}
+ * messages; the assistant message carries the thinking blocks back unchanged, as Claude requires.
  */
 public record LLMResponse(String output, Map<String, Object> input, Map<String, Object> metadata) {
   public LLMResponse {
@@ -56,8 +61,34 @@ public record LLMResponse(String output, Map<String, Object> input, Map<String, 
   }
 
   /** The OpenAI {@code tool_calls} of the answer as raw maps; empty when the model called no tool. */
-  @SuppressWarnings("unchecked")
   public List<Map<String, Object>> toolCalls() {
-    return metadata.get("tool_calls") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    return listed("tool_calls");
+  }
+
+  /** The answer's thinking blocks as raw maps (signatures and redacted data included); empty when none came. */
+  public List<Map<String, Object>> thinkingBlocks() {
+    return listed("thinking_blocks");
+  }
+
+  /**
+   * This answer as the assistant message that continues its conversation: the text, and the tool
+   * calls and thinking blocks as they came (a provider checks that they come back unchanged).
+   */
+  public Map<String, Object> toAssistantMessage() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("role", "assistant");
+    m.put("content", output);
+    if (!toolCalls().isEmpty()) {
+      m.put("tool_calls", toolCalls());
+    }
+    if (!thinkingBlocks().isEmpty()) {
+      m.put("thinking_blocks", thinkingBlocks());
+    }
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> listed(String key) {
+    return metadata.get(key) instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
   }
 }

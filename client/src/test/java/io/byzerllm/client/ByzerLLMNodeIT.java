@@ -8,6 +8,7 @@ import io.byzerllm.deploy.ModelSpec;
 import io.byzerllm.deploy.ModelType;
 import io.byzerllm.server.Node;
 import io.byzerllm.server.NodeSettings;
+import io.byzerllm.testkit.FakeClaudeServer;
 import io.byzerllm.testkit.FakeOpenAiServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,15 +27,19 @@ class ByzerLLMNodeIT {
 
   @TempDir static Path home;
   static FakeOpenAiServer fake;
+  static FakeClaudeServer claude;
   static Node node;
   static ByzerLLM llm;
 
   @BeforeAll
   static void startNode() {
     fake = FakeOpenAiServer.start().requireApiKey(UPSTREAM_KEY);
+    claude = FakeClaudeServer.start();
     node = Node.start(NodeSettings.ephemeral(home));
     llm = ByzerLLM.connect(node.httpUrl()).withApiKey(null);
     llm.deploy(saas("chat"));
+    llm.deploy(ModelSpec.of("claude", ModelType.SAAS_CLAUDE, Map.of("saas.base_url", claude.baseUrl(),
+        "saas.api_key", "sk-ant-test-nodeit-0123", "saas.model", "claude-fake")));
   }
 
   @AfterAll
@@ -46,6 +51,7 @@ class ByzerLLMNodeIT {
       }
     } finally {
       fake.close();
+      claude.close();
     }
   }
 
@@ -63,6 +69,35 @@ class ByzerLLMNodeIT {
     assertThat(r.inputTokensCount()).isEqualTo(2);
     assertThat(r.generatedTokensCount()).isEqualTo(3);
     assertThat(r.finishReason()).isEqualTo("stop");
+  }
+
+  @Test
+  void chatOai_toolLoopWithClaudeThinking_toAssistantMessageCarriesTheSignedBlocksBack() {
+    claude.replyToolCall("mul", "{\"a\":6,\"b\":7}");
+    Map<String, Object> config = Map.of(
+        "tools", List.of(Map.of("type", "function", "function", Map.of("name", "mul",
+            "parameters", Map.of("type", "object", "properties", Map.of())))),
+        "thinking", Map.of("type", "enabled", "budget_tokens", 1024));
+    LLMResponse first = llm.chatOai("claude", List.of(Message.user("6*7?")), config).get(0);
+
+    List<Object> conversation = List.of(Message.user("6*7?"), first.toAssistantMessage(),
+        Map.of("role", "tool", "tool_call_id", first.toolCalls().get(0).get("id"), "content", "42"));
+    LLMResponse second = llm.chatOai("claude", conversation, config).get(0);
+
+    assertThat(first.thinkingBlocks()).hasSize(2);
+    assertThat(first.thinkingBlocks().get(0).get("signature")).asString().isNotEmpty();
+    assertThat(first.thinkingBlocks().get(1)).containsEntry("type", "redacted_thinking");
+    assertThat(second.output()).isEqualTo("echo: result 42");
+    assertThat(claude.lastMessages().get(1).at("/content/0/signature").asText())
+        .isEqualTo(first.thinkingBlocks().get(0).get("signature"));
+  }
+
+  @Test
+  void chatOai_answerWithoutThinking_hasNoThinkingBlocks() {
+    LLMResponse r = llm.chatOai("chat", List.of(Message.user("plain")), Map.of()).get(0);
+
+    assertThat(r.thinkingBlocks()).isEmpty();
+    assertThat(r.toAssistantMessage()).containsOnlyKeys("role", "content").containsEntry("content", "echo: plain");
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,16 +54,20 @@ public final class LinkConnection {
     }
     listener = to;
     call.set(c.id());
-    if (socket == null) {
-      pool.io.execute(() -> {
-        if (connect()) {
-          write(frame);
-        }
-      });
-    } else if (frame.length <= WRITE_ON_CALLER) {
-      write(frame);
-    } else {
-      pool.io.execute(() -> write(frame));
+    try {
+      if (socket == null) {
+        pool.io.execute(() -> {
+          if (connect()) {
+            write(frame);
+          }
+        });
+      } else if (frame.length <= WRITE_ON_CALLER) {
+        write(frame);
+      } else {
+        pool.io.execute(() -> write(frame));
+      }
+    } catch (RejectedExecutionException stopping) {
+      fail(false, "this node is stopping");
     }
   }
 
