@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,30 @@ class NodeLinkIT {
 
     assertThat(remoteCalls("link") - linkBefore).isEqualTo(5);
     assertThat(remoteCalls("messages") - messagesBefore).isZero();
+  }
+
+  @Test
+  void chat_sixteenCallersAtOnceThroughTheLink_everyCallAnsweredItsOwnAnswer() throws Exception {
+    double linkBefore = remoteCalls("link");
+    java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 160; i++) {
+        String text = "caller " + i;
+        answers.add(callers.submit(() -> {
+          HttpResponse<String> r = edge.post("/v1/chat/completions", chat("far", text, false));
+          return r.statusCode() == 200 ? content(r) : r.statusCode() + " " + r.body();
+        }));
+      }
+      for (int i = 0; i < answers.size(); i++) {
+        // two slots on the worker: most of these wait in its queue, news of which crosses the link too
+        assertThat(answers.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo: caller " + i);
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertThat(remoteCalls("link") - linkBefore).isEqualTo(160);
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.sumOverWorkers("far", "in_flight") == 0);
   }
 
   @Test
