@@ -96,6 +96,20 @@ class NodeLinkIT {
   }
 
   @Test
+  void stream_firstTokenAfterSevenSecondsOnAnotherNode_streamsToTheEnd() throws Exception {
+    NODES.upstream().latency(Duration.ofSeconds(7));
+    try {
+      HttpResponse<String> r = edge.post("/v1/chat/completions", chat("far", "think long across nodes", true));
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(content(r)).isEqualTo("echo: think long across nodes");
+      assertThat(NodeCalls.sseData(r.body())).last().isEqualTo("[DONE]");
+    } finally {
+      NODES.upstream().latency(Duration.ZERO);
+    }
+  }
+
+  @Test
   void chat_callerGoesAway_theWorkersNodeCancelsTheCall() throws Exception {
     NODES.upstream().latency(Duration.ofSeconds(20));
     try {
