@@ -112,6 +112,19 @@ public final class ClusterBench {
     System.out.printf(Locale.ROOT, "cross-node hop adds: p50 %+.3f ms, p99 %+.3f ms%n",
         (viaRemote.getValueAtPercentile(50) - viaLocal.getValueAtPercentile(50)) / 1000.0,
         (viaRemote.getValueAtPercentile(99) - viaLocal.getValueAtPercentile(99)) / 1000.0);
+    int streams = Math.max(100, requests / 4);
+    measureStreams(local.url(), streams / 4);
+    measureStreams(remote.url(), streams / 4);
+    Histogram[] streamLocal = measureStreams(local.url(), streams);
+    Histogram[] streamRemote = measureStreams(remote.url(), streams);
+    System.out.printf(Locale.ROOT, "%-28s %8s %8s %8s%n", "streams, sequential (" + streams + ")", "p50 ms", "p99 ms", "p99.9");
+    line("first event, worker's node", streamLocal[0]);
+    line("first event, another node", streamRemote[0]);
+    line("whole stream, worker's node", streamLocal[1]);
+    line("whole stream, another node", streamRemote[1]);
+    System.out.printf(Locale.ROOT, "cross-node hop adds to a stream: first event p50 %+.3f ms, whole stream p50 %+.3f ms%n",
+        (streamRemote[0].getValueAtPercentile(50) - streamLocal[0].getValueAtPercentile(50)) / 1000.0,
+        (streamRemote[1].getValueAtPercentile(50) - streamLocal[1].getValueAtPercentile(50)) / 1000.0);
     send(specs.get(0).url(), "DELETE", "/api/deployments/hop", null);
   }
 
@@ -156,6 +169,35 @@ public final class ClusterBench {
       h.recordValue((System.nanoTime() - t) / 1000);
     }
     return h;
+  }
+
+  /** Streamed chats one after another: time to the first {@code data:} line, and to the end of the stream. */
+  private static Histogram[] measureStreams(String url, int n) throws Exception {
+    Histogram first = new Histogram(3);
+    Histogram whole = new Histogram(3);
+    String body = "{\"model\": \"hop\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"hello cluster\"}]}";
+    for (int i = 0; i < n; i++) {
+      long t = System.nanoTime();
+      HttpResponse<java.io.InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions"))
+          .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+          java.nio.charset.StandardCharsets.UTF_8))) {
+        if (r.statusCode() != 200) {
+          throw new IllegalStateException("expected 200, got " + r.statusCode());
+        }
+        boolean seen = false;
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!seen && line.startsWith("data:")) {
+            first.recordValue((System.nanoTime() - t) / 1000);
+            seen = true;
+          }
+        }
+      }
+      whole.recordValue((System.nanoTime() - t) / 1000);
+    }
+    return new Histogram[] {first, whole};
   }
 
   private static Histogram directToUpstream(FakeOpenAiServer upstream, int n) throws Exception {

@@ -241,7 +241,8 @@ public final class Node implements AutoCloseable {
                                              ActorRef<DeploymentController.Command> controller, Routing routing,
                                              LocalWorkers localWorkers, NodeLinkServer link, MeterRegistry registry) {
     NodeLinks links = link == null ? null : nodeLinks(system, config.getConfig("byzerllm.server.link"), localWorkers, link);
-    RemoteCalls remoteCalls = new RemoteCalls(system.scheduler(), system.executionContext(), links, registry);
+    RemoteCalls remoteCalls = new RemoteCalls(system.scheduler(), system.executionContext(), links, registry,
+        Materializer.matFromSystem(system));
     remoteCalls.receiveAt(system.systemActorOf(remoteCalls.receiver(), "remote-replies", Props.empty()));
     Duration queueTimeout = config.getDuration("byzerllm.worker.queue-timeout");
     system.systemActorOf(WorkerDirectory.create(routing, remoteCalls, controller, new WorkerDirectory.Settings(
@@ -257,10 +258,12 @@ public final class Node implements AutoCloseable {
   private static NodeLinks nodeLinks(ActorSystem<Void> system, Config c, LocalWorkers localWorkers, NodeLinkServer link) {
     LinkFrames frames = LinkFrames.of(system, (int) Math.min(Integer.MAX_VALUE - 8, c.getBytes("max-frame-size")));
     Cluster cluster = Cluster.get(system);
-    link.serve(localWorkers, frames, peer -> isMemberHost(cluster, peer));
+    link.serve(localWorkers, frames, peer -> isMemberHost(cluster, peer), Materializer.matFromSystem(system),
+        "byzerllm.blocking-dispatcher");
     Duration idle = c.getDuration("idle-timeout");
     NodeLinks links = new NodeLinks(address -> rolesOf(cluster, address), frames,
-        new NodeLinks.Settings(c.getInt("max-connections-per-node"), idle));
+        new NodeLinks.Settings(c.getInt("max-connections-per-node"), idle,
+            system.settings().config().getInt("byzerllm.worker.stream-buffer")));
     system.scheduler().scheduleWithFixedDelay(idle, idle.dividedBy(2), links::closeIdle, system.executionContext());
     system.getWhenTerminated().whenComplete((done, error) -> links.close());
     return links;

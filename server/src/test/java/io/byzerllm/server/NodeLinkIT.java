@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Calls to a worker on another node go over the node link (plain TCP between the nodes), streams
- * as the cluster's messages. The edge node offers no CPUs, so every call crosses to the worker's node.
+ * Calls and streams to a worker on another node go over the node link (plain TCP between the nodes).
+ * The edge node offers no CPUs, so every call crosses to the worker's node.
  */
 @Timeout(120)
 class NodeLinkIT {
@@ -85,14 +85,40 @@ class NodeLinkIT {
   }
 
   @Test
-  void stream_throughANodeWithoutWorkers_crossesAsMessages() throws Exception {
+  void stream_throughANodeWithoutWorkers_itsEventsCrossOverTheLink() throws Exception {
+    double linkBefore = remoteCalls("link");
     double messagesBefore = remoteCalls("messages");
 
-    HttpResponse<String> r = edge.post("/v1/chat/completions", chat("far", "streamed", true));
+    HttpResponse<String> r = edge.post("/v1/chat/completions", chat("far", "streamed over the link", true));
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(content(r)).isEqualTo("echo: streamed");
-    assertThat(remoteCalls("messages") - messagesBefore).isEqualTo(1);
+    assertThat(content(r)).isEqualTo("echo: streamed over the link");
+    assertThat(NodeCalls.sseData(r.body())).last().isEqualTo("[DONE]");
+    assertThat(remoteCalls("link") - linkBefore).isEqualTo(1);
+    assertThat(remoteCalls("messages") - messagesBefore).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.sumOverWorkers("far", "in_flight") == 0);
+  }
+
+  @Test
+  void stream_callerLeavesMidwayOnTheOtherNode_upstreamStoppedBeforeItsLastChunk() throws Exception {
+    // 100 pieces, 200 ms apart: the whole answer would take 20 s
+    NODES.upstream().chunkDelay(Duration.ofMillis(200)).reply("word ".repeat(100).trim());
+    try {
+      int answeredBefore = NODES.upstream().answeredToTheEnd();
+      long start = System.nanoTime();
+      java.net.Socket socket = edge.openStreamToFirstEvent(
+          "{\"model\": \"far\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"a long slow answer\"}]}");
+      socket.close(); // the caller leaves, mid-stream
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(NODES.upstream().inFlight()).as("upstream calls in flight").isZero();
+        assertThat(worker.sumOverWorkers("far", "in_flight")).as("worker calls in flight").isZero();
+      });
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the upstream ended early").isLessThan(Duration.ofSeconds(15));
+      assertThat(NODES.upstream().answeredToTheEnd()).as("the stream's last chunk was never sent").isEqualTo(answeredBefore);
+    } finally {
+      NODES.upstream().chunkDelay(Duration.ZERO);
+    }
   }
 
   @Test

@@ -1,5 +1,10 @@
 package io.byzerllm.server.link;
 
+import io.byzerllm.deploy.ErrorKind;
+import io.byzerllm.deploy.LlmException;
+import io.byzerllm.worker.actor.ReaderQueue;
+import io.byzerllm.worker.actor.StreamEvent;
+import io.byzerllm.worker.actor.Work;
 import io.byzerllm.worker.actor.WorkerReply;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -13,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One TCP connection to another node's link, carrying one call at a time. Its own thread waits in a
+ * One TCP connection to another node's link, carrying one call (or stream) at a time. Its own thread waits in a
  * blocking read for the whole life of the connection: idle, it sees at once that the other end
  * closed; busy, the kernel wakes it with the reply, which it hands to the call's listener (one wake
  * per reply). A small call is written by the caller's thread (an idle connection's send buffer is
@@ -22,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the end and cancels it.
  *
  * <p>{@code call} holds the id of the call in flight (0: none); whoever takes it (the reply, a
- * failure, an abandon) is the only one to report it.
+ * failure, an abandon) is the only one to report it. A stream keeps it from its opening reply to its
+ * end: its events go into a bounded queue its reader runs (a reader a whole buffer behind ends it).
  */
 public final class LinkConnection {
   /** Calls up to this size are written by the caller: they fit an empty send buffer. */
@@ -36,6 +42,11 @@ public final class LinkConnection {
   private volatile OutputStream out;
   private volatile LinkListener listener;
   private volatile long idleSince;
+  /** Whether the call in flight is a stream; its events' queue once it opened (read by the reading thread only). */
+  private volatile boolean stream;
+  private ReaderQueue events;
+  /** Set once the open stream's end reached its queue (per stream: a late reader of an old one must not touch the next). */
+  private AtomicBoolean streamEnded;
 
   LinkConnection(LinkPool pool) {
     this.pool = pool;
@@ -43,6 +54,7 @@ public final class LinkConnection {
 
   /** Sends {@code c}; what becomes of it reaches {@code to}. */
   public void send(LinkCall c, LinkListener to) {
+    stream = c.work() instanceof Work.Stream || c.work() instanceof Work.ForwardStream;
     byte[] frame;
     try {
       frame = pool.frames.frame(c);
@@ -127,22 +139,79 @@ public final class LinkConnection {
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
       byte[] body;
       while ((body = pool.frames.read(in)) != null) {
-        WorkerReply reply = pool.frames.reply(body);
-        long current = call.get();
-        if (reply.id() != current) {
-          why = "a reply to call " + reply.id() + " came while call " + current + " was in flight";
+        LinkAnswer answer = pool.frames.answer(body);
+        String wrong = answer.reply() != null ? onReply(answer.reply())
+            : answer.event() != null ? onEvent(answer.event()) : onStreamEnd();
+        if (wrong != null) {
+          why = wrong;
           break;
-        }
-        if (reply.isProgress()) {
-          listener.progress(reply);
-        } else if (call.compareAndSet(current, 0)) {
-          listener.replied(this, reply);
         }
       }
     } catch (IOException e) {
       why = "the connection broke (" + e.getMessage() + ")";
     }
+    endStream(new LlmException(ErrorKind.UNAVAILABLE, "the stream from " + pool.nodeName + " broke off: " + why));
     fail(true, why);
+  }
+
+  /** Null, or what is wrong with the frame. */
+  private String onReply(WorkerReply reply) {
+    long current = call.get();
+    if (reply.id() != current || events != null) {
+      return "a reply to call " + reply.id() + " came while call " + current + " was in flight";
+    }
+    if (reply.isProgress()) {
+      listener.progress(reply);
+    } else if (stream && reply.failure() == null) {
+      events = new ReaderQueue(pool.streamBuffer);
+      AtomicBoolean ended = new AtomicBoolean();
+      streamEnded = ended;
+      listener.opened(reply, events.source().watchTermination((nu, done) -> {
+        done.whenComplete((d, e) -> {
+          if (!ended.get()) {
+            abandon(); // the reader went away first: the worker's node stops the stream
+          }
+        });
+        return nu;
+      }));
+    } else if (call.compareAndSet(current, 0)) {
+      listener.replied(this, reply);
+    }
+    return null;
+  }
+
+  private String onEvent(StreamEvent event) {
+    if (events == null) {
+      return "a stream event came with no stream open";
+    }
+    if (event.done() != null || event.failure() != null) {
+      streamEnded.set(true); // the last event: a reader that stops after it has not gone away early
+    }
+    if (!events.offer(event)) {
+      return "the reader fell more than " + pool.streamBuffer + " events behind this stream";
+    }
+    return null;
+  }
+
+  /** The stream ended on the worker's node (its last event, done or failed, came before): the connection is free. */
+  private String onStreamEnd() {
+    if (events == null) {
+      return "a stream end came with no stream open";
+    }
+    streamEnded.set(true);
+    events.complete();
+    events = null;
+    call.set(0);
+    release();
+    return null;
+  }
+
+  private void endStream(Throwable why) {
+    if (events != null) {
+      streamEnded.set(true);
+      events.fail(why);
+      events = null;
+    }
   }
 
   private void fail(boolean sent, String why) {

@@ -2,7 +2,6 @@ package io.byzerllm.server.link;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-import io.byzerllm.worker.actor.WorkerReply;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,9 +11,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 
 /**
- * The wire format of a node link: frames of a 4-byte length and a CBOR body, a {@link LinkCall} one
- * way and {@link WorkerReply}s the other, written by the object mapper Pekko's {@code jackson-cbor}
- * serializer uses for the same messages between nodes.
+ * The wire format of a node link: frames of a 4-byte length and a CBOR body, written by the object
+ * mapper Pekko's {@code jackson-cbor}
+ * serializer uses for the same messages between nodes. Calls go one way, {@link LinkAnswer}s the other.
  */
 public final class LinkFrames {
   private final ObjectMapper cbor;
@@ -76,7 +75,7 @@ public final class LinkFrames {
     return cbor.readValue(body, LinkCall.class);
   }
 
-  public WorkerReply reply(byte[] body) throws IOException {
-    return cbor.readValue(body, WorkerReply.class);
+  public LinkAnswer answer(byte[] body) throws IOException {
+    return cbor.readValue(body, LinkAnswer.class);
   }
 }

@@ -1,6 +1,9 @@
 package io.byzerllm.server.link;
 
+import io.byzerllm.worker.actor.StreamEvent;
 import io.byzerllm.worker.actor.WorkerReply;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
 
 /** What a node link reports of the call it carries, from its reading thread (or a writer's, for a failed write). */
 public interface LinkListener {
@@ -9,6 +12,13 @@ public interface LinkListener {
 
   /** The call's final reply; the connection is free for the next call once the listener {@link LinkConnection#release releases} it. */
   void replied(LinkConnection connection, WorkerReply reply);
+
+  /**
+   * A stream's opening {@code reply}: its {@code events} follow (run them at once). The connection
+   * carries them to the stream's end and then frees itself; a reader that goes away first closes it,
+   * which cancels the stream on the worker's node.
+   */
+  void opened(WorkerReply reply, Source<StreamEvent, NotUsed> events);
 
   /**
    * The connection broke with call {@code id} on it: {@code sent} false when the call never left this

@@ -15,15 +15,20 @@ final class LinkPool {
   final String nodeName;
   final LinkFrames frames;
   final Executor io;
+  /** Events a stream's reader may fall behind before the stream is ended. */
+  final int streamBuffer;
   /** Run when a connect fails: the node's workers are called through the cluster's messages from then on. */
   final Runnable unreachable;
   private final int max;
   private final ArrayDeque<LinkConnection> idle = new ArrayDeque<>();
+  private final java.util.Set<LinkConnection> all = new java.util.HashSet<>();
   private int open;
   private boolean closed;
 
-  LinkPool(String host, int port, String nodeName, LinkFrames frames, Executor io, int max, Runnable unreachable) {
+  LinkPool(String host, int port, String nodeName, LinkFrames frames, Executor io, int max, int streamBuffer,
+           Runnable unreachable) {
     this.unreachable = unreachable;
+    this.streamBuffer = streamBuffer;
     this.host = host;
     this.port = port;
     this.nodeName = nodeName;
@@ -39,7 +44,9 @@ final class LinkPool {
       return c;
     }
     open++;
-    return new LinkConnection(this);
+    LinkConnection fresh = new LinkConnection(this);
+    all.add(fresh);
+    return fresh;
   }
 
   synchronized void release(LinkConnection c) {
@@ -53,7 +60,18 @@ final class LinkPool {
   /** Called once per connection when it closes, whoever closed it. */
   synchronized void closed(LinkConnection c) {
     idle.remove(c);
+    all.remove(c);
     open--;
+  }
+
+  /** Closes the connections in use (the node stopped answering): their calls and streams end now. */
+  void abandonBusy() {
+    List<LinkConnection> busy;
+    synchronized (this) {
+      busy = new ArrayList<>(all);
+      busy.removeAll(idle);
+    }
+    busy.forEach(LinkConnection::abandon);
   }
 
   /** Takes out the connections idle since before {@code nanoTime}. */

@@ -6,7 +6,7 @@ import io.byzerllm.worker.actor.Failure;
 import io.byzerllm.worker.actor.LocalWorker;
 import io.byzerllm.worker.actor.LocalWorkers;
 import io.byzerllm.worker.actor.RemoteAnswer;
-import io.byzerllm.worker.actor.Work;
+import io.byzerllm.worker.actor.StreamEvent;
 import io.byzerllm.worker.actor.WorkerReply;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -18,15 +18,23 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.apache.pekko.Done;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The receiving end of node links: other nodes of the cluster call this node's workers over plain
- * TCP ({@link LinkConnection} is the calling end), one call at a time per connection. Each
+ * TCP ({@link LinkConnection} is the calling end), one call (or stream) at a time per connection. Each
  * connection's thread waits in a blocking read, takes a call, hands it to the worker under its
  * atomic permit and reads on (seeing at once when the caller closes, which cancels the call); the
  * answer is written by whichever thread has it. Only the cluster's members may connect.
@@ -60,14 +68,19 @@ public final class NodeLinkServer implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** Starts taking calls for {@code workers} from peers {@code member} accepts. */
-  public void serve(LocalWorkers workers, LinkFrames frames, Predicate<InetAddress> member) {
-    Thread acceptor = new Thread(() -> accept(workers, frames, member), "link-accept");
+  /**
+   * Starts taking calls for {@code workers} from peers {@code member} accepts; a stream's events are
+   * written from {@code writerDispatcher} (a write may wait on a slow peer).
+   */
+  public void serve(LocalWorkers workers, LinkFrames frames, Predicate<InetAddress> member, Materializer materializer,
+                    String writerDispatcher) {
+    Thread acceptor = new Thread(() -> accept(workers, frames, member, materializer, writerDispatcher), "link-accept");
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
-  private void accept(LocalWorkers workers, LinkFrames frames, Predicate<InetAddress> member) {
+  private void accept(LocalWorkers workers, LinkFrames frames, Predicate<InetAddress> member, Materializer materializer,
+                      String writerDispatcher) {
     while (!closed) {
       Socket s;
       try {
@@ -88,7 +101,8 @@ public final class NodeLinkServer implements AutoCloseable {
         closeQuietly(s);
         return;
       }
-      Thread t = new Thread(() -> new Session(s, workers, frames).run(), "link-in-" + sequence.incrementAndGet());
+      Session session = new Session(s, workers, frames, materializer, writerDispatcher);
+      Thread t = new Thread(session::run, "link-in-" + sequence.incrementAndGet());
       t.setDaemon(true);
       t.start();
     }
@@ -109,18 +123,28 @@ public final class NodeLinkServer implements AutoCloseable {
     }
   }
 
-  /** One connection: calls one after another, each answered from the thread that has its answer. */
+  /**
+   * One connection: calls one after another, each answered from the thread that has its answer. A
+   * stream's events follow its opening reply on the same connection, then its end; the caller
+   * closing the connection cancels what runs for it.
+   */
   private final class Session {
     private final Socket socket;
     private final LocalWorkers workers;
     private final LinkFrames frames;
+    private final Materializer materializer;
+    private final String writerDispatcher;
     private OutputStream out;
     private volatile CompletableFuture<?> current = CompletableFuture.completedFuture(null);
+    private volatile LocalWorker.LocalStream opening;
+    private volatile UniqueKillSwitch streaming;
 
-    Session(Socket socket, LocalWorkers workers, LinkFrames frames) {
+    Session(Socket socket, LocalWorkers workers, LinkFrames frames, Materializer materializer, String writerDispatcher) {
       this.socket = socket;
       this.workers = workers;
       this.frames = frames;
+      this.materializer = materializer;
+      this.writerDispatcher = writerDispatcher;
     }
 
     void run() {
@@ -135,7 +159,12 @@ public final class NodeLinkServer implements AutoCloseable {
       } catch (IOException e) {
         // the caller went away or sent what is no call: end the connection
       } finally {
-        current.cancel(true); // a call whose caller went away is withdrawn or cancelled here too
+        // a call or stream whose caller went away is withdrawn or cancelled here too
+        current.cancel(true);
+        UniqueKillSwitch s = streaming;
+        if (s != null) {
+          s.shutdown();
+        }
         open.remove(socket);
         closeQuietly(socket);
       }
@@ -146,22 +175,44 @@ public final class NodeLinkServer implements AutoCloseable {
       if (worker == null) {
         reply(WorkerReply.failed(call.id(), Failure.of(ErrorKind.UNAVAILABLE, "the worker " + call.worker()
             + " no longer serves on this node (draining or stopped); retry"), false));
-      } else if (call.work() instanceof Work.Stream || call.work() instanceof Work.ForwardStream) {
-        reply(WorkerReply.failed(call.id(), Failure.of(ErrorKind.INTERNAL,
-            "a stream crosses nodes as a stream ref, not over the node link"), false));
-      } else {
-        current = RemoteAnswer.answer(worker, call.id(), call.work(), this::reply, stream -> {
-          throw new IllegalStateException("a call that is no stream answered with one");
-        });
+        return;
       }
+      current = RemoteAnswer.answer(worker, call.id(), call.work(), this::reply, stream -> {
+        opening = stream; // runs once its opening reply is written
+        return null;
+      });
     }
 
     private void reply(WorkerReply reply) {
+      write(LinkAnswer.of(reply), reply.id());
+      LocalWorker.LocalStream stream = opening;
+      if (stream != null && !reply.isProgress()) {
+        opening = null;
+        run(stream);
+      }
+    }
+
+    /** The stream's events, each as it comes, then its end; written off the dispatcher that runs the stream. */
+    private void run(LocalWorker.LocalStream stream) {
+      Pair<UniqueKillSwitch, CompletionStage<Done>> running = stream.events()
+          .viaMat(KillSwitches.single(), Keep.right())
+          .toMat(Sink.<StreamEvent>foreach(e -> write(LinkAnswer.of(e), 0)).async(writerDispatcher), Keep.both())
+          .run(materializer);
+      streaming = running.first();
+      running.second().whenComplete((done, error) -> {
+        streaming = null;
+        write(LinkAnswer.streamEnd(), 0);
+      });
+    }
+
+    private void write(LinkAnswer answer, long id) {
       byte[] frame;
       try {
-        frame = frames.frame(reply);
+        frame = frames.frame(answer);
       } catch (IllegalArgumentException tooLarge) {
-        frame = frames.frame(WorkerReply.failed(reply.id(), Failure.of(ErrorKind.INTERNAL, tooLarge.getMessage()), true));
+        Failure failure = Failure.of(ErrorKind.INTERNAL, tooLarge.getMessage());
+        frame = frames.frame(answer.reply() != null ? LinkAnswer.of(WorkerReply.failed(id, failure, true))
+            : LinkAnswer.of(StreamEvent.failed(failure)));
       }
       try {
         synchronized (this) {

@@ -24,8 +24,11 @@ public final class NodeLinks implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLinks.class);
   private static final String ROLE_PREFIX = "byzerllm-link-port-";
 
-  /** Per other node: at most this many connections (calls in flight over the link); idle ones close after {@code idleTimeout}. */
-  public record Settings(int maxConnectionsPerNode, Duration idleTimeout) {}
+  /**
+   * Per other node: at most this many connections (calls and streams in flight over the link); idle
+   * ones close after {@code idleTimeout}; a stream's reader may fall {@code streamBuffer} events behind.
+   */
+  public record Settings(int maxConnectionsPerNode, Duration idleTimeout, int streamBuffer) {}
 
   private final Function<Address, Optional<Set<String>>> rolesOf;
   private final LinkFrames frames;
@@ -84,7 +87,7 @@ public final class NodeLinks implements AutoCloseable {
     OptionalInt port = portIn(roles.get());
     Optional<LinkPool> pool = port.isPresent() && node.getHost().isPresent()
         ? Optional.of(new LinkPool(node.getHost().get(), port.getAsInt(), NodeName.of(node), frames, io,
-            settings.maxConnectionsPerNode(), () -> unreachable(node)))
+            settings.maxConnectionsPerNode(), settings.streamBuffer(), () -> unreachable(node)))
         : Optional.empty();
     Optional<LinkPool> raced = pools.putIfAbsent(node, pool);
     return raced != null ? raced : pool;
@@ -109,6 +112,14 @@ public final class NodeLinks implements AutoCloseable {
     Optional<LinkPool> pool = pools.remove(node);
     if (pool != null) {
       pool.ifPresent(LinkPool::close);
+    }
+  }
+
+  /** {@code node} stopped answering: the calls and streams on its connections end now (idle ones stay for its return). */
+  public void nodeLost(Address node) {
+    Optional<LinkPool> pool = pools.get(node);
+    if (pool != null) {
+      pool.ifPresent(LinkPool::abandonBusy);
     }
   }
 

@@ -6,6 +6,8 @@ import io.byzerllm.server.link.LinkConnection;
 import io.byzerllm.server.link.LinkListener;
 import io.byzerllm.server.link.NodeLinks;
 import io.byzerllm.worker.actor.Failure;
+import io.byzerllm.worker.actor.LocalWorker;
+import io.byzerllm.worker.actor.StreamEvent;
 import io.byzerllm.worker.actor.NodeName;
 import io.byzerllm.worker.actor.Work;
 import io.byzerllm.worker.actor.WorkerActor;
@@ -20,19 +22,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import scala.concurrent.ExecutionContext;
 
 /**
  * Calls to workers on other nodes, sent straight to the worker (never through another actor of this
- * node): a call that is no stream goes over the worker's node's link ({@link NodeLinks}: plain TCP,
- * no actor on either end) where there is one with a free connection, anything else as a message to
- * the worker actor, whose replies come back to one small receiver. Each call has a deadline. A call
+ * node): over the worker's node's link ({@link NodeLinks}: plain TCP, no actor on either end, a
+ * stream's events on the same connection) where there is one with a free connection, else as a
+ * message to the worker actor, whose replies come back to one small receiver (a stream as a stream ref). Each call has a deadline. A call
  * whose worker or node is lost ends at once: one still queued there is marked as not started (the
  * caller may send it elsewhere), the rest fail with 503.
  */
@@ -57,6 +63,7 @@ public final class RemoteCalls implements LinkListener {
   private final Scheduler scheduler;
   private final ExecutionContext timerContext;
   private final NodeLinks links;
+  private final Materializer materializer;
   private final Counter overLink;
   private final Counter asMessages;
   private volatile ActorRef<WorkerReply> replies;
@@ -65,7 +72,9 @@ public final class RemoteCalls implements LinkListener {
    * {@code links}: this node's links to the others, or null to call every remote worker through
    * messages; {@code registry}: where to count calls by the way they went (null: not counted).
    */
-  public RemoteCalls(Scheduler scheduler, ExecutionContext timerContext, NodeLinks links, MeterRegistry registry) {
+  public RemoteCalls(Scheduler scheduler, ExecutionContext timerContext, NodeLinks links, MeterRegistry registry,
+                     Materializer materializer) {
+    this.materializer = materializer;
     this.scheduler = scheduler;
     this.timerContext = timerContext;
     this.links = links;
@@ -108,8 +117,7 @@ public final class RemoteCalls implements LinkListener {
         end(id, null, false);
       }
     });
-    LinkConnection link = links == null || work instanceof Work.Stream || work instanceof Work.ForwardStream ? null
-        : links.acquire(worker.path().address());
+    LinkConnection link = links == null ? null : links.acquire(worker.path().address());
     if (link != null) {
       overLink.increment();
       p.link = link;
@@ -129,6 +137,19 @@ public final class RemoteCalls implements LinkListener {
   @Override
   public void replied(LinkConnection connection, WorkerReply reply) {
     end(reply.id(), reply, true);
+  }
+
+  /** The stream's events come over the link: the call is answered, the connection stays with the stream. */
+  @Override
+  public void opened(WorkerReply reply, Source<StreamEvent, NotUsed> events) {
+    Pending p = pending.get(reply.id());
+    if (p != null) {
+      p.link = null;
+    }
+    WorkerReply answer = WorkerReply.ok(reply.id(), new LocalWorker.LocalStream(events), 0, reply.queueNanos());
+    if (p == null || !end(reply.id(), answer, false)) {
+      events.runWith(Sink.cancelled(), materializer); // nobody waits for it any more: stop it there
+    }
   }
 
   /** A call that never left this node whole goes as a message instead; one the other node may have ends with 503. */
@@ -159,11 +180,14 @@ public final class RemoteCalls implements LinkListener {
     end(reply.id(), reply, false);
   }
 
-  /** {@code linkDone}: the reply came over the call's link, which is free for the next call; else a link is closed. */
-  private void end(long id, WorkerReply reply, boolean linkDone) {
+  /**
+   * {@code linkDone}: the reply came over the call's link, which is free for the next call; else a
+   * link is closed. False when the call had already ended.
+   */
+  private boolean end(long id, WorkerReply reply, boolean linkDone) {
     Pending p = pending.remove(id);
     if (p == null) {
-      return;
+      return false;
     }
     Cancellable timer = p.timer;
     if (timer != null) {
@@ -178,8 +202,9 @@ public final class RemoteCalls implements LinkListener {
       }
     }
     if (reply != null) {
-      p.reply.complete(reply);
+      return p.reply.complete(reply);
     }
+    return true;
   }
 
   void workerLost(ActorRef<WorkerActor.Command> worker) {
@@ -189,6 +214,9 @@ public final class RemoteCalls implements LinkListener {
   void nodeLost(Address node) {
     lose(p -> node.equals(p.worker.path().address()),
         "the node " + NodeName.of(node) + " running this request's worker became unreachable");
+    if (links != null) {
+      links.nodeLost(node); // streams over its link end too
+    }
   }
 
   /** {@code node} left the cluster: its link is looked up again should it come back. */

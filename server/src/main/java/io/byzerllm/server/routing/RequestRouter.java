@@ -194,9 +194,12 @@ public final class RequestRouter {
           } else {
             elsewhere(worker, r.failure().toException());
           }
-        } else if (r.value() instanceof StreamOpened opened) {
-          // The stream holds a place on the worker until it ends: count it until then.
-          Source<StreamEvent, NotUsed> events = opened.events().getSource().watchTermination((nu, done) -> {
+        } else if (r.value() instanceof StreamOpened || r.value() instanceof LocalWorker.LocalStream) {
+          // The stream holds a place on the worker until it ends: count it until then. It came as a
+          // stream ref (the cluster's messages) or over the node link.
+          Source<StreamEvent, NotUsed> remoteEvents = r.value() instanceof StreamOpened opened ? opened.events().getSource()
+              : ((LocalWorker.LocalStream) r.value()).events();
+          Source<StreamEvent, NotUsed> events = remoteEvents.watchTermination((nu, done) -> {
             done.whenComplete((d, e) -> worker.done());
             return nu;
           });

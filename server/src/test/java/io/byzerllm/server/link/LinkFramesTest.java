@@ -61,15 +61,30 @@ class LinkFramesTest {
     WorkerReply queued = WorkerReply.progress(7, WorkerReply.Progress.QUEUED);
     WorkerReply answer = WorkerReply.ok(7, new EmbeddingResult(List.of(new float[] {0.25f, -1f}), null, 0, "up-m"), 1_000, 2_000);
 
-    DataInputStream in = in(FRAMES.frame(queued), FRAMES.frame(answer));
-    WorkerReply first = FRAMES.reply(FRAMES.read(in));
-    WorkerReply second = FRAMES.reply(FRAMES.read(in));
+    DataInputStream in = in(FRAMES.frame(LinkAnswer.of(queued)), FRAMES.frame(LinkAnswer.of(answer)));
+    WorkerReply first = FRAMES.answer(FRAMES.read(in)).reply();
+    WorkerReply second = FRAMES.answer(FRAMES.read(in)).reply();
 
     assertThat(first.isProgress()).isTrue();
     assertThat(first.progress()).isEqualTo(WorkerReply.Progress.QUEUED);
     assertThat(((EmbeddingResult) second.value()).vectors().get(0)).containsExactly(0.25f, -1f);
     assertThat(second.backendNanos()).isEqualTo(1_000);
     assertThat(second.queueNanos()).isEqualTo(2_000);
+  }
+
+  @Test
+  void streamFrames_eventThenEnd_readBackAsSuch() throws IOException {
+    byte[] sse = "data: {\"choices\":[]}\n\n".getBytes(StandardCharsets.UTF_8);
+
+    DataInputStream in = in(FRAMES.frame(LinkAnswer.of(io.byzerllm.worker.actor.StreamEvent.frame(sse))),
+        FRAMES.frame(LinkAnswer.streamEnd()));
+    LinkAnswer event = FRAMES.answer(FRAMES.read(in));
+    LinkAnswer end = FRAMES.answer(FRAMES.read(in));
+
+    assertThat(event.event().frame()).isEqualTo(sse);
+    assertThat(event.reply()).isNull();
+    assertThat(end.end()).isTrue();
+    assertThat(end.event()).isNull();
   }
 
   @Test

@@ -26,7 +26,7 @@ class NodeLinksTest {
   static final ActorTestKit KIT = ActorTestKit.create();
   static final LinkFrames FRAMES = LinkFrames.of(KIT.system(), 1024 * 1024);
   static final Address OTHER = new Address("pekko", "byzerllm", "127.0.0.1", 2552);
-  static final NodeLinks.Settings TWO = new NodeLinks.Settings(2, Duration.ofSeconds(60));
+  static final NodeLinks.Settings TWO = new NodeLinks.Settings(2, Duration.ofSeconds(60), 64);
 
   @AfterAll
   static void stop() {
@@ -48,6 +48,12 @@ class NodeLinksTest {
     @Override
     public void replied(LinkConnection connection, WorkerReply reply) {
       ended.complete("replied");
+    }
+
+    @Override
+    public void opened(WorkerReply reply, org.apache.pekko.stream.javadsl.Source<io.byzerllm.worker.actor.StreamEvent,
+        org.apache.pekko.NotUsed> events) {
+      ended.complete("opened");
     }
 
     @Override

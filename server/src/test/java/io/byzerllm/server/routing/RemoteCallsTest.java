@@ -29,7 +29,8 @@ class RemoteCallsTest {
   }
 
   private static RemoteCalls calls() {
-    RemoteCalls calls = new RemoteCalls(KIT.system().scheduler(), KIT.system().executionContext(), null, null);
+    RemoteCalls calls = new RemoteCalls(KIT.system().scheduler(), KIT.system().executionContext(), null, null,
+        org.apache.pekko.stream.Materializer.matFromSystem(KIT.system()));
     calls.receiveAt(KIT.spawn(calls.receiver()));
     return calls;
   }

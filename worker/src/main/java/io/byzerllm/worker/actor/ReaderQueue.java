@@ -12,19 +12,19 @@ import org.apache.pekko.stream.javadsl.Source;
  * reader. Events that come before the reader materializes it wait here, within the same bound.
  * Thread-safe: the backend offers from its threads while the reader attaches from its own.
  */
-final class ReaderQueue {
+public final class ReaderQueue {
   private final int capacity;
   private final ArrayDeque<StreamEvent> early = new ArrayDeque<>();
   private BoundedSourceQueue<StreamEvent> queue; // guarded by this
   private boolean completed;                     // guarded by this: ended before the reader came
   private Throwable failure;                     // guarded by this: failed before the reader came
 
-  ReaderQueue(int capacity) {
+  public ReaderQueue(int capacity) {
     this.capacity = capacity;
   }
 
   /** The events, for one reader to run. */
-  Source<StreamEvent, NotUsed> source() {
+  public Source<StreamEvent, NotUsed> source() {
     return Source.<StreamEvent>queue(capacity).mapMaterializedValue(q -> {
       attach(q);
       return NotUsed.getInstance();
@@ -45,7 +45,7 @@ final class ReaderQueue {
   }
 
   /** False: the reader is a whole buffer behind (or gone). */
-  synchronized boolean offer(StreamEvent event) {
+  public synchronized boolean offer(StreamEvent event) {
     if (queue != null) {
       return queue.offer(event) == QueueOfferResult.enqueued();
     }
@@ -56,19 +56,29 @@ final class ReaderQueue {
     return true;
   }
 
-  synchronized void complete() {
-    if (queue != null) {
-      queue.complete();
-    } else {
+  /** Ends the events; a no-op when the reader already went away (it cancelled, or read the last event and stopped). */
+  public synchronized void complete() {
+    if (queue == null) {
       completed = true;
+    } else {
+      endQuietly(queue::complete);
     }
   }
 
-  synchronized void fail(Throwable error) {
-    if (queue != null) {
-      queue.fail(error);
-    } else {
+  public synchronized void fail(Throwable error) {
+    if (queue == null) {
       failure = error;
+    } else {
+      endQuietly(() -> queue.fail(error));
+    }
+  }
+
+  /** Pekko's queue throws when it has ended already, which it has when its reader went away: nothing is left to end. */
+  private static void endQuietly(Runnable end) {
+    try {
+      end.run();
+    } catch (IllegalStateException readerGone) {
+      // the reader's stream is over either way
     }
   }
 }
