@@ -258,12 +258,12 @@ public final class Node implements AutoCloseable {
   private static NodeLinks nodeLinks(ActorSystem<Void> system, Config c, LocalWorkers localWorkers, NodeLinkServer link) {
     LinkFrames frames = LinkFrames.of(system, (int) Math.min(Integer.MAX_VALUE - 8, c.getBytes("max-frame-size")));
     Cluster cluster = Cluster.get(system);
+    int streamBuffer = system.settings().config().getInt("byzerllm.worker.stream-buffer");
     link.serve(localWorkers, frames, peer -> isMemberHost(cluster, peer), Materializer.matFromSystem(system),
-        "byzerllm.blocking-dispatcher");
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("byzerllm.blocking-dispatcher")), streamBuffer);
     Duration idle = c.getDuration("idle-timeout");
     NodeLinks links = new NodeLinks(address -> rolesOf(cluster, address), frames,
-        new NodeLinks.Settings(c.getInt("max-connections-per-node"), idle,
-            system.settings().config().getInt("byzerllm.worker.stream-buffer")));
+        new NodeLinks.Settings(c.getInt("max-connections-per-node"), idle, streamBuffer));
     system.scheduler().scheduleWithFixedDelay(idle, idle.dividedBy(2), links::closeIdle, system.executionContext());
     system.getWhenTerminated().whenComplete((done, error) -> links.close());
     return links;

@@ -16,10 +16,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.pekko.Done;
@@ -70,17 +72,18 @@ public final class NodeLinkServer implements AutoCloseable {
 
   /**
    * Starts taking calls for {@code workers} from peers {@code member} accepts; a stream's events are
-   * written from {@code writerDispatcher} (a write may wait on a slow peer).
+   * written on {@code writers} (a write may wait on a slow peer; the stream's own thread never does),
+   * and a caller's node that falls {@code streamBuffer} frames behind has its stream ended.
    */
   public void serve(LocalWorkers workers, LinkFrames frames, Predicate<InetAddress> member, Materializer materializer,
-                    String writerDispatcher) {
-    Thread acceptor = new Thread(() -> accept(workers, frames, member, materializer, writerDispatcher), "link-accept");
+                    Executor writers, int streamBuffer) {
+    Thread acceptor = new Thread(() -> accept(workers, frames, member, materializer, writers, streamBuffer), "link-accept");
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
   private void accept(LocalWorkers workers, LinkFrames frames, Predicate<InetAddress> member, Materializer materializer,
-                      String writerDispatcher) {
+                      Executor writers, int streamBuffer) {
     while (!closed) {
       Socket s;
       try {
@@ -101,7 +104,7 @@ public final class NodeLinkServer implements AutoCloseable {
         closeQuietly(s);
         return;
       }
-      Session session = new Session(s, workers, frames, materializer, writerDispatcher);
+      Session session = new Session(s, workers, frames, materializer, writers, streamBuffer);
       Thread t = new Thread(session::run, "link-in-" + sequence.incrementAndGet());
       t.setDaemon(true);
       t.start();
@@ -133,18 +136,24 @@ public final class NodeLinkServer implements AutoCloseable {
     private final LocalWorkers workers;
     private final LinkFrames frames;
     private final Materializer materializer;
-    private final String writerDispatcher;
+    private final Executor writers;
+    private final int streamBuffer;
+    /** A stream's frames waiting for the writer (guarded by itself); {@code draining}: a writer task is on them. */
+    private final ArrayDeque<byte[]> streamFrames = new ArrayDeque<>();
+    private boolean draining;
     private OutputStream out;
     private volatile CompletableFuture<?> current = CompletableFuture.completedFuture(null);
     private volatile LocalWorker.LocalStream opening;
     private volatile UniqueKillSwitch streaming;
 
-    Session(Socket socket, LocalWorkers workers, LinkFrames frames, Materializer materializer, String writerDispatcher) {
+    Session(Socket socket, LocalWorkers workers, LinkFrames frames, Materializer materializer, Executor writers,
+            int streamBuffer) {
       this.socket = socket;
       this.workers = workers;
       this.frames = frames;
       this.materializer = materializer;
-      this.writerDispatcher = writerDispatcher;
+      this.writers = writers;
+      this.streamBuffer = streamBuffer;
     }
 
     void run() {
@@ -192,17 +201,50 @@ public final class NodeLinkServer implements AutoCloseable {
       }
     }
 
-    /** The stream's events, each as it comes, then its end; written off the dispatcher that runs the stream. */
+    /**
+     * The stream's events, each as it comes, then its end. The stream's thread only queues their frames;
+     * one writer task at a time writes what has queued, so a peer slow to read never holds that thread,
+     * and one a whole buffer behind ends the stream.
+     */
     private void run(LocalWorker.LocalStream stream) {
       Pair<UniqueKillSwitch, CompletionStage<Done>> running = stream.events()
           .viaMat(KillSwitches.single(), Keep.right())
-          .toMat(Sink.<StreamEvent>foreach(e -> write(LinkAnswer.of(e), 0)).async(writerDispatcher), Keep.both())
+          .toMat(Sink.<StreamEvent>foreach(e -> writeLater(frames.frame(LinkAnswer.of(e)))), Keep.both())
           .run(materializer);
       streaming = running.first();
       running.second().whenComplete((done, error) -> {
         streaming = null;
-        write(LinkAnswer.streamEnd(), 0);
+        writeLater(frames.frame(LinkAnswer.streamEnd()));
       });
+    }
+
+    private void writeLater(byte[] frame) {
+      synchronized (streamFrames) {
+        if (streamFrames.size() >= streamBuffer) {
+          closeQuietly(socket); // the caller's node fell a whole buffer behind: end the stream (the read loop cleans up)
+          return;
+        }
+        streamFrames.add(frame);
+        if (draining) {
+          return;
+        }
+        draining = true;
+      }
+      writers.execute(this::drainStreamFrames);
+    }
+
+    private void drainStreamFrames() {
+      while (true) {
+        byte[] frame;
+        synchronized (streamFrames) {
+          frame = streamFrames.poll();
+          if (frame == null) {
+            draining = false;
+            return;
+          }
+        }
+        writeFrame(frame);
+      }
     }
 
     private void write(LinkAnswer answer, long id) {
@@ -214,6 +256,10 @@ public final class NodeLinkServer implements AutoCloseable {
         frame = frames.frame(answer.reply() != null ? LinkAnswer.of(WorkerReply.failed(id, failure, true))
             : LinkAnswer.of(StreamEvent.failed(failure)));
       }
+      writeFrame(frame);
+    }
+
+    private void writeFrame(byte[] frame) {
       try {
         synchronized (this) {
           LinkFrames.write(out, frame);
