@@ -48,7 +48,8 @@ final class BgeTokenizer implements AutoCloseable {
   /**
    * The token ids only: {@code HuggingFaceTokenizer.encode} also copies out types, tokens, word ids, masks and
    * a character span object per token, which costs as much again as the encoding itself (docs/benchmarks.md,
-   * 2026-11-30 05:30). The same native calls it makes, with the special tokens the tokenizer was opened with.
+   * "BGE: where a lone caller's milliseconds go through a node"). The same native calls it makes, with the
+   * special tokens the tokenizer was opened with.
    */
   private long[] ids(String text) {
     long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, true);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The bundled model's tokenizer: ids read straight from the native encoding, as the library's full encoding gives them. */
+/** The bundled model's tokenizer: ids read from the native encoding, as the library's full encoding gives them. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class BgeTokenizerTest {
   private static BgeTokenizer tokenizer;
@@ -43,7 +43,7 @@ class BgeTokenizerTest {
   @Test
   void encode_chineseEnglishAndMixedTexts_sameIdsAsTheLibrarysFullEncoding() {
     List<String> texts = new ArrayList<>(BgeFixture.SENTENCES);
-    texts.add("ByzerLLM 可以在一个集群里部署多个模型，并通过 HTTP 调用它们: e.g. POST /v1/embeddings!");
+    texts.add("ByzerLLM 可以在一个集群里部署多个模型，并通过 HTTP 调用: POST /v1/embeddings!");
     texts.add("短");
     for (String text : texts) {
       TokenizedText t = tokenizer.encode(text);

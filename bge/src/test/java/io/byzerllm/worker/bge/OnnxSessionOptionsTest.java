@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The ONNX Runtime session options a worker's sessions get: the main one never spins, a lone-pass one only in a pass. */
+/** ONNX Runtime options of a worker's sessions: the main one never spins, a lone-pass one only within a pass. */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class OnnxSessionOptionsTest {
   @Test
