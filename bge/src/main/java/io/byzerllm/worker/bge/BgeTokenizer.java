@@ -1,7 +1,7 @@
 package io.byzerllm.worker.bge;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -36,14 +36,28 @@ final class BgeTokenizer implements AutoCloseable {
   }
 
   TokenizedText encode(String text) {
-    Encoding encoding = tokenizer.encode(text);
-    long[] ids = encoding.getIds();
+    long[] ids = ids(text);
     if (ids.length <= maxTokens) {
       return new TokenizedText(ids, false);
     }
     long[] cut = Arrays.copyOf(ids, maxTokens);
     cut[maxTokens - 1] = ids[ids.length - 1];
     return new TokenizedText(cut, true);
+  }
+
+  /**
+   * The token ids only: {@code HuggingFaceTokenizer.encode} also copies out types, tokens, word ids, masks and
+   * a character span object per token, which costs as much again as the encoding itself (docs/benchmarks.md,
+   * "BGE: where a lone caller's milliseconds go through a node"). The same native calls it makes, with the
+   * special tokens the tokenizer was opened with.
+   */
+  private long[] ids(String text) {
+    long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, true);
+    try {
+      return TokenizersLibrary.LIB.getTokenIds(encoding);
+    } finally {
+      TokenizersLibrary.LIB.deleteEncoding(encoding);
+    }
   }
 
   @Override
