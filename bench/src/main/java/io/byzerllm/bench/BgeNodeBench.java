@@ -134,8 +134,11 @@ public final class BgeNodeBench {
     }
     List<BgeCaseResult> results = new ArrayList<>();
     ExecutorService blocking = Executors.newCachedThreadPool();
+    // --client-executor direct: the JDK client hands each answer to the caller from its selector thread
+    // (one thread wake fewer per call) instead of through a pool of its own.
+    boolean directClient = opts.getOrDefault("client-executor", "pool").equals("direct");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newFixedThreadPool(4)).build();
+        .connectTimeout(Duration.ofSeconds(10)).executor(directClient ? Runnable::run : Executors.newFixedThreadPool(4)).build();
     try {
       for (String engine : engines) {
         for (int round = 1; round <= rounds; round++) {
