@@ -160,6 +160,17 @@ class NodeLinkIT {
   }
 
   @Test
+  void clusterListing_showsEachNodesLinkAddress() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode nodes = NodeCalls.json(edge.get("/api/cluster")).path("nodes");
+
+    assertThat(nodes).hasSize(2);
+    for (com.fasterxml.jackson.databind.JsonNode n : nodes) {
+      Node node = n.path("address").asText().equals(NODES.a().clusterAddress()) ? NODES.a() : NODES.b();
+      assertThat(n.path("link").asText()).isEqualTo("127.0.0.1:" + node.linkPort());
+    }
+  }
+
+  @Test
   void link_connectionFromAnAddressNoMemberHas_isClosedUnanswered() throws Exception {
     try (Socket stranger = new Socket()) {
       stranger.bind(new InetSocketAddress("127.0.0.2", 0)); // loopback too, but no member's address

@@ -21,6 +21,8 @@ class NodeLinkOffIT {
   @Test
   void chat_toANodeWithoutALink_crossesAsMessages() throws Exception {
     assertThat(NODES.a().linkPort()).isEqualTo(-1);
+    assertThat(NodeCalls.json(NODES.callsB().get("/api/cluster")).findValues("link").stream()
+        .filter(l -> l.isNull()).count()).as("one node shows no link").isEqualTo(1);
 
     NodeCalls edge = NODES.callsB();
     edge.deploy(saasDeployment("far", NODES.upstream().baseUrl(), 1, 2, Map.of()));

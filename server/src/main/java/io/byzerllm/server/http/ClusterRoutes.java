@@ -1,5 +1,7 @@
 package io.byzerllm.server.http;
 
+import io.byzerllm.server.link.NodeLinks;
+import java.util.OptionalInt;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
@@ -54,6 +56,9 @@ public final class ClusterRoutes {
         ObjectNode n = nodes.addObject();
         n.put("address", name);
         n.put("http", d == null ? null : d.httpUrl());
+        OptionalInt link = NodeLinks.portIn(m.getRoles());
+        n.put("link", link.isPresent() && m.address().getHost().isPresent()
+            ? m.address().getHost().get() + ":" + link.getAsInt() : null);
         n.put("status", m.status().toString().toLowerCase(java.util.Locale.ROOT));
         n.set("resources", resources(d == null ? Resources.NONE : d.total()));
         n.set("used", resources(t.used().getOrDefault(name, Resources.NONE)));

@@ -54,7 +54,8 @@ public final class NodeLinks implements AutoCloseable {
     return ROLE_PREFIX + port;
   }
 
-  static OptionalInt portIn(Set<String> roles) {
+  /** The link port a member's roles advertise, if any. */
+  public static OptionalInt portIn(Set<String> roles) {
     for (String r : roles) {
       if (r.startsWith(ROLE_PREFIX)) {
         try {
