@@ -175,7 +175,7 @@ public final class LinkConnection {
         return nu;
       }));
     } else if (call.compareAndSet(current, 0)) {
-      listener.replied(this, reply);
+      listener.replied(reply);
     }
     return null;
   }

@@ -11,7 +11,7 @@ public interface LinkListener {
   void progress(WorkerReply news);
 
   /** The call's final reply; the connection is free for the next call once the listener {@link LinkConnection#release releases} it. */
-  void replied(LinkConnection connection, WorkerReply reply);
+  void replied(WorkerReply reply);
 
   /**
    * A stream's opening {@code reply}: its {@code events} follow (run them at once). The connection

@@ -2,7 +2,9 @@ package io.byzerllm.server.link;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -21,7 +23,7 @@ final class LinkPool {
   final Runnable unreachable;
   private final int max;
   private final ArrayDeque<LinkConnection> idle = new ArrayDeque<>();
-  private final java.util.Set<LinkConnection> all = new java.util.HashSet<>();
+  private final Set<LinkConnection> all = new HashSet<>();
   private int open;
   private boolean closed;
 

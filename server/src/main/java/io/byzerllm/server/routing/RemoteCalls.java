@@ -38,9 +38,9 @@ import scala.concurrent.ExecutionContext;
  * Calls to workers on other nodes, sent straight to the worker (never through another actor of this
  * node): over the worker's node's link ({@link NodeLinks}: plain TCP, no actor on either end, a
  * stream's events on the same connection) where there is one with a free connection, else as a
- * message to the worker actor, whose replies come back to one small receiver (a stream as a stream ref). Each call has a deadline. A call
- * whose worker or node is lost ends at once: one still queued there is marked as not started (the
- * caller may send it elsewhere), the rest fail with 503.
+ * message to the worker actor, whose replies come back to one small receiver (a stream as a stream
+ * ref). Each call has a deadline. A call whose worker or node is lost ends at once: one still queued
+ * there is marked as not started (the caller may send it elsewhere), the rest fail with 503.
  */
 public final class RemoteCalls implements LinkListener {
   private static final class Pending {
@@ -135,7 +135,7 @@ public final class RemoteCalls implements LinkListener {
   }
 
   @Override
-  public void replied(LinkConnection connection, WorkerReply reply) {
+  public void replied(WorkerReply reply) {
     end(reply.id(), reply, true);
   }
 

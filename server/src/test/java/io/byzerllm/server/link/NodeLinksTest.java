@@ -46,7 +46,7 @@ class NodeLinksTest {
     public void progress(WorkerReply news) {}
 
     @Override
-    public void replied(LinkConnection connection, WorkerReply reply) {
+    public void replied(WorkerReply reply) {
       ended.complete("replied");
     }
 
