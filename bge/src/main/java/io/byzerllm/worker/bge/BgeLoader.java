@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads the model an {@link EngineChoice} names: its encoder (ONNX Runtime fp32 or int8, TorchScript, or
  * the PyTorch forward pass in fp32 or bf16) and its tokenizer. For {@code bge.precision=auto} it loads
- * both candidates, races them and keeps the faster; when bf16 wins on a worker of two or more threads and
- * {@code lonePasses} holds, it keeps fp32 too, for texts that come alone ({@link LoadedModel#lonePass()}).
+ * both candidates, races them and keeps the faster. On a worker of two or more threads whose passes run on
+ * the PyTorch forward pass on CPU, and with {@code lonePasses}, a text that comes alone runs on the same
+ * encoder with its pass spread over all the worker's threads ({@link LoadedModel#lonePass()}).
  * Blocks; the caller holds {@link LoadedModels}' lock.
  */
 final class BgeLoader {
@@ -20,12 +21,15 @@ final class BgeLoader {
 
   static LoadedModel load(BgeModelFiles files, EngineChoice choice, Device device, int threads, Path cache,
                           boolean lonePasses) {
+    int loneThreads = lonePasses && threads >= 2 && !device.isGpu() ? threads : 0;
     if (choice.precision() == Precision.AUTO) {
-      return race(files, choice, device, threads, cache, lonePasses && threads >= 2);
+      return race(files, choice, device, threads, cache, loneThreads);
     }
     BertEncoder encoder = encoder(files, choice, device, threads, cache);
-    return kept(choice, files, encoder, encoder instanceof TorchBertEncoder t
-        ? Math.min(BgeTokenizer.MAX_TOKENS, t.maxPositions()) : BgeTokenizer.MAX_TOKENS);
+    if (encoder instanceof TorchBertEncoder t) {
+      return kept(choice, files, t, loneThreads, Math.min(BgeTokenizer.MAX_TOKENS, t.maxPositions()));
+    }
+    return kept(choice, files, encoder, Optional.empty(), BgeTokenizer.MAX_TOKENS);
   }
 
   private static BertEncoder encoder(BgeModelFiles files, EngineChoice choice, Device device, int threads, Path cache) {
@@ -41,12 +45,11 @@ final class BgeLoader {
 
   /**
    * {@code bge.precision=auto} on a CPU with bf16 instructions: loads both candidates, times them
-   * ({@link EncoderRace}) and keeps the faster, closing the other, unless bf16 won and {@code lonePasses}:
-   * bf16 runs each pass on one thread, which for a text alone on an idle worker is slower than fp32 on all
-   * of them (docs/benchmarks.md). Should bf16 fail to load, fp32 stays, and the reason says why.
+   * ({@link EncoderRace}) and keeps the faster, closing the other. Should bf16 fail to load, fp32 stays, and
+   * the reason says why.
    */
   private static LoadedModel race(BgeModelFiles files, EngineChoice auto, Device device, int threads, Path cache,
-                                  boolean lonePasses) {
+                                  int loneThreads) {
     BertEncoder fp32 = OnnxBertEncoder.load(files.onnx(), device, threads, "fp32");
     TorchBertEncoder bf16;
     try {
@@ -55,7 +58,7 @@ final class BgeLoader {
       LOG.warn("{}: bf16 on PyTorch did not load; keeping fp32 on OnnxRuntime", files.name(), e);
       return kept(new EngineChoice(InferEngine.ONNX, EngineChoice.Weights.ONNX, Precision.FP32,
           "auto: fp32 OnnxRuntime, bf16 PyTorch failed to load (" + e.getMessage() + ")"), files, fp32,
-          BgeTokenizer.MAX_TOKENS);
+          Optional.empty(), BgeTokenizer.MAX_TOKENS);
     }
     int maxTokens = Math.min(BgeTokenizer.MAX_TOKENS, bf16.maxPositions());
     EngineChoice choice;
@@ -66,27 +69,25 @@ final class BgeLoader {
       bf16.close();
       throw e;
     }
-    boolean bf16Won = choice.precision() == Precision.BF16;
-    (bf16Won ? fp32 : bf16).close();
-    if (bf16Won && lonePasses) {
-      // A session of its own: its intra-op threads spin between operators, which a worker's main session must not
-      // (they would take the cores that passes side by side need under load), but a pass alone gains by it
-      // (docs/benchmarks.md).
-      BertEncoder lone;
-      try {
-        lone = OnnxBertEncoder.load(files.onnx(), device, threads, "fp32", true);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: fp32 for lone passes did not load; every pass runs on bf16", files.name(), e);
-        return kept(choice, files, bf16, maxTokens);
-      }
-      return kept(choice.withReason(choice.reason() + "; a text alone on an idle worker: fp32 OnnxRuntime on "
-          + threads + " threads"), files, bf16, Optional.of(lone), maxTokens);
+    if (choice.precision() == Precision.BF16) {
+      fp32.close();
+      return kept(choice, files, bf16, loneThreads, maxTokens);
     }
-    return kept(choice, files, bf16Won ? bf16 : fp32, maxTokens);
+    bf16.close();
+    return kept(choice, files, fp32, Optional.empty(), maxTokens);
   }
 
-  private static LoadedModel kept(EngineChoice choice, BgeModelFiles files, BertEncoder encoder, int maxTokens) {
-    return kept(choice, files, encoder, Optional.empty(), maxTokens);
+  /**
+   * A PyTorch forward pass runs on one intra-op thread per batching thread, passes side by side; with
+   * {@code loneThreads} a text alone runs its pass over that many (docs/benchmarks.md).
+   */
+  private static LoadedModel kept(EngineChoice choice, BgeModelFiles files, TorchBertEncoder encoder, int loneThreads,
+                                  int maxTokens) {
+    if (loneThreads == 0) {
+      return kept(choice, files, encoder, Optional.empty(), maxTokens);
+    }
+    return kept(choice.withReason(choice.reason() + "; a text alone on an idle worker: its pass over " + loneThreads
+        + " threads"), files, encoder, Optional.of(encoder.spreadOver(loneThreads)), maxTokens);
   }
 
   private static LoadedModel kept(EngineChoice choice, BgeModelFiles files, BertEncoder encoder,

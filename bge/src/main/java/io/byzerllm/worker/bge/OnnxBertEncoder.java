@@ -41,11 +41,7 @@ final class OnnxBertEncoder implements BertEncoder {
   }
 
   static OnnxBertEncoder load(Path onnxFile, Device device, int threads, String precision) {
-    return load(onnxFile, device, threads, precision, false);
-  }
-
-  static OnnxBertEncoder load(Path onnxFile, Device device, int threads, String precision, boolean spinning) {
-    OrtSession.SessionOptions options = sessionOptions(spinning);
+    OrtSession.SessionOptions options = sessionOptions();
     Model model = Model.newInstance("bge", device, InferEngine.ONNX.djlName());
     try {
       return DjlModelLoading.load(model, "ONNX", onnxFile, m -> {
@@ -58,8 +54,7 @@ final class OnnxBertEncoder implements BertEncoder {
               + " is not a BERT encoder (inputs " + names + "; expected input_ids, attention_mask[, token_type_ids])");
         }
         return new OnnxBertEncoder(m, options, names, Files.size(onnxFile), "OnnxRuntime on " + device + ", "
-            + threads + " intra-op threads (" + (spinning ? "spinning within a pass" : "no spinning") + "), "
-            + precision);
+            + threads + " intra-op threads (no spinning), " + precision);
       });
     } catch (RuntimeException e) {
       options.close();
@@ -71,18 +66,12 @@ final class OnnxBertEncoder implements BertEncoder {
    * ONNX Runtime's intra-op threads spin between operations by default, which pays only on cores
    * nobody else wants. A worker shares its node's cores with the HTTP path and other workers: measured
    * on 2 busy cores with 2 intra-op threads (docs/benchmarks.md), spinning doubled the CPU per sentence
-   * and cut the throughput to a third. A session that spins ({@code spinning}, for a text alone) spins only
-   * within a pass ({@code session.force_spinning_stop}): threads still spinning after it took the cores that
-   * the answer's way out and the next call's way in need (docs/benchmarks.md, "BGE: where a lone caller's
-   * milliseconds go through a node").
+   * and cut the throughput to a third.
    */
-  static OrtSession.SessionOptions sessionOptions(boolean spinning) {
+  static OrtSession.SessionOptions sessionOptions() {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
-      options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
-      if (spinning) {
-        options.addConfigEntry("session.force_spinning_stop", "1");
-      }
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
       return options;
     } catch (OrtException e) {
       options.close();

@@ -12,6 +12,8 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * BERT's forward pass on the PyTorch engine: embeddings and layer norm, then N encoder layers of
@@ -27,19 +29,29 @@ import java.util.List;
  * so concurrent passes need no lock.
  */
 final class TorchBertEncoder implements BertEncoder {
+  private static final Logger LOG = LoggerFactory.getLogger(TorchBertEncoder.class);
+  /** The pass size oneDNN's weight layout is chosen for: about what a batching thread's pass holds. */
+  private static final long PACKED_FOR_ROWS = 256;
   /**
    * BERT's forward pass in TorchScript, for the CLS row only: {@code w} holds the embeddings (words,
-   * positions, token types, layer norm) then 12 tensors per layer ({@link TorchEncoderLayer#scriptWeights}).
+   * positions, token types, layer norm), then 12 tensors per layer ({@link TorchEncoderLayer#scriptWeights}),
+   * then the last layer's query weights and key/value weights apart ({@link #PREPARE}).
    * Token types are all 0 (single sentences). With {@code bf16} the Linear weights are already bf16 and each
-   * matmul's input is cast (15 is libtorch's BFloat16); the residual stream, the mask (0 for a token,
-   * -10000 for padding), softmax and the layer norms stay fp32 (6), since a bf16 matmul output plus an fp32
-   * tensor is fp32. The last layer computes queries for [CLS] alone.
+   * matmul's input is cast (15 is libtorch's BFloat16); the residual stream, softmax and the layer norms stay
+   * fp32 (6), since a bf16 matmul output plus an fp32 tensor is fp32. The last layer computes queries for
+   * [CLS] alone.
    *
    * <p>Padding is computed only where it must be: the residual stream holds the batch's real tokens
    * packed one after another ({@code [tokens, hidden]}), so every Linear projection, GELU and layer norm
    * works on real tokens only; attention alone spreads keys and values over {@code [batch, length]}, with
    * the mask hiding the padding. A pass of texts of different lengths then costs about what their tokens
    * cost, and {@link EmbeddingBatcher} need not split a round into passes of similar lengths.
+   *
+   * <p>With {@code packed} the Linear weights are oneDNN's own blocked copies ({@link #PREPARE}) and each
+   * projection is one oneDNN call with the GELU fused in: {@code torch.linear} would reorder the whole weight
+   * matrix on every call, which for a pass of a few short sentences costs as much as the multiply.
+   * Attention is PyTorch's fused kernel ({@code scaled_dot_product_attention}), which reads the heads
+   * in place and never materializes the attention probabilities (the query is already scaled: scale 1).
    */
   static final String FORWARD = """
         def forward(self: __torch__.Bert,
@@ -48,7 +60,8 @@ final class TorchBertEncoder implements BertEncoder {
           w: List[Tensor],
           heads: int,
           eps: float,
-          bf16: bool) -> Tensor:
+          bf16: bool,
+          packed: bool) -> Tensor:
           batch = ids.size(0)
           length = ids.size(1)
           hidden = w[0].size(1)
@@ -59,8 +72,8 @@ final class TorchBertEncoder implements BertEncoder {
           cls = torch.cumsum(lengths, 0) - lengths
           x = torch.embedding(w[0], ids.view(batch * length)[real]) + torch.embedding(w[1], real % length) + w[2][0]
           x = torch.layer_norm(x, [hidden], w[3], w[4], eps)
-          bias = ((torch.to(mask, 6) - 1.0) * 10000.0).view(batch, 1, 1, length)
-          layers = (len(w) - 5) // 12
+          attend = torch.gt(mask.view(batch, 1, 1, length), 0)
+          layers = (len(w) - 7) // 12
           for i in range(layers):
             k = 5 + 12 * i
             h = x
@@ -68,12 +81,12 @@ final class TorchBertEncoder implements BertEncoder {
               h = torch.to(x, 15)
             last = i == layers - 1
             if last:
-              q = torch.linear(h[cls], w[k][0:hidden], w[k + 1][0:hidden])
-              kv = torch.linear(h, w[k][hidden:], w[k + 1][hidden:])
+              q = self.linear(h[cls], w[len(w) - 2], w[k + 1][0:hidden], packed, False)
+              kv = self.linear(h, w[len(w) - 1], w[k + 1][hidden:], packed, False)
               query = x[cls]
               n = 1
             else:
-              kv = torch.linear(h, w[k], w[k + 1])
+              kv = self.linear(h, w[k], w[k + 1], packed, False)
               q = kv
               query = x
               n = length
@@ -83,22 +96,59 @@ final class TorchBertEncoder implements BertEncoder {
             if not last:
               q = kv[:, :, 0:hidden]
               kv = kv[:, :, hidden:]
-            q = q.reshape(batch, n, heads, size).transpose(1, 2)
-            key = kv[:, :, 0:hidden].reshape(batch, length, heads, size).transpose(1, 2)
-            value = kv[:, :, hidden:].reshape(batch, length, heads, size).transpose(1, 2)
-            p = torch.softmax(torch.matmul(q, key.transpose(2, 3)) + bias, -1)
-            if bf16:
-              p = torch.to(p, 15)
-            context = torch.matmul(p, value).transpose(1, 2).reshape(batch * n, hidden)
+            q = q.view(batch, n, heads, size).transpose(1, 2)
+            key = kv[:, :, 0:hidden].view(batch, length, heads, size).transpose(1, 2)
+            value = kv[:, :, hidden:].view(batch, length, heads, size).transpose(1, 2)
+            context = torch.scaled_dot_product_attention(q, key, value, attend, 0., False, scale=1.)
+            context = context.transpose(1, 2).reshape(batch * n, hidden)
             if not last and padded:
               context = context[real]
-            a = torch.layer_norm(torch.linear(context, w[k + 2], w[k + 3]) + query, [hidden], w[k + 4], w[k + 5], eps)
+            a = torch.layer_norm(self.linear(context, w[k + 2], w[k + 3], packed, False) + query, [hidden],
+                w[k + 4], w[k + 5], eps)
             ha = a
             if bf16:
               ha = torch.to(a, 15)
-            f = torch.gelu(torch.linear(ha, w[k + 6], w[k + 7]))
-            x = torch.layer_norm(torch.linear(f, w[k + 8], w[k + 9]) + a, [hidden], w[k + 10], w[k + 11], eps)
+            f = self.linear(ha, w[k + 6], w[k + 7], packed, True)
+            x = torch.layer_norm(self.linear(f, w[k + 8], w[k + 9], packed, False) + a, [hidden], w[k + 10], w[k + 11],
+                eps)
           return x.contiguous()
+
+        def linear(self: __torch__.Bert,
+          x: Tensor,
+          weight: Tensor,
+          bias: Tensor,
+          packed: bool,
+          gelu: bool) -> Tensor:
+          if packed:
+            if gelu:
+              return ops.mkldnn._linear_pointwise(x, weight, bias, "gelu", annotate(List[Optional[number]], []), "none")
+            return ops.mkldnn._linear_pointwise(x, weight, bias, "none", annotate(List[Optional[number]], []), "")
+          y = torch.linear(x, weight, bias)
+          if gelu:
+            y = torch.gelu(y)
+          return y
+      """;
+  /**
+   * The weights as {@link #FORWARD} takes them: the last layer's fused query/key/value weights split into the
+   * query's and the keys' and values' (it projects queries for [CLS] alone), and with {@code packed} every
+   * Linear weight reordered once into oneDNN's blocked layout for passes of about {@code rows} tokens (the
+   * layout suits any number of rows; the hint picks the blocking).
+   */
+  static final String PREPARE = """
+        def forward(self: __torch__.BertWeightsPrep,
+          w: List[Tensor],
+          hidden: int,
+          rows: int,
+          packed: bool) -> List[Tensor]:
+          k = len(w) - 12
+          out = annotate(List[Tensor], [])
+          for t in w + [w[k][0:hidden], w[k][hidden:]]:
+            i = len(out)
+            linear = i >= len(w) or (i >= 5 and (i - 5) % 12 in [0, 2, 6, 8])
+            if packed and linear:
+              t = ops.mkldnn._reorder_linear_weight(t.contiguous(), rows)
+            out.append(t)
+          return out
       """;
   private final NDManager weightsManager;
   private final BertConfig config;
@@ -118,6 +168,9 @@ final class TorchBertEncoder implements BertEncoder {
   private final IValue heads;
   private final IValue eps;
   private final IValue inBf16;
+  /** The Linear weights are oneDNN's packed copies (on CPU). */
+  private final boolean packed;
+  private final IValue inPacked;
   private final String description;
 
   private TorchBertEncoder(NDManager weightsManager, BertWeights weights, Device device, Precision precision) {
@@ -142,14 +195,46 @@ final class TorchBertEncoder implements BertEncoder {
       layer.scriptWeights().forEach(a -> ordered.add((PtNDArray) a));
     }
     this.script = TorchScriptModule.load(weightsManager, "Bert", FORWARD);
-    this.scriptWeights = IValue.listFrom(ordered.toArray(PtNDArray[]::new));
+    boolean packOnCpu = !device.isGpu();
+    IValue prepared;
+    try {
+      prepared = prepare(ordered, packOnCpu);
+    } catch (RuntimeException e) {
+      // oneDNN's ops come with DJL's x86-64 CPU builds of libtorch; a build without them runs torch.linear.
+      LOG.warn("oneDNN's packed Linear weights are not available in this libtorch; using torch.linear: {}",
+          e.getMessage());
+      packOnCpu = false;
+      prepared = prepare(ordered, false);
+    }
+    this.packed = packOnCpu;
+    this.scriptWeights = prepared;
+    if (packed) {
+      for (TorchEncoderLayer layer : layers) {
+        layer.closeLinearWeights(); // only their packed copies are read
+      }
+    }
     this.heads = IValue.from((long) config.heads());
     this.eps = IValue.from(config.layerNormEps());
     this.inBf16 = IValue.from(bf16 != null);
+    this.inPacked = IValue.from(packed);
     this.weightsBytes = bf16 == null ? weights.bytes() : weights.bytes() - linearElements(weights) * 2;
     this.description = "PyTorch on " + device + ", BERT forward pass in one TorchScript call (" + config.layers()
         + " layers, " + config.heads() + " heads)" + (precision == Precision.BF16
-        ? ", bf16 matrix multiplies (weights cast at load), fp32 layer norms" : "") + ", weights from " + weights.origin();
+        ? ", bf16 matrix multiplies (weights cast at load), fp32 layer norms" : "")
+        + (packed ? ", Linear weights packed for oneDNN" : "") + ", weights from " + weights.origin();
+  }
+
+  /** The weights in {@link #FORWARD}'s order ({@link #PREPARE}): packed for oneDNN with {@code packed}. */
+  private IValue prepare(List<PtNDArray> ordered, boolean packed) {
+    PtSymbolBlock prep = TorchScriptModule.load(weightsManager, "BertWeightsPrep", PREPARE);
+    try (IValue w = IValue.listFrom(ordered.toArray(PtNDArray[]::new));
+         IValue hidden = IValue.from((long) config.hidden());
+         IValue rows = IValue.from(PACKED_FOR_ROWS);
+         IValue pack = IValue.from(packed)) {
+      return prep.forward(w, hidden, rows, pack);
+    } finally {
+      prep.close();
+    }
   }
 
   /** Parameters of the encoder layers' Linear projections: what bf16 stores in 2 bytes instead of 4. */
@@ -195,7 +280,7 @@ final class TorchBertEncoder implements BertEncoder {
       float[] flat;
       try (IValue ids = IValue.from((PtNDArray) pass.create(batch.ids(), shape));
            IValue mask = IValue.from((PtNDArray) pass.create(batch.mask(), shape));
-           IValue cls = script.forward(ids, mask, scriptWeights, heads, eps, inBf16)) {
+           IValue cls = script.forward(ids, mask, scriptWeights, heads, eps, inBf16, inPacked)) {
         flat = cls.toTensor((PtNDManager) pass).toFloatArray();
       }
       float[][] out = new float[size][config.hidden()];
@@ -226,6 +311,52 @@ final class TorchBertEncoder implements BertEncoder {
     return description;
   }
 
+  /**
+   * This encoder for a text alone on an idle worker: its pass spread over {@code threads} intra-op threads.
+   * Passes side by side run on one thread each, which costs least CPU per sentence under load; a pass alone on
+   * all the worker's threads answers its caller sooner (docs/benchmarks.md). PyTorch's thread count is
+   * OpenMP's, per calling thread: set for the pass and set back after it. Shares this encoder's weights and
+   * does not close them.
+   */
+  BertEncoder spreadOver(int threads) {
+    TorchBertEncoder encoder = this;
+    return new BertEncoder() {
+      @Override
+      public float[][] clsStates(TokenBatch batch) {
+        int before = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(threads);
+        try {
+          return encoder.clsStates(batch);
+        } finally {
+          JniUtils.setNumThreads(before);
+        }
+      }
+
+      @Override
+      public boolean computesPadding() {
+        return false;
+      }
+
+      @Override
+      public int dimension() {
+        return encoder.dimension();
+      }
+
+      @Override
+      public long weightsBytes() {
+        return 0;
+      }
+
+      @Override
+      public String engineDescription() {
+        return encoder.engineDescription() + ", one pass over " + threads + " intra-op threads";
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   int maxPositions() {
     return config.maxPositions();
   }
@@ -233,7 +364,7 @@ final class TorchBertEncoder implements BertEncoder {
   @Override
   public void close() {
     try {
-      for (IValue v : new IValue[] {scriptWeights, heads, eps, inBf16}) {
+      for (IValue v : new IValue[] {scriptWeights, heads, eps, inBf16, inPacked}) {
         v.close();
       }
       script.close();

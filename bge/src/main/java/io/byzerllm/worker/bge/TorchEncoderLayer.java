@@ -69,6 +69,13 @@ final class TorchEncoderLayer {
         intermediateWeight, intermediateBias, outputWeight, outputBias, outputNormWeight, outputNormBias);
   }
 
+  /** Frees the Linear weights (and keeps the rest) once the forward pass reads packed copies of them. */
+  void closeLinearWeights() {
+    for (NDArray w : new NDArray[] {qkvWeight, attentionOutWeight, intermediateWeight, outputWeight}) {
+      w.close();
+    }
+  }
+
   private static NDArray scaled(NDArray weight, float scale) {
     NDArray out = weight.mul(scale);
     weight.close();

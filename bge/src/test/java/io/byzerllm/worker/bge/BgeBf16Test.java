@@ -43,7 +43,8 @@ class BgeBf16Test {
   @Test
   void open_bf16_describedAsPyTorchWithHalfSizeLayerWeights() {
     assertThat(bf16.describe()).containsEntry("precision", "bf16").containsEntry("engine", "PyTorch");
-    assertThat((String) bf16.describe().get("engine_detail")).contains("bf16 matrix multiplies");
+    assertThat((String) bf16.describe().get("engine_detail")).contains("bf16 matrix multiplies")
+        .contains("Linear weights packed for oneDNN");
     assertThat((String) bf16.describe().get("engine_choice")).contains("bge.precision=bf16").contains("avx512_bf16");
     // The layers' 15M parameters halve; the 11M of the vocabulary's embeddings stay fp32.
     assertThat((Long) bf16.describe().get("weights_bytes")).isBetween(60_000_000L, 80_000_000L);

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A text alone on an idle {@code bge.precision=auto} worker of two threads, whose race bf16 won: it runs on fp32
- * OnnxRuntime over both threads ({@code bge.lone_pass}), everything else on bf16. Needs a CPU with bf16 instructions.
+ * A text alone on an idle bf16 worker of two threads ({@code bge.precision=auto} whose race bf16 won, or
+ * {@code bge.precision=bf16}): its pass runs over both threads ({@code bge.lone_pass}), every other pass on one
+ * thread each, side by side. Needs a CPU with bf16 instructions.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BgeLonePassTest {
@@ -44,25 +45,26 @@ class BgeLonePassTest {
   }
 
   @Test
-  void open_autoOnTwoThreads_describesTheLonePassEncoder() {
+  void open_bf16OnTwoThreads_describesTheLonePass() {
     Map<String, Object> d = auto.describe();
-    assertThat((String) d.get("lone_pass_engine")).contains("OnnxRuntime").contains("2 intra-op threads")
-        .contains("spinning within a pass").endsWith("fp32");
-    assertThat((String) d.get("engine_choice")).contains("a text alone on an idle worker: fp32 OnnxRuntime on 2 threads");
-    assertThat(bf16.describe()).as("bge.precision=bf16 asked for bf16 numbers only").doesNotContainKey("lone_pass_engine");
+    assertThat((String) d.get("lone_pass_engine")).contains("PyTorch").contains("bf16 matrix multiplies")
+        .endsWith("one pass over 2 intra-op threads");
+    assertThat((String) d.get("engine_choice")).endsWith("a text alone on an idle worker: its pass over 2 threads");
+    assertThat((String) bf16.describe().get("lone_pass_engine")).endsWith("one pass over 2 intra-op threads");
   }
 
   @Test
-  void embed_textAloneOnIdleWorker_runsOnFp32AcrossBothThreads() throws Exception {
+  void embed_textAloneOnIdleWorker_aLonePassWithTheVectorOfABatchedPass() throws Exception {
     String text = "向量数据库支持全文检索和向量检索。";
-    embedOne(auto, "短"); // a round that ends alone: another test's call may have spread over both threads
+    embedOne(auto, "短"); // a round that ends alone: another test's call may have come with company
     long before = (Long) auto.describe().get("lone_passes");
 
     float[] alone = embedOne(auto, text);
 
     assertThat((Long) auto.describe().get("lone_passes")).isEqualTo(before + 1);
-    assertThat(cosine(alone, embedOne(fp32, text))).as("fp32 OnnxRuntime's vector").isGreaterThan(0.999999);
-    assertThat(cosine(alone, embedOne(bf16, text))).as("bf16's vector").isGreaterThan(0.9999);
+    float[] batched = embed(bf16, EmbeddingCall.of(List.of(text, "短", "另一个句子"))).vectors().get(0);
+    assertThat(cosine(alone, batched)).as("bf16's vector in a pass of three").isGreaterThan(0.99999);
+    assertThat(cosine(alone, embedOne(fp32, text))).as("fp32 OnnxRuntime's vector").isGreaterThan(0.999);
   }
 
   @Test
