@@ -35,7 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ended alone, runs on the model's lone-pass encoder where it has one ({@link LoadedModel#lonePass()}): one pass
  * over all the worker's threads, the least latency for a caller alone, where passes side by side on one thread
  * each cost least CPU under load. (A round that ended with other calls about says that callers come
- * several at a time: a pass over all threads would then only make the next ones wait.)
+ * several at a time: a pass over all threads would then only make the next ones wait.) Only the first batching
+ * thread runs lone passes, and an idle first thread is the one woken ({@link WorkQueue}): the engine threads
+ * such a pass wakes belong to the thread that runs it, and a second set spinning after its own pass would slow
+ * the next (docs/benchmarks.md).
  */
 final class EmbeddingBatcher implements AutoCloseable {
   /** How many batches' worth of queued texts one round may sort together. */
@@ -73,7 +76,8 @@ final class EmbeddingBatcher implements AutoCloseable {
     this.completer = completer;
     List<Thread> started = new ArrayList<>(threads);
     for (int i = 0; i < threads; i++) {
-      Thread thread = new Thread(this::run, i == 0 ? threadName : threadName + "." + i);
+      int rank = i;
+      Thread thread = new Thread(() -> run(rank), i == 0 ? threadName : threadName + "." + i);
       thread.setDaemon(true);
       thread.start();
       started.add(thread);
@@ -117,20 +121,21 @@ final class EmbeddingBatcher implements AutoCloseable {
     return roundsThatWaited.get();
   }
 
-  private void run() {
+  /** A batching thread; the first ({@code rank} 0) is woken first and alone runs lone passes ({@link WorkQueue}). */
+  private void run(int rank) {
     int previousRoundCalls = 1; // calls in this thread's previous round
     while (!closed) {
       Item first;
       try {
-        first = queue.take();
+        first = queue.take(rank);
       } catch (InterruptedException e) {
         break;
       }
       busyThreads.incrementAndGet();
       try {
-        List<Tokenized> round = nextRound(first, previousRoundCalls);
+        List<Tokenized> round = nextRound(first, previousRoundCalls, rank);
         previousRoundCalls = calls(round);
-        embed(round);
+        embed(round, rank == 0);
         lastRoundEndedAlone = busyThreads.get() == 1 && queue.peek() == null;
       } finally {
         busyThreads.decrementAndGet();
@@ -140,10 +145,10 @@ final class EmbeddingBatcher implements AutoCloseable {
   }
 
   /** The next round's texts, tokenized; close() ends the wait for more, and the texts already taken still run. */
-  private List<Tokenized> nextRound(Item first, int previousRoundCalls) {
+  private List<Tokenized> nextRound(Item first, int previousRoundCalls, int rank) {
     Round round = new Round();
     try {
-      collect(first, round, previousRoundCalls);
+      collect(first, round, previousRoundCalls, rank);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -182,7 +187,7 @@ final class EmbeddingBatcher implements AutoCloseable {
     }
   }
 
-  private void collect(Item first, Round round, int previousRoundCalls) throws InterruptedException {
+  private void collect(Item first, Round round, int previousRoundCalls, int rank) throws InterruptedException {
     round.add(first);
     if (settings.maxWaitMs() == 0) {
       while (!round.full()) {
@@ -201,7 +206,7 @@ final class EmbeddingBatcher implements AutoCloseable {
     long deadline = company ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxWaitMs()) : 0;
     while (!round.full()) {
       long left = deadline - System.nanoTime();
-      Item next = !company || left <= 0 || round.aPassWorth() ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
+      Item next = !company || left <= 0 || round.aPassWorth() ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS, rank);
       if (next == null) {
         break;
       }
@@ -221,9 +226,9 @@ final class EmbeddingBatcher implements AutoCloseable {
     return calls;
   }
 
-  private void embed(List<Tokenized> tokenized) {
-    if (tokenized.size() == 1 && model.lonePass().isPresent() && lastRoundEndedAlone && busyThreads.get() == 1
-        && queue.peek() == null) {
+  private void embed(List<Tokenized> tokenized, boolean runsLonePasses) {
+    if (runsLonePasses && tokenized.size() == 1 && model.lonePass().isPresent() && lastRoundEndedAlone
+        && busyThreads.get() == 1 && queue.peek() == null) {
       lonePasses.incrementAndGet();
       forward(tokenized, model.lonePass().get());
       return;
