@@ -219,7 +219,7 @@ public final class BgeNodeBench {
     Request request = sentence -> model.embed(sentence).content().vector().length > 0 ? null : "no embedding";
     List<BgeCaseResult> out = new ArrayList<>();
     for (int n : List.of(1, clients)) {
-      warmUp(n, warmup, request);
+      warmUp(n, warmup, request, () -> {});
       BgeCaseResult r = closedLoop(n, seconds, request);
       out.add(BgeResultTables.report(new BgeCaseResult(engine, LANGCHAIN4J, "n/a", n, 1, r.sentences(), 0, r.errors(), r.seconds(),
           r.cpuSeconds(), r.latency(), r.jitMillis(), r.cpuNanosByThread())));
@@ -234,7 +234,7 @@ public final class BgeNodeBench {
       backend.embed(EmbeddingCall.of(List.of(sentence))).toCompletableFuture().get(5, TimeUnit.MINUTES);
       return null;
     };
-    warmUp(clients, warmup, request);
+    warmUp(clients, warmup, request, () -> {});
     long passes = backend.forwardPasses();
     BgeCaseResult r = closedLoop(clients, seconds, request);
     return BgeResultTables.report(new BgeCaseResult(engine, "in-process", batching, clients, 1, r.sentences(),
@@ -278,7 +278,15 @@ public final class BgeNodeBench {
     };
     List<BgeCaseResult> out = new ArrayList<>();
     for (int n : List.of(1, clients)) {
-      warmUp(n, warmup, request);
+      // The count of passes is read before and after the measurement: read it during the warm-up too, as a
+      // monitoring scrape would, so that the JIT has seen that request before it comes between the clients' ones.
+      warmUp(n, warmup, request, () -> {
+        try {
+          forwardPasses(http, node);
+        } catch (Exception e) {
+          throw new IllegalStateException("GET /api/deployments/emb failed", e);
+        }
+      });
       long passes = forwardPasses(http, node);
       BgeCaseResult r = closedLoop(n, seconds, request);
       out.add(BgeResultTables.report(new BgeCaseResult(engine, "node HTTP", batching, n, 1, r.sentences(), forwardPasses(http, node) - passes,
@@ -322,15 +330,19 @@ public final class BgeNodeBench {
    * Runs the case for at least {@code minSeconds}, then on in one-second steps until the JIT compiled for
    * less than {@link #JIT_SETTLED_MS} over the last {@link #SETTLE_WINDOW_SECONDS} steps (at most
    * {@link #MAX_WARMUP_SECONDS}): compiling costs CPU the measurement would otherwise pay, and one quiet
-   * second says little, since the compiler works through its queue in bursts.
+   * second says little, since the compiler works through its queue in bursts. {@code betweenSteps} runs
+   * after each step: what the measurement itself will call between the clients' requests.
    */
-  private static void warmUp(int clients, int minSeconds, Request request) throws InterruptedException {
+  private static void warmUp(int clients, int minSeconds, Request request, Runnable betweenSteps)
+      throws InterruptedException {
     closedLoop(clients, minSeconds, request);
+    betweenSteps.run();
     int s = minSeconds;
     Deque<Long> window = new ArrayDeque<>();
     long windowJit = Long.MAX_VALUE;
     while (s < MAX_WARMUP_SECONDS && windowJit >= JIT_SETTLED_MS) {
       window.addLast(closedLoop(clients, 1, request).jitMillis());
+      betweenSteps.run();
       if (window.size() > SETTLE_WINDOW_SECONDS) {
         window.removeFirst();
       }

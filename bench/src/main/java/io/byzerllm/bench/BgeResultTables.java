@@ -18,7 +18,7 @@ final class BgeResultTables {
         + "p99 %8.2f ms  %5.1f sentences/pass  %6.2f CPU ms/sentence  JIT %s  errors %s%n", r.path(), r.batching(),
         r.clients(), r.perCall(), r.sentencesPerSecond(), ms(r.latency(), 50), ms(r.latency(), 99), r.sentencesPerPass(),
         r.cpuMillisPerSentence(), r.jitMillis() < 0 ? "-" : r.jitMillis() + " ms", r.errors());
-    if (r.clients() > 1 && r.sentences() > 0) {
+    if (r.sentences() > 0) {
       r.cpuNanosByThread().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
           .forEach(e -> System.out.printf(Locale.ROOT, "      CPU %6.2f ms/sentence  %s%n",
               e.getValue() / 1e6 / r.sentences(), e.getKey()));
