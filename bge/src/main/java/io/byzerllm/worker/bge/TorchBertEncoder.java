@@ -50,8 +50,12 @@ final class TorchBertEncoder implements BertEncoder {
    * <p>With {@code packed} the Linear weights are oneDNN's own blocked copies ({@link #PREPARE}) and each
    * projection is one oneDNN call with the GELU fused in: {@code torch.linear} would reorder the whole weight
    * matrix on every call, which for a pass of a few short sentences costs as much as the multiply.
-   * Attention is PyTorch's fused kernel ({@code scaled_dot_product_attention}), which reads the heads
-   * in place and never materializes the attention probabilities (the query is already scaled: scale 1).
+   *
+   * <p>With {@code fused} attention is PyTorch's fused kernel ({@code scaled_dot_product_attention}), which
+   * reads the heads in place and never materializes the attention probabilities (the query is already scaled:
+   * scale 1): the faster for a text alone. Without it, attention is two batched matrix multiplies around a
+   * softmax, which oneDNN runs in bf16 where the fused kernel's bf16 products go to MKL's generic path on AMD
+   * CPUs: the cheaper for passes of several texts (docs/benchmarks.md).
    */
   static final String FORWARD = """
         def forward(self: __torch__.Bert,
@@ -61,7 +65,8 @@ final class TorchBertEncoder implements BertEncoder {
           heads: int,
           eps: float,
           bf16: bool,
-          packed: bool) -> Tensor:
+          packed: bool,
+          fused: bool) -> Tensor:
           batch = ids.size(0)
           length = ids.size(1)
           hidden = w[0].size(1)
@@ -73,6 +78,7 @@ final class TorchBertEncoder implements BertEncoder {
           x = torch.embedding(w[0], ids.view(batch * length)[real]) + torch.embedding(w[1], real % length) + w[2][0]
           x = torch.layer_norm(x, [hidden], w[3], w[4], eps)
           attend = torch.gt(mask.view(batch, 1, 1, length), 0)
+          bias = ((torch.to(mask, 6) - 1.0) * 10000.0).view(batch, 1, 1, length)
           layers = (len(w) - 7) // 12
           for i in range(layers):
             k = 5 + 12 * i
@@ -99,7 +105,13 @@ final class TorchBertEncoder implements BertEncoder {
             q = q.view(batch, n, heads, size).transpose(1, 2)
             key = kv[:, :, 0:hidden].view(batch, length, heads, size).transpose(1, 2)
             value = kv[:, :, hidden:].view(batch, length, heads, size).transpose(1, 2)
-            context = torch.scaled_dot_product_attention(q, key, value, attend, 0., False, scale=1.)
+            if fused:
+              context = torch.scaled_dot_product_attention(q, key, value, attend, 0., False, scale=1.)
+            else:
+              p = torch.softmax(torch.matmul(q, key.transpose(2, 3)) + bias, -1)
+              if bf16:
+                p = torch.to(p, 15)
+              context = torch.matmul(p, value)
             context = context.transpose(1, 2).reshape(batch * n, hidden)
             if not last and padded:
               context = context[real]
@@ -171,6 +183,8 @@ final class TorchBertEncoder implements BertEncoder {
   /** The Linear weights are oneDNN's packed copies (on CPU). */
   private final boolean packed;
   private final IValue inPacked;
+  private final IValue fusedAttention = IValue.from(true);
+  private final IValue matmulAttention = IValue.from(false);
   private final String description;
 
   private TorchBertEncoder(NDManager weightsManager, BertWeights weights, Device device, Precision precision) {
@@ -268,6 +282,11 @@ final class TorchBertEncoder implements BertEncoder {
 
   @Override
   public float[][] clsStates(TokenBatch batch) {
+    return clsStates(batch, false);
+  }
+
+  /** One pass; {@code fusedAttention}: PyTorch's fused attention kernel, the faster for a text alone. */
+  private float[][] clsStates(TokenBatch batch, boolean fusedAttention) {
     int size = batch.size();
     int length = batch.length();
     // Autograd's switch is per thread and DJL turns it off only on the thread that started the engine. The
@@ -280,7 +299,8 @@ final class TorchBertEncoder implements BertEncoder {
       float[] flat;
       try (IValue ids = IValue.from((PtNDArray) pass.create(batch.ids(), shape));
            IValue mask = IValue.from((PtNDArray) pass.create(batch.mask(), shape));
-           IValue cls = script.forward(ids, mask, scriptWeights, heads, eps, inBf16, inPacked)) {
+           IValue cls = script.forward(ids, mask, scriptWeights, heads, eps, inBf16, inPacked,
+               fusedAttention ? this.fusedAttention : matmulAttention)) {
         flat = cls.toTensor((PtNDManager) pass).toFloatArray();
       }
       float[][] out = new float[size][config.hidden()];
@@ -315,8 +335,8 @@ final class TorchBertEncoder implements BertEncoder {
    * This encoder for a text alone on an idle worker: its pass spread over {@code threads} intra-op threads.
    * Passes side by side run on one thread each, which costs least CPU per sentence under load; a pass alone on
    * all the worker's threads answers its caller sooner (docs/benchmarks.md). PyTorch's thread count is
-   * OpenMP's, per calling thread: set for the pass and set back after it. Shares this encoder's weights and
-   * does not close them.
+   * OpenMP's, per calling thread: set for the pass and set back after it. Its attention is the fused kernel.
+   * Shares this encoder's weights and does not close them.
    */
   BertEncoder spreadOver(int threads) {
     TorchBertEncoder encoder = this;
@@ -326,7 +346,7 @@ final class TorchBertEncoder implements BertEncoder {
         int before = JniUtils.getNumThreads();
         JniUtils.setNumThreads(threads);
         try {
-          return encoder.clsStates(batch);
+          return encoder.clsStates(batch, true);
         } finally {
           JniUtils.setNumThreads(before);
         }
@@ -349,7 +369,7 @@ final class TorchBertEncoder implements BertEncoder {
 
       @Override
       public String engineDescription() {
-        return encoder.engineDescription() + ", one pass over " + threads + " intra-op threads";
+        return encoder.engineDescription() + ", fused attention, one pass over " + threads + " intra-op threads";
       }
 
       @Override
@@ -364,7 +384,7 @@ final class TorchBertEncoder implements BertEncoder {
   @Override
   public void close() {
     try {
-      for (IValue v : new IValue[] {scriptWeights, heads, eps, inBf16, inPacked}) {
+      for (IValue v : new IValue[] {scriptWeights, heads, eps, inBf16, inPacked, fusedAttention, matmulAttention}) {
         v.close();
       }
       script.close();

@@ -63,7 +63,7 @@ class BgeLonePassTest {
 
     assertThat((Long) auto.describe().get("lone_passes")).isEqualTo(before + 1);
     float[] batched = embed(bf16, EmbeddingCall.of(List.of(text, "短", "另一个句子"))).vectors().get(0);
-    assertThat(cosine(alone, batched)).as("bf16's vector in a pass of three").isGreaterThan(0.99999);
+    assertThat(cosine(alone, batched)).as("bf16's vector in a pass of three").isGreaterThan(0.9999);
     assertThat(cosine(alone, embedOne(fp32, text))).as("fp32 OnnxRuntime's vector").isGreaterThan(0.999);
   }
 
@@ -88,7 +88,7 @@ class BgeLonePassTest {
     try {
       assertThat(off.describe()).doesNotContainKey("lone_pass_engine").doesNotContainKey("lone_passes");
       float[] alone = embedOne(off, "短");
-      assertThat(cosine(alone, embedOne(bf16, "短"))).isGreaterThan(0.99999);
+      assertThat(cosine(alone, embedOne(bf16, "短"))).isGreaterThan(0.9999);
     } finally {
       off.close();
     }
