@@ -80,7 +80,10 @@ public final class BgeNodeBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
-  /** JIT compilation time over the last {@link #SETTLE_WINDOW_SECONDS} one-second warm-up steps below which the code is taken as compiled. */
+  /**
+   * JIT compilation time over the last {@link #SETTLE_WINDOW_SECONDS} one-second warm-up steps below which the
+   * code is taken as compiled.
+   */
   private static final long JIT_SETTLED_MS = 50;
   private static final int SETTLE_WINDOW_SECONDS = 5;
   private static final int MAX_WARMUP_SECONDS = 120;

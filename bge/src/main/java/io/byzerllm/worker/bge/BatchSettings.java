@@ -11,9 +11,8 @@ import io.byzerllm.deploy.ModelSpec;
  * its texts ({@link PassPlan}; {@code 0}: only texts of one length share a pass), or, on an encoder that
  * packs real tokens and computes no padding, into passes of at most about {@code maxPassTokens} tokens, on
  * {@code batchingThreads} threads that each form and run rounds ({@code 0}: chosen by the worker).
- * {@code lonePasses}: a text that comes alone to an idle worker may run on an encoder of its own that spreads
- * one pass over all the worker's threads ({@code bge.lone_pass=auto}, the default; {@code off}: every pass on
- * the one encoder).
+ * {@code lonePasses}: a text that comes alone to an idle worker may run its pass spread over all the worker's
+ * threads ({@code bge.lone_pass=auto}, the default; {@code off}: every pass on one thread).
  */
 public record BatchSettings(int maxBatchSize, int maxWaitMs, int passCostTokens, int maxPassTokens,
                             int batchingThreads, boolean lonePasses) {

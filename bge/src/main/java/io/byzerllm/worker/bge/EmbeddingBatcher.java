@@ -206,7 +206,8 @@ final class EmbeddingBatcher implements AutoCloseable {
     long deadline = company ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxWaitMs()) : 0;
     while (!round.full()) {
       long left = deadline - System.nanoTime();
-      Item next = !company || left <= 0 || round.aPassWorth() ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS, rank);
+      Item next = !company || left <= 0 || round.aPassWorth() ? queue.poll()
+          : queue.poll(left, TimeUnit.NANOSECONDS, rank);
       if (next == null) {
         break;
       }

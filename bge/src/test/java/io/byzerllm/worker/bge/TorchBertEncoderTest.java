@@ -72,7 +72,8 @@ class TorchBertEncoderTest {
     assertThat(alone.engineDescription()).endsWith("one pass over " + (before + 1) + " intra-op threads");
     assertThat(alone.weightsBytes()).as("it shares the encoder's weights").isZero();
     alone.close();
-    assertThat(cosine(torch.clsStates(text)[0], spread)).as("closing it leaves the encoder open").isGreaterThan(0.999999);
+    assertThat(cosine(torch.clsStates(text)[0], spread)).as("closing it leaves the encoder open")
+        .isGreaterThan(0.999999);
   }
 
   private static TokenBatch batch(List<String> texts) {

@@ -33,7 +33,8 @@ class WorkQueueTest {
 
     queue.addAll(List.of("a", "b", "c"));
 
-    assertThat(List.of(one.get(10, TimeUnit.SECONDS), two.get(10, TimeUnit.SECONDS))).containsExactlyInAnyOrder("a", "b");
+    assertThat(List.of(one.get(10, TimeUnit.SECONDS), two.get(10, TimeUnit.SECONDS)))
+        .containsExactlyInAnyOrder("a", "b");
     assertThat(queue.poll()).isEqualTo("c");
   }
 
