@@ -55,7 +55,8 @@ final class TorchBertEncoder implements BertEncoder {
    * reads the heads in place and never materializes the attention probabilities (the query is already scaled:
    * scale 1): the faster for a text alone. Without it, attention is two batched matrix multiplies around a
    * softmax, which oneDNN runs in bf16 where the fused kernel's bf16 products go to MKL's generic path on AMD
-   * CPUs: the cheaper for passes of several texts (docs/benchmarks.md).
+   * CPUs: the cheaper for passes of several texts (docs/benchmarks.md). {@code hide} keeps attention off the
+   * padding: the fused kernel's boolean mask, or -10000 added to the padding's scores.
    */
   static final String FORWARD = """
         def forward(self: __torch__.Bert,
@@ -77,8 +78,9 @@ final class TorchBertEncoder implements BertEncoder {
           cls = torch.cumsum(lengths, 0) - lengths
           x = torch.embedding(w[0], ids.view(batch * length)[real]) + torch.embedding(w[1], real % length) + w[2][0]
           x = torch.layer_norm(x, [hidden], w[3], w[4], eps)
-          attend = torch.gt(mask.view(batch, 1, 1, length), 0)
-          bias = ((torch.to(mask, 6) - 1.0) * 10000.0).view(batch, 1, 1, length)
+          hide = torch.gt(mask.view(batch, 1, 1, length), 0)
+          if not fused:
+            hide = ((torch.to(mask, 6) - 1.0) * 10000.0).view(batch, 1, 1, length)
           layers = (len(w) - 7) // 12
           for i in range(layers):
             k = 5 + 12 * i
@@ -106,9 +108,9 @@ final class TorchBertEncoder implements BertEncoder {
             key = kv[:, :, 0:hidden].view(batch, length, heads, size).transpose(1, 2)
             value = kv[:, :, hidden:].view(batch, length, heads, size).transpose(1, 2)
             if fused:
-              context = torch.scaled_dot_product_attention(q, key, value, attend, 0., False, scale=1.)
+              context = torch.scaled_dot_product_attention(q, key, value, hide, 0., False, scale=1.)
             else:
-              p = torch.softmax(torch.matmul(q, key.transpose(2, 3)) + bias, -1)
+              p = torch.softmax(torch.matmul(q, key.transpose(2, 3)) + hide, -1)
               if bf16:
                 p = torch.to(p, 15)
               context = torch.matmul(p, value)
